@@ -1,0 +1,65 @@
+/**
+ * What counts as a Jira key. Shared by the release cut and the commit hooks,
+ * so it imports nothing: the commit-msg hook loads it on every commit.
+ */
+
+/** A Jira project key: a letter, then letters, digits or underscores (2+ characters). */
+const PROJECT_KEY = /^[A-Z][A-Z0-9_]+$/;
+
+/**
+ * `ABC-123`-shaped strings that are standards, algorithms and advisories, not cards.
+ * Only consulted when no project keys are configured.
+ */
+export const NOT_JIRA_PROJECTS: ReadonlySet<string> = new Set([
+  'UTF', 'UCS', 'ISO', 'SHA', 'MD', 'CRC', 'AES', 'DES', 'RSA', 'ECDSA', 'ED', 'HMAC', 'PBKDF',
+  'TLS', 'SSL', 'HTTP', 'HTTPS', 'IPV', 'IEEE', 'ECMA', 'ES', 'RFC', 'CVE', 'CWE', 'GHSA',
+  'PEP', 'EIP', 'WCAG', 'GPL', 'LGPL', 'AGPL', 'MPL', 'CC', 'WIN', 'COVID', 'ARM', 'X86',
+]);
+
+export type ProjectKeys = readonly string[] | null;
+
+export function isProjectKey(candidate: string): boolean {
+  return PROJECT_KEY.test(candidate);
+}
+
+const matcherCache = new Map<string, RegExp>();
+
+/** Keys are case-sensitive, as in Jira: `epn-1` is not a key. */
+function keyPattern(projectKeys: ProjectKeys): RegExp {
+  const cacheKey = projectKeys ? projectKeys.join(',') : '*';
+  let pattern = matcherCache.get(cacheKey);
+  if (!pattern) {
+    const project = projectKeys && projectKeys.length > 0
+      ? `(?:${[...projectKeys].sort((a, b) => b.length - a.length).join('|')})`
+      : '[A-Z][A-Z0-9_]+';
+    pattern = new RegExp(`(?<![A-Za-z0-9_])(${project})-([1-9][0-9]*)(?![A-Za-z0-9_])`, 'g');
+    matcherCache.set(cacheKey, pattern);
+  }
+  pattern.lastIndex = 0;
+  return pattern;
+}
+
+/** Every Jira key in `text`, de-duplicated, in order of first appearance. */
+export function findJiraKeys(text: string, projectKeys: ProjectKeys = null): string[] {
+  const pattern = keyPattern(projectKeys);
+  const keys: string[] = [];
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    if (!projectKeys && NOT_JIRA_PROJECTS.has(match[1]!)) continue;
+    const key = match[0];
+    if (!keys.includes(key)) keys.push(key);
+  }
+  return keys;
+}
+
+const BROWSE_URL = /\bhttps?:\/\/[^\s<>()"'`]+?\/browse\/([A-Z][A-Z0-9_]+-[1-9][0-9]*)(?![A-Za-z0-9_])/g;
+
+/** `key -> https://host/browse/KEY` for every Jira browse URL in `text`. */
+export function findBrowseUrls(text: string): Map<string, string> {
+  const urls = new Map<string, string>();
+  if (!text.includes('/browse/')) return urls;
+  BROWSE_URL.lastIndex = 0;
+  for (let match = BROWSE_URL.exec(text); match; match = BROWSE_URL.exec(text)) {
+    if (!urls.has(match[1]!)) urls.set(match[1]!, match[0]);
+  }
+  return urls;
+}

@@ -1,0 +1,62 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { findBrowseUrls, findJiraKeys } from '../src/jira-keys.js';
+
+const unconfigured = suite('findJiraKeys without configured projects');
+
+const cases: Array<[string, string[]]> = [
+  ['EPN-123: add login', ['EPN-123']],
+  ['fix: typo\n\nRefs EPN-7 and OPS-12', ['EPN-7', 'OPS-12']],
+  ['(EPN-1) [OPS-2] {AB-3}, EPN-4. EPN-5; EPN-6!', ['EPN-1', 'OPS-2', 'AB-3', 'EPN-4', 'EPN-5', 'EPN-6']],
+  ['feature/EPN-123-login-fix', ['EPN-123']],
+  ['EPN-1 EPN-1 EPN-1', ['EPN-1']],
+  ['encode as UTF-8, hash with SHA-256, latin ISO-8859-1', []],
+  ['X-1 is not a key, nor is epn-123, nor fooEPN-1, nor EPN-12abc', []],
+  ['EPN-0 and EPN-007 are not issue numbers', []],
+  ['MY_PROJ-42 uses an underscore', ['MY_PROJ-42']],
+  ['see CVE-2024-3094 and RFC-7231', []],
+  ['Ünïcödé EPN-9 ✓', ['EPN-9']],
+  ['', []],
+];
+
+for (const [text, expected] of cases) {
+  unconfigured(JSON.stringify(text), () => {
+    assert.equal(findJiraKeys(text), expected);
+  });
+}
+unconfigured.run();
+
+const configured = suite('findJiraKeys with configured projects');
+
+configured('only keys of configured projects count', () => {
+  assert.equal(findJiraKeys('EPN-1 OPS-2 ABC-3 UTF-8', ['EPN', 'OPS']), ['EPN-1', 'OPS-2']);
+});
+
+configured('a configured key that looks like a standard still counts', () => {
+  assert.equal(findJiraKeys('ISO-27001 audit', ['ISO']), ['ISO-27001']);
+});
+
+configured('a project key that is a prefix of another does not split it', () => {
+  assert.equal(findJiraKeys('EP-1 EPN-2', ['EP', 'EPN']), ['EP-1', 'EPN-2']);
+  assert.equal(findJiraKeys('EPN-2', ['EP']), []);
+});
+configured.run();
+
+const urls = suite('findBrowseUrls');
+
+urls('maps keys to the browse URLs that mention them', () => {
+  const found = findBrowseUrls('see https://acme.atlassian.net/browse/EPN-12, and <https://jira.example.com/browse/OPS-3>');
+  assert.equal([...found], [
+    ['EPN-12', 'https://acme.atlassian.net/browse/EPN-12'],
+    ['OPS-3', 'https://jira.example.com/browse/OPS-3'],
+  ]);
+});
+
+urls('a browse URL also yields its key', () => {
+  assert.equal(findJiraKeys('https://acme.atlassian.net/browse/EPN-12?focusedCommentId=1'), ['EPN-12']);
+});
+
+urls('text without /browse/ has none', () => {
+  assert.equal(findBrowseUrls('EPN-12 https://example.com/EPN-12').size, 0);
+});
+urls.run();

@@ -1,0 +1,53 @@
+/**
+ * Runs the uvu suites compiled under dist/test and closes with one
+ * "N passed, N failed" line that CI reads.
+ *
+ *   node dist/test/run.js                 every suite except test/containers
+ *   node dist/test/run.js containers      only the suites under test/containers
+ *   node dist/test/run.js jira-keys cut   suites whose path contains any of the words
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run } from 'uvu/run';
+
+const testRoot = path.dirname(fileURLToPath(import.meta.url));
+
+function findSuites(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return findSuites(full);
+    return entry.name.endsWith('.test.js') ? [full] : [];
+  });
+}
+
+const filters = process.argv.slice(2);
+const suites = findSuites(testRoot)
+  .map((file) => ({ file, name: path.relative(testRoot, file) }))
+  .filter(({ name }) => {
+    const isContainer = name.startsWith(`containers${path.sep}`);
+    if (filters.length === 0) return !isContainer;
+    return filters.some((filter) => name.includes(filter));
+  })
+  .sort((a, b) => a.name.localeCompare(b.name));
+
+let tail = '';
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  tail = (tail + String(chunk)).slice(-2000);
+  return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
+}) as typeof process.stdout.write;
+
+await run(suites, { bail: false });
+
+// eslint-disable-next-line no-control-regex
+const plain = tail.replace(/\x1b\[[0-9;]*m/g, '');
+const total = Number(/Total:\s+(\d+)/.exec(plain)?.[1] ?? 0);
+const passed = Number(/Passed:\s+(\d+)/.exec(plain)?.[1] ?? 0);
+const skipped = Number(/Skipped:\s+(\d+)/.exec(plain)?.[1] ?? 0);
+process.stdout.write = write;
+console.log(`\ntests: ${passed} passed, ${total - passed - skipped} failed, ${skipped} skipped`);
+if (suites.length === 0 || total === 0) {
+  console.error('no test ran');
+  process.exitCode = 1;
+}
