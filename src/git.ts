@@ -252,6 +252,7 @@ export class Git {
 
   /** Brings index and work tree from `from` to `to` after the checked-out branch moved; refuses to overwrite local changes. */
   async moveWorkTree(from: string, to: string): Promise<void> {
+    await this.run(['update-index', '-q', '--refresh'], { okExitCodes: [0, 1] });
     await this.run(['read-tree', '-m', '-u', from, to]);
   }
 }

@@ -1,0 +1,27 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ExitCode, UserError } from './errors.js';
+import { redact } from './redact.js';
+
+/** Parses argv with node's own parser; unknown options become a usage error with the help hint. */
+export function parseCliArgs<T extends NonNullable<ParseArgsConfig['options']>>(name: string, argv: string[], options: T, allowPositionals = false) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (error) {
+    throw new UserError((error as Error).message.split('\n')[0]!, { hint: `see ${name} --help`, exitCode: ExitCode.usage });
+  }
+}
+
+/** One line for the user (problem and fix), a stack only with --verbose or DEBUG. */
+export function formatError(name: string, error: unknown, verbose: boolean, secrets: readonly string[] = []): string {
+  if (error instanceof UserError) {
+    const line = `${name}: ${error.message}${error.hint ? ` — ${error.hint}` : ''}`;
+    return redact(verbose && error.stack ? `${line}\n${error.stack}` : line, secrets);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const detail = verbose && error instanceof Error && error.stack ? `\n${error.stack}` : ' (re-run with --verbose for details)';
+  return redact(`${name}: unexpected error: ${message}${detail}`, secrets);
+}
+
+export function exitCodeOf(error: unknown): number {
+  return error instanceof UserError ? error.exitCode : ExitCode.failed;
+}

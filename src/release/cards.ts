@@ -1,0 +1,86 @@
+import type { Commit } from '../git.js';
+import { findBrowseUrls, findJiraKeys, type ProjectKeys } from '../jira-keys.js';
+
+export interface CommitRef {
+  sha: string;
+  subject: string;
+}
+
+export interface Card {
+  key: string;
+  /** `JIRA_BASE_URL/browse/KEY` when configured, else a browse URL a commit mentioned, else null. */
+  url: string | null;
+  commits: CommitRef[];
+}
+
+export interface CardGrouping {
+  cards: Card[];
+  withoutJira: CommitRef[];
+  /** Merge commits that carry no key (e.g. "Merge branch 'main' into develop"): counted, not listed. */
+  keylessMerges: number;
+}
+
+/** Natural order: EPN-2 before EPN-10, projects alphabetically. */
+export function compareKeys(a: string, b: string): number {
+  const dashA = a.lastIndexOf('-');
+  const dashB = b.lastIndexOf('-');
+  const project = a.slice(0, dashA).localeCompare(b.slice(0, dashB));
+  return project !== 0 ? project : Number(a.slice(dashA + 1)) - Number(b.slice(dashB + 1));
+}
+
+/**
+ * Keys for commits that carry none but came in through a merge that does, e.g. the commits
+ * of `feature/EPN-130-search` merged by "Merge pull request #42 from .../EPN-130-search".
+ * Only branches merged into the head's first-parent line are followed.
+ */
+function keysInheritedFromMerges(commits: readonly Commit[], headSha: string, ownKeys: Map<string, string[]>): Map<string, string[]> {
+  const bySha = new Map(commits.map((commit) => [commit.sha, commit]));
+  const mainline = new Set<string>();
+  for (let commit = bySha.get(headSha); commit; commit = bySha.get(commit.parents[0] ?? '')) mainline.add(commit.sha);
+  const inherited = new Map<string, string[]>();
+  for (const merge of commits) {
+    const keys = ownKeys.get(merge.sha) ?? [];
+    if (merge.parents.length < 2 || keys.length === 0 || !mainline.has(merge.sha)) continue;
+    const pending = merge.parents.slice(1);
+    for (let sha = pending.pop(); sha !== undefined; sha = pending.pop()) {
+      const commit = bySha.get(sha);
+      if (!commit || mainline.has(sha) || inherited.has(sha)) continue;
+      inherited.set(sha, keys);
+      pending.push(...commit.parents);
+    }
+  }
+  return inherited;
+}
+
+/** Each card with the commits that mention it (a commit mentioning two cards is under both). */
+export function groupCommitsByCard(commits: readonly Commit[], headSha: string, projectKeys: ProjectKeys, jiraBaseUrl: string | null): CardGrouping {
+  const ownKeys = new Map<string, string[]>();
+  for (const commit of commits) {
+    const keys = findJiraKeys(commit.message, projectKeys);
+    if (keys.length > 0) ownKeys.set(commit.sha, keys);
+  }
+  const inherited = commits.some((commit) => commit.parents.length > 1) ? keysInheritedFromMerges(commits, headSha, ownKeys) : new Map<string, string[]>();
+  const cards = new Map<string, Card>();
+  const withoutJira: CommitRef[] = [];
+  let keylessMerges = 0;
+  for (const commit of commits) {
+    const keys = ownKeys.get(commit.sha) ?? inherited.get(commit.sha) ?? [];
+    const ref = { sha: commit.sha, subject: commit.subject };
+    if (keys.length === 0) {
+      if (commit.parents.length > 1) keylessMerges += 1;
+      else withoutJira.push(ref);
+      continue;
+    }
+    const mentioned = jiraBaseUrl || !ownKeys.has(commit.sha) ? null : findBrowseUrls(commit.message);
+    for (const key of keys) {
+      let card = cards.get(key);
+      if (!card) {
+        card = { key, url: jiraBaseUrl ? `${jiraBaseUrl}/browse/${key}` : null, commits: [] };
+        cards.set(key, card);
+      }
+      card.url ??= mentioned?.get(key) ?? null;
+      card.commits.push(ref);
+    }
+  }
+  return { cards: [...cards.values()].sort((a, b) => compareKeys(a.key, b.key)), withoutJira, keylessMerges };
+}

@@ -1,0 +1,149 @@
+import { CommitParser } from 'conventional-commits-parser';
+import { writeChangelogString, type Context } from 'conventional-changelog-writer';
+import type { Commit } from '../git.js';
+import { compareKeys, type Card, type CardGrouping } from './cards.js';
+
+export const CHANGELOG_TITLE = '# Changelog';
+const CHANGELOG_INTRO = 'Release sections are added at the top by `npm run release:cut`; each lists the Jira cards it ships.';
+
+export interface SectionInput {
+  tag: string;
+  date: string;
+  baseSha: string;
+  headSha: string;
+  compareUrl: string | null;
+  commits: readonly Commit[];
+  grouping: CardGrouping;
+  /** Card group titles in display order; cards without a group fall under `Jira cards`. */
+  groupOrder?: readonly string[];
+  groupOf?: (card: Card) => string;
+}
+
+export function sectionMarker(headSha: string): string {
+  return `<!-- release-cut:${headSha} -->`;
+}
+
+const short = (sha: string): string => sha.slice(0, 7);
+
+interface BreakingChange {
+  text: string;
+  shortSha: string;
+}
+
+/** Commit types (feat, fix, ...) and BREAKING CHANGE notes, as conventional-commits-parser reads them. */
+export function summarizeConventionalCommits(commits: readonly Commit[]): { typeSummary: string; breaking: BreakingChange[] } {
+  const parser = new CommitParser();
+  const counts = new Map<string, number>();
+  const breaking: BreakingChange[] = [];
+  for (const commit of commits) {
+    // Parsing only the subject is ~20x faster; bodies matter only when they can hold a breaking note.
+    const mayBreak = commit.message.includes('BREAKING');
+    const parsed = parser.parse(mayBreak ? commit.message : commit.subject);
+    const type = parsed.type ?? 'other';
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+    for (const note of parsed.notes) breaking.push({ text: note.text.trim(), shortSha: short(commit.sha) });
+    if (!parsed.notes.length && /^\w+(\([^)]*\))?!:/.test(commit.subject)) {
+      breaking.push({ text: parsed.subject ?? commit.subject, shortSha: short(commit.sha) });
+    }
+  }
+  const typeSummary = [...counts]
+    .sort((a, b) => (a[0] === 'other' ? 1 : b[0] === 'other' ? -1 : b[1] - a[1] || a[0].localeCompare(b[0])))
+    .map(([type, count]) => `${count} ${type}`)
+    .join(', ');
+  return { typeSummary, breaking };
+}
+
+const MAIN_TEMPLATE = `## {{tag}} ({{date}})
+
+{{marker}}
+
+{{#if compareUrl}}[\`{{shortBase}}...{{shortHead}}\`]({{compareUrl}}){{else}}\`{{shortBase}}..{{shortHead}}\`{{/if}} · {{commitCount}} commits{{#if typeSummary}} ({{typeSummary}}){{/if}} · {{cardCount}} Jira cards
+
+{{#each commitGroups}}
+### {{title}}
+
+{{#each commits}}
+{{> commit}}
+{{/each}}
+
+{{/each}}
+{{#if withoutJira.length}}
+### Commits without a Jira key
+
+{{#each withoutJira}}
+- {{subject}} (\`{{shortSha}}\`)
+{{/each}}
+
+{{/if}}
+{{#if breaking.length}}
+### ⚠ Breaking changes
+
+{{#each breaking}}
+- {{text}} (\`{{shortSha}}\`)
+{{/each}}
+{{/if}}
+`;
+
+const CARD_TEMPLATE = `- {{#if url}}[{{key}}]({{url}}){{else}}**{{key}}**{{/if}}{{#if details}} {{details}}{{/if}}
+{{#each commits}}
+  - {{subject}} (\`{{shortSha}}\`)
+{{/each}}`;
+
+/** The Markdown section for one release, written by conventional-changelog-writer from our template. */
+export async function renderChangelogSection(input: SectionInput): Promise<string> {
+  const defaultGroup = 'Jira cards';
+  const groupOrder = input.groupOrder ?? [defaultGroup];
+  const entries = input.grouping.cards.map((card) => ({
+    ...card,
+    group: input.groupOf?.(card) ?? defaultGroup,
+    commits: card.commits.map((commit) => ({ subject: commit.subject, shortSha: short(commit.sha) })),
+    notes: [],
+  }));
+  const { typeSummary, breaking } = summarizeConventionalCommits(input.commits);
+  const rank = (title: string): number => {
+    const index = groupOrder.indexOf(title);
+    return index === -1 ? groupOrder.length : index;
+  };
+  const context = {
+    tag: input.tag,
+    date: input.date,
+    marker: sectionMarker(input.headSha),
+    compareUrl: input.compareUrl,
+    shortBase: short(input.baseSha),
+    shortHead: short(input.headSha),
+    commitCount: input.commits.length,
+    typeSummary,
+    cardCount: input.grouping.cards.length,
+    withoutJira: input.grouping.withoutJira.map((commit) => ({ subject: commit.subject, shortSha: short(commit.sha) })),
+    breaking,
+  };
+  // The writer's Context type lists only its own fields; ours are template variables.
+  const markdown = await writeChangelogString(entries, context as Context<(typeof entries)[number]>, {
+    groupBy: 'group',
+    commitGroupsSort: (a, b) => rank(a.title) - rank(b.title) || a.title.localeCompare(b.title),
+    commitsSort: (a, b) => compareKeys(String(a.key), String(b.key)),
+    ignoreReverted: false,
+    mainTemplate: MAIN_TEMPLATE,
+    commitPartial: CARD_TEMPLATE,
+  });
+  return `${markdown.replace(/\n{3,}/g, '\n\n').trim()}\n`;
+}
+
+/**
+ * The changelog with `section` prepended under the title. Idempotent: a changelog that
+ * already has a section for the same head commit is returned unchanged.
+ */
+export function insertChangelogSection(existing: string | null, section: string, headSha: string): string {
+  const body = (existing ?? '').replace(/\r\n/g, '\n');
+  if (body.includes(sectionMarker(headSha))) return existing ?? body;
+  const lines = body.split('\n');
+  const firstSection = lines.findIndex((line) => line.startsWith('## '));
+  if (firstSection !== -1) {
+    const before = lines.slice(0, firstSection).join('\n').trimEnd();
+    const after = lines.slice(firstSection).join('\n');
+    return `${before}\n\n${section.trimEnd()}\n\n${after.trimEnd()}\n`;
+  }
+  const head = body.trim().length > 0 ? body.trimEnd() : `${CHANGELOG_TITLE}\n\n${CHANGELOG_INTRO}`;
+  const titled = head.startsWith('# ') ? head : `${CHANGELOG_TITLE}\n\n${head}`;
+  return `${titled}\n\n${section.trimEnd()}\n`;
+}

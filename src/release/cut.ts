@@ -1,0 +1,305 @@
+import path from 'node:path';
+import { loadConfig, type Env, type ReleaseConfig } from '../config.js';
+import { ExitCode, UserError } from '../errors.js';
+import { Git, GitError, type RefUpdate } from '../git.js';
+import { redact } from '../redact.js';
+import { acquireLock } from './lock.js';
+import { planRelease, releaseDate, type ReleasePlan } from './plan.js';
+import { readReport, writeReport, type ReleaseReport } from './report.js';
+import { repoWebOf } from './repo-url.js';
+import type { Steps } from './steps.js';
+
+export interface CutOptions {
+  repoDir: string;
+  dryRun: boolean;
+  /** Asked once, after the plan is shown; answers whether to go ahead. */
+  confirm: ((question: string) => Promise<boolean>) | null;
+  overrides: Partial<Pick<ReleaseConfig, 'base' | 'head' | 'remote' | 'stagingRemote'>>;
+  now: Date;
+  env: Env;
+  steps: Steps;
+  /** Progress lines and warnings (stderr). */
+  say: (line: string) => void;
+  verbose: boolean;
+}
+
+export type CutOutcome =
+  | { status: 'nothing-to-release'; base: string; head: string; baseSha: string; headSha: string }
+  | { status: 'dry-run' | 'released' | 'staging-retried' | 'aborted'; report: ReleaseReport; reportFile: string | null };
+
+/** A branch as the cut will use it: the local ref, and the sha the release builds on. */
+interface Branch {
+  name: string;
+  ref: string;
+  localSha: string | null;
+  sha: string;
+}
+
+const MIN_GIT: [number, number] = [2, 38];
+
+function fail(message: string, hint: string, exitCode: number = ExitCode.failed): UserError {
+  return new UserError(message, { hint, exitCode });
+}
+
+function listFiles(files: readonly string[]): string {
+  const shown = files.slice(0, 5).join(', ');
+  return files.length > 5 ? `${shown} and ${files.length - 5} more` : shown;
+}
+
+async function preflight(git: Git, config: ReleaseConfig, dryRun: boolean): Promise<{ commonDir: string; currentRef: string | null }> {
+  const version = await git.version();
+  if (version[0] < MIN_GIT[0] || (version[0] === MIN_GIT[0] && version[1] < MIN_GIT[1])) {
+    throw fail(`git ${version.join('.')} is too old (the cut merges with merge-tree --write-tree)`, 'install git 2.38 or newer');
+  }
+  const [{ gitDir, commonDir }, changed, remotes, currentRef, ident] = await Promise.all([
+    git.gitDirs(),
+    git.changedTrackedFiles(),
+    git.remotes(),
+    git.currentBranch(),
+    git.committerIdent(),
+  ]);
+  const operation = Git.operationInProgress(gitDir);
+  if (operation) throw fail(`${operation} is in progress in ${git.cwd}`, 'finish or abort it, then re-run');
+  if (changed.length > 0) {
+    throw fail(`the working tree has uncommitted changes (${listFiles(changed)})`, 'commit or stash them, then re-run');
+  }
+  for (const remote of [config.remote, config.stagingRemote]) {
+    if (!remotes.includes(remote)) {
+      throw fail(`there is no git remote named "${remote}"`, `add it with: git remote add ${remote} <url> (or pass --${remote === config.remote ? 'remote' : 'staging-remote'})`, ExitCode.usage);
+    }
+  }
+  if (!dryRun && !ident) {
+    throw fail('git does not know who is committing', 'set user.name and user.email (git config user.name "Release Bot"), then re-run');
+  }
+  return { commonDir, currentRef };
+}
+
+/** Local branch and origin's copy: fast-forward when strictly behind, refuse when ahead or diverged. */
+async function resolveBranches(git: Git, config: ReleaseConfig): Promise<{ base: Branch; head: Branch }> {
+  const names = [config.base, config.head];
+  const refs = await git.refs(names.flatMap((name) => [`refs/heads/${name}`, `refs/remotes/${config.remote}/${name}`]));
+  const resolve = async (name: string): Promise<Branch> => {
+    const ref = `refs/heads/${name}`;
+    const localSha = refs.get(ref) ?? null;
+    const remoteSha = refs.get(`refs/remotes/${config.remote}/${name}`);
+    if (!remoteSha) {
+      throw fail(`${config.remote} has no branch "${name}"`, `push it first, or pass --${name === config.base ? 'base' : 'head'} <branch>`, ExitCode.usage);
+    }
+    if (!localSha || localSha === remoteSha || (await git.isAncestor(localSha, remoteSha))) {
+      return { name, ref, localSha, sha: remoteSha };
+    }
+    const ahead = await git.isAncestor(remoteSha, localSha);
+    throw fail(
+      ahead
+        ? `local ${name} has commits that ${config.remote}/${name} does not have`
+        : `local ${name} and ${config.remote}/${name} have diverged`,
+      ahead
+        ? `only reviewed work is released: push them through review, or reset ${name} to ${config.remote}/${name}, then re-run`
+        : `reconcile them (e.g. git checkout ${name} && git reset --hard ${config.remote}/${name} if the local commits are not needed), then re-run`,
+    );
+  };
+  return { base: await resolve(config.base), head: await resolve(config.head) };
+}
+
+function branchUpdate(branch: Branch, newSha: string): RefUpdate {
+  return { ref: branch.ref, oldSha: branch.localSha, newSha };
+}
+
+function reversed(update: RefUpdate): RefUpdate {
+  return { ref: update.ref, oldSha: update.newSha, newSha: update.oldSha };
+}
+
+/**
+ * Moves refs in one transaction, and the checked-out work tree with them when its branch
+ * moved; registers the exact inverse for rollback.
+ */
+async function moveRefs(git: Git, steps: Steps, updates: RefUpdate[], currentRef: string | null, reason: string): Promise<void> {
+  await git.updateRefs(updates, reason);
+  steps.onRollback('local branch and tag updates', () => git.updateRefs(updates.map(reversed), `${reason} (rolled back)`));
+  const checkedOut = updates.find((update) => update.ref === currentRef);
+  if (checkedOut?.oldSha && checkedOut.newSha) {
+    const { oldSha, newSha } = checkedOut;
+    await git.moveWorkTree(oldSha, newSha);
+    steps.onRollback('work tree update', () => git.moveWorkTree(newSha, oldSha));
+  }
+}
+
+function gitErrorDetail(error: unknown): string {
+  return error instanceof GitError ? redact(error.result.stderr.trim().split('\n').filter(Boolean).slice(-2).join(' / ')) : String(error);
+}
+
+export async function runCut(options: CutOptions): Promise<CutOutcome> {
+  const { steps, say } = options;
+  const git = await Git.topLevel(options.repoDir, options.verbose ? say : null);
+  const { config: loaded } = await loadConfig(git.cwd, options.env);
+  const config: ReleaseConfig = { ...loaded, ...options.overrides };
+  const reportsDir = path.join(git.cwd, config.reportsDir);
+
+  const { commonDir, currentRef } = await steps.run('preflight', () => preflight(git, config, options.dryRun));
+  const releaseLock = acquireLock(commonDir, say);
+  try {
+    await steps.run(`fetch ${config.remote}`, async () => {
+      try {
+        await git.fetch(config.remote);
+      } catch (error) {
+        throw fail(`git fetch ${config.remote} failed: ${gitErrorDetail(error)}`, `check the ${config.remote} URL and your access, then re-run`);
+      }
+    });
+    const [{ base, head }, stagingSha] = await Promise.all([
+      steps.run('check branches', () => resolveBranches(git, config)),
+      steps.run(`check ${config.stagingRemote}`, async () => {
+        try {
+          return await git.remoteRef(config.stagingRemote, `refs/heads/${config.base}`);
+        } catch (error) {
+          throw fail(`${config.stagingRemote} is unreachable: ${gitErrorDetail(error)}`, `fix the ${config.stagingRemote} remote (git remote -v) or its network, then re-run; nothing was changed`);
+        }
+      }),
+    ]);
+    const fastForwards = [base, head].filter((branch) => branch.localSha !== branch.sha).map((branch) => branchUpdate(branch, branch.sha));
+
+    if (await git.isAncestor(head.sha, base.sha)) {
+      return await finishedRelease(git, options, config, { base, head, stagingSha, fastForwards, currentRef, reportsDir });
+    }
+
+    const commits = await steps.run('collect commits', () => git.commitsBetween(base.sha, head.sha));
+    const merge = await steps.run('merge check', () => git.mergeTree(base.sha, head.sha));
+    if (merge.conflicts.length > 0) {
+      throw fail(
+        `${config.head} and ${config.base} conflict in ${listFiles(merge.conflicts)}`,
+        `merge ${config.base} into ${config.head} and resolve the conflicts there (reviewed like any change), then re-run; nothing was changed`,
+      );
+    }
+    const date = releaseDate(options.now);
+    const plan = await steps.run('plan', async () => {
+      const [changelog, existingTags, originUrl] = await Promise.all([
+        git.readFile(merge.tree, config.changelogFile),
+        git.tags(`${config.tagPrefix}${date}*`),
+        git.remoteUrl(config.remote),
+      ]);
+      return planRelease({ config, date, baseSha: base.sha, headSha: head.sha, commits, existingTags, changelog, repo: repoWebOf(originUrl) });
+    });
+
+    if (options.dryRun) {
+      return { status: 'dry-run', report: { ...plan.report, dryRun: true }, reportFile: null };
+    }
+    const question = `Release ${plan.tag}: merge ${commits.length} commits from ${config.head} into ${config.base}, push both and the tag to ${config.remote}, then ${config.base} to ${config.stagingRemote}?`;
+    if (options.confirm && !(await options.confirm(question))) {
+      return { status: 'aborted', report: { ...plan.report, dryRun: true }, reportFile: null };
+    }
+    return await release(git, options, config, { base, head, merge, plan, currentRef, reportsDir });
+  } finally {
+    releaseLock();
+  }
+}
+
+interface ReleaseInputs {
+  base: Branch;
+  head: Branch;
+  merge: { tree: string };
+  plan: ReleasePlan;
+  currentRef: string | null;
+  reportsDir: string;
+}
+
+async function release(git: Git, options: CutOptions, config: ReleaseConfig, inputs: ReleaseInputs): Promise<CutOutcome> {
+  const { steps } = options;
+  const { base, head, merge, plan, currentRef, reportsDir } = inputs;
+  const tagRef = `refs/tags/${plan.tag}`;
+  let releaseCommit = '';
+  try {
+    await steps.run('commit release', async () => {
+      const mergeCommit = await git.commitTree(merge.tree, [base.sha, head.sha], plan.mergeMessage);
+      releaseCommit = plan.changelog === null
+        ? mergeCommit
+        : await git.commitTree(await git.replaceTopLevelFile(merge.tree, config.changelogFile, plan.changelog), [mergeCommit], plan.releaseMessage);
+      const tagObject = await git.annotatedTag(plan.tag, releaseCommit, plan.tagMessage);
+      await moveRefs(git, steps, [
+        branchUpdate(base, releaseCommit),
+        branchUpdate(head, releaseCommit),
+        { ref: tagRef, oldSha: null, newSha: tagObject },
+      ], currentRef, `release-cut: ${plan.tag}`);
+    });
+    await steps.run(`push ${config.remote}`, async () => {
+      try {
+        await git.push(config.remote, [`${base.ref}:${base.ref}`, `${head.ref}:${head.ref}`, `${tagRef}:${tagRef}`], { atomic: true });
+      } catch (error) {
+        throw fail(`${config.remote} rejected the release push (${gitErrorDetail(error)})`, 'nothing was released and your branches are as they were; fix the cause and re-run');
+      }
+    });
+  } catch (error) {
+    if (!(await steps.rollback())) options.say('rollback was incomplete: check `git reflog` for the branches named above');
+    throw error;
+  }
+  steps.commit();
+
+  const report: ReleaseReport = { ...plan.report, releaseCommit, pushed: { origin: true, staging: false } };
+  const stagingError = await pushStaging(git, options, config);
+  report.pushed.staging = stagingError === null;
+  const reportFile = await writeReport(reportsDir, report);
+  if (stagingError) throw stagingFailure(config, plan.tag, stagingError, report, reportFile);
+  return { status: 'released', report, reportFile };
+}
+
+async function pushStaging(git: Git, options: CutOptions, config: ReleaseConfig): Promise<string | null> {
+  try {
+    await options.steps.run(`push ${config.stagingRemote}`, () =>
+      git.push(config.stagingRemote, [`refs/heads/${config.base}:refs/heads/${config.base}`], { atomic: false }));
+    return null;
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    return gitErrorDetail(error);
+  }
+}
+
+export class PartialReleaseError extends UserError {
+  constructor(message: string, hint: string, readonly report: ReleaseReport, readonly reportFile: string) {
+    super(message, { hint, exitCode: ExitCode.partial });
+  }
+}
+
+function stagingFailure(config: ReleaseConfig, tag: string, reason: string, report: ReleaseReport, reportFile: string): PartialReleaseError {
+  return new PartialReleaseError(
+    `${tag} is released on ${config.remote}, but the push of ${config.base} to ${config.stagingRemote} failed (${reason})`,
+    `fix ${config.stagingRemote}, then re-run the cut: it finds the finished release and only retries the ${config.stagingRemote} push`,
+    report,
+    reportFile,
+  );
+}
+
+interface FinishedInputs {
+  base: Branch;
+  head: Branch;
+  stagingSha: string | null;
+  fastForwards: RefUpdate[];
+  currentRef: string | null;
+  reportsDir: string;
+}
+
+/**
+ * Nothing new on develop. Either all is done, or the last cut reached origin but not staging:
+ * then only the staging push is retried.
+ */
+async function finishedRelease(git: Git, options: CutOptions, config: ReleaseConfig, inputs: FinishedInputs): Promise<CutOutcome> {
+  const { base, head, stagingSha, fastForwards, currentRef, reportsDir } = inputs;
+  if (!options.dryRun && fastForwards.length > 0) {
+    await options.steps.run('fast-forward local branches', () => moveRefs(git, options.steps, fastForwards, currentRef, 'release-cut: fast-forward'));
+    options.steps.commit();
+  }
+  const nothing: CutOutcome = { status: 'nothing-to-release', base: config.base, head: config.head, baseSha: base.sha, headSha: head.sha };
+  if (stagingSha === base.sha) return nothing;
+  const [tag] = await git.tagsPointingAt(base.sha, `${config.tagPrefix}*`);
+  if (!tag) return nothing;
+
+  const saved = await readReport(reportsDir, tag);
+  const report: ReleaseReport = saved ?? {
+    tag, date: '', base: config.base, head: config.head, baseSha: base.sha, headSha: head.sha, range: `${base.sha}..${base.sha}`,
+    compareUrl: null, commitCount: 0, jira: [], withoutJira: [], changelogSection: '', releaseCommit: base.sha,
+    dryRun: options.dryRun, pushed: { origin: true, staging: false },
+  };
+  if (options.dryRun) return { status: 'dry-run', report: { ...report, dryRun: true }, reportFile: null };
+  const stagingError = await pushStaging(git, options, config);
+  report.pushed = { origin: true, staging: stagingError === null };
+  const reportFile = await writeReport(reportsDir, report);
+  if (stagingError) throw stagingFailure(config, tag, stagingError, report, reportFile);
+  return { status: 'staging-retried', report, reportFile };
+}

@@ -1,0 +1,93 @@
+import type { Commit } from '../git.js';
+import type { ReleaseConfig } from '../config.js';
+import { groupCommitsByCard, type CardGrouping } from './cards.js';
+import { insertChangelogSection, renderChangelogSection } from './changelog.js';
+import { compareUrl, type RepoWeb } from './repo-url.js';
+import type { ReleaseReport } from './report.js';
+
+/** Everything the plan is built from, gathered from git by the cut beforehand. */
+export interface ReleaseFacts {
+  config: ReleaseConfig;
+  date: string;
+  baseSha: string;
+  headSha: string;
+  commits: readonly Commit[];
+  existingTags: readonly string[];
+  /** CHANGELOG.md as it is in the merged tree (null when it does not exist). */
+  changelog: string | null;
+  repo: RepoWeb | null;
+}
+
+export interface ReleasePlan {
+  tag: string;
+  mergeMessage: string;
+  releaseMessage: string;
+  tagMessage: string;
+  changelogSection: string;
+  /** The whole new CHANGELOG.md; null when it already holds this release's section. */
+  changelog: string | null;
+  grouping: CardGrouping;
+  report: ReleaseReport;
+}
+
+export const RELEASE_SUBJECT_PREFIX = 'chore(release): ';
+
+/** The local calendar date, which is what a team means by "Tuesday's release". */
+export function releaseDate(now: Date): string {
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** `release/2026-11-24`, then `release/2026-11-24.2`, ... for further cuts that day. */
+export function nextReleaseTag(prefix: string, date: string, existingTags: readonly string[]): string {
+  const taken = new Set(existingTags);
+  const first = `${prefix}${date}`;
+  if (!taken.has(first)) return first;
+  let n = 2;
+  while (taken.has(`${first}.${n}`)) n += 1;
+  return `${first}.${n}`;
+}
+
+export async function planRelease(facts: ReleaseFacts): Promise<ReleasePlan> {
+  const { config } = facts;
+  const tag = nextReleaseTag(config.tagPrefix, facts.date, facts.existingTags);
+  const grouping = groupCommitsByCard(facts.commits, facts.headSha, config.jiraProjectKeys, config.jiraBaseUrl);
+  const compare = compareUrl(facts.repo, facts.baseSha, facts.headSha);
+  const changelogSection = await renderChangelogSection({
+    tag,
+    date: facts.date,
+    baseSha: facts.baseSha,
+    headSha: facts.headSha,
+    compareUrl: compare,
+    commits: facts.commits,
+    grouping,
+  });
+  const changelog = insertChangelogSection(facts.changelog, changelogSection, facts.headSha);
+  const summary = `${facts.commits.length} commits, ${grouping.cards.length} Jira cards, ${grouping.withoutJira.length} commits without a key`;
+  return {
+    tag,
+    mergeMessage: `Merge branch '${config.head}' into ${config.base} for ${tag}`,
+    releaseMessage: `${RELEASE_SUBJECT_PREFIX}${tag}\n\nAdd the ${tag} section to ${config.changelogFile}: ${summary}.\n`,
+    tagMessage: `Release ${tag}\n\n${summary}.\n`,
+    changelogSection,
+    changelog: changelog === facts.changelog ? null : changelog,
+    grouping,
+    report: {
+      tag,
+      date: facts.date,
+      base: config.base,
+      head: config.head,
+      baseSha: facts.baseSha,
+      headSha: facts.headSha,
+      range: `${facts.baseSha}..${facts.headSha}`,
+      compareUrl: compare,
+      commitCount: facts.commits.length,
+      jira: grouping.cards,
+      withoutJira: grouping.withoutJira,
+      changelogSection,
+      releaseCommit: null,
+      dryRun: false,
+      pushed: { origin: false, staging: false },
+    },
+  };
+}

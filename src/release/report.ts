@@ -1,0 +1,67 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Card, CommitRef } from './cards.js';
+
+/** The cut's result: printed, written under release-reports/, and read by the notifiers. */
+export interface ReleaseReport {
+  tag: string;
+  date: string;
+  base: string;
+  head: string;
+  baseSha: string;
+  headSha: string;
+  range: string;
+  compareUrl: string | null;
+  commitCount: number;
+  jira: Card[];
+  withoutJira: CommitRef[];
+  /** The CHANGELOG.md section, Markdown. */
+  changelogSection: string;
+  /** The commit main and develop point at after the cut (null in a dry run). */
+  releaseCommit: string | null;
+  dryRun: boolean;
+  pushed: { origin: boolean; staging: boolean };
+}
+
+const short = (sha: string): string => sha.slice(0, 7);
+const mark = (done: boolean): string => (done ? 'yes' : 'no');
+
+export function renderTextReport(report: ReleaseReport): string {
+  const lines = [
+    `${report.dryRun ? 'Dry run: would release' : 'Released'} ${report.tag} (${report.date}): ${report.head} -> ${report.base}`,
+    `  range   ${short(report.baseSha)}..${short(report.headSha)}${report.compareUrl ? `  ${report.compareUrl}` : ''}`,
+    `  commits ${report.commitCount}, Jira cards ${report.jira.length}, without a key ${report.withoutJira.length}`,
+    '',
+  ];
+  if (report.jira.length > 0) lines.push('Jira cards:');
+  for (const card of report.jira) {
+    lines.push(`  ${card.key}${card.url ? `  ${card.url}` : ''}`);
+    for (const commit of card.commits) lines.push(`    ${short(commit.sha)} ${commit.subject}`);
+  }
+  if (report.withoutJira.length > 0) {
+    lines.push('', 'Commits without a Jira key (QA will ask about these):');
+    for (const commit of report.withoutJira) lines.push(`    ${short(commit.sha)} ${commit.subject}`);
+  }
+  if (!report.dryRun) lines.push('', `Pushed: origin ${mark(report.pushed.origin)}, staging ${mark(report.pushed.staging)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function reportFileName(tag: string): string {
+  return `${tag.replace(/[^A-Za-z0-9._-]+/g, '-')}.json`;
+}
+
+export async function writeReport(reportsDir: string, report: ReleaseReport): Promise<string> {
+  await mkdir(reportsDir, { recursive: true });
+  const file = path.join(reportsDir, reportFileName(report.tag));
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
+}
+
+export async function readReport(reportsDir: string, tag: string): Promise<ReleaseReport | null> {
+  try {
+    return JSON.parse(await readFile(path.join(reportsDir, reportFileName(tag)), 'utf8')) as ReleaseReport;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}

@@ -1,0 +1,64 @@
+import { ExitCode, UserError } from '../errors.js';
+
+export type Printer = (line: string) => void;
+
+/**
+ * Runs the cut's phases in order, printing each with its outcome and duration, and keeps
+ * the undo actions of the phases that changed something so a later failure (or Ctrl-C)
+ * can put the repository back exactly as it was.
+ */
+export class Steps {
+  private readonly undos: Array<{ name: string; undo: () => Promise<void> }> = [];
+  private interruptedBy: string | null = null;
+
+  constructor(private readonly print: Printer) {}
+
+  /** After a signal, the running step finishes (a push is never cut in half), then the cut stops. */
+  interrupt(signal: string): void {
+    this.interruptedBy = signal;
+  }
+
+  async run<T>(name: string, action: () => Promise<T>): Promise<T> {
+    this.throwIfInterrupted();
+    const started = performance.now();
+    try {
+      const result = await action();
+      this.print(`✔ ${name} (${Math.round(performance.now() - started)} ms)`);
+      this.throwIfInterrupted();
+      return result;
+    } catch (error) {
+      this.print(`✖ ${name} (${Math.round(performance.now() - started)} ms)`);
+      throw error;
+    }
+  }
+
+  onRollback(name: string, undo: () => Promise<void>): void {
+    this.undos.push({ name, undo });
+  }
+
+  /** Undo in reverse order; an undo that fails is reported and the rest still run. */
+  async rollback(): Promise<boolean> {
+    let complete = true;
+    for (const { name, undo } of this.undos.splice(0).reverse()) {
+      try {
+        await undo();
+        this.print(`↺ undone: ${name}`);
+      } catch (error) {
+        complete = false;
+        this.print(`✖ could not undo ${name}: ${(error as Error).message}`);
+      }
+    }
+    return complete;
+  }
+
+  /** Changes made so far are final: a failure from here on is not rolled back. */
+  commit(): void {
+    this.undos.length = 0;
+  }
+
+  private throwIfInterrupted(): void {
+    if (this.interruptedBy) {
+      throw new UserError(`interrupted by ${this.interruptedBy}`, { hint: 're-run the cut when ready', exitCode: ExitCode.interrupted });
+    }
+  }
+}
