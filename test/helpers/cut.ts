@@ -1,0 +1,54 @@
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { createSandbox, git, type Sandbox } from '../../src/sandbox.js';
+
+const distRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CUT_SCRIPT = path.join(distRoot, 'scripts', 'release-cut.js');
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The real CLI in a child process, as a user or CI runs it. */
+export async function runCutCli(sandbox: Sandbox, args: string[] = [], env: Record<string, string> = {}): Promise<CliResult> {
+  const result = await execa(process.execPath, [CUT_SCRIPT, '--repo', sandbox.work, '--yes', ...args], {
+    reject: false,
+    env: { CI: 'true', JIRA_PROJECT_KEYS: '', JIRA_BASE_URL: '', ...env },
+    extendEnv: true,
+  });
+  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+export async function refsOf(dir: string): Promise<string> {
+  return (await git(dir)`git for-each-ref --format=${'%(refname) %(objectname)'}`).stdout;
+}
+
+/** Everything a cut may touch: refs everywhere, HEAD, index/work tree status, CHANGELOG.md. */
+export async function snapshot(sandbox: Sandbox): Promise<Record<string, string>> {
+  const w = git(sandbox.work);
+  return {
+    work: await refsOf(sandbox.work),
+    origin: await refsOf(sandbox.origin),
+    staging: await refsOf(sandbox.staging),
+    head: (await w`git symbolic-ref --quiet HEAD`.nothrow()).stdout + (await w`git rev-parse HEAD`).stdout,
+    status: (await w`git status --porcelain=v1 --untracked-files=all --ignored`).stdout,
+    changelog: await readFile(path.join(sandbox.work, 'CHANGELOG.md'), 'utf8').catch(() => '<none>'),
+  };
+}
+
+export async function sha(dir: string, ref: string): Promise<string> {
+  return (await git(dir)`git rev-parse ${ref}`).stdout.trim();
+}
+
+export async function withSandbox(test: (sandbox: Sandbox) => Promise<void>): Promise<void> {
+  const sandbox = await createSandbox();
+  try {
+    await test(sandbox);
+  } finally {
+    await rm(sandbox.root, { recursive: true, force: true });
+  }
+}
