@@ -32,19 +32,19 @@ interface BreakingChange {
 
 /** Commit types (feat, fix, ...) and BREAKING CHANGE notes, as conventional-commits-parser reads them. */
 export function summarizeConventionalCommits(commits: readonly Commit[]): { typeSummary: string; breaking: BreakingChange[] } {
-  const parser = new CommitParser();
+  const parser = new CommitParser({
+    headerPattern: /^(\w*)(?:\((.*)\))?!?: (.*)$/,
+    breakingHeaderPattern: /^(\w*)(?:\((.*)\))?!: (.*)$/,
+  });
   const counts = new Map<string, number>();
   const breaking: BreakingChange[] = [];
   for (const commit of commits) {
     // Parsing only the subject is ~20x faster; bodies matter only when they can hold a breaking note.
-    const mayBreak = commit.message.includes('BREAKING');
+    const mayBreak = commit.message.includes('BREAKING') || commit.subject.includes('!:');
     const parsed = parser.parse(mayBreak ? commit.message : commit.subject);
     const type = parsed.type ?? 'other';
     counts.set(type, (counts.get(type) ?? 0) + 1);
     for (const note of parsed.notes) breaking.push({ text: note.text.trim(), shortSha: short(commit.sha) });
-    if (!parsed.notes.length && /^\w+(\([^)]*\))?!:/.test(commit.subject)) {
-      breaking.push({ text: parsed.subject ?? commit.subject, shortSha: short(commit.sha) });
-    }
   }
   const typeSummary = [...counts]
     .sort((a, b) => (a[0] === 'other' ? 1 : b[0] === 'other' ? -1 : b[1] - a[1] || a[0].localeCompare(b[0])))

@@ -1,0 +1,122 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { resolveConfig } from '../../src/config.js';
+import type { Commit } from '../../src/git.js';
+import { groupCommitsByCard } from '../../src/release/cards.js';
+import { insertChangelogSection, renderChangelogSection, sectionMarker } from '../../src/release/changelog.js';
+import { nextReleaseTag, planRelease, releaseDate } from '../../src/release/plan.js';
+import { compareUrl, repoWebOf } from '../../src/release/repo-url.js';
+
+let counter = 0;
+function fakeCommit(message: string, parents: string[] = ['p']): Commit {
+  counter += 1;
+  const sha = counter.toString(16).padStart(40, '0');
+  return { sha, parents, subject: message.split('\n')[0]!, message };
+}
+
+const cards = suite('groupCommitsByCard');
+
+cards('groups commits under every card they mention, in natural key order', () => {
+  const a = fakeCommit('EPN-10: a');
+  const b = fakeCommit('EPN-2 and OPS-1: b');
+  const c = fakeCommit('chore: c');
+  const grouping = groupCommitsByCard([a, b, c], c.sha, null, null);
+  assert.equal(grouping.cards.map((card) => [card.key, card.commits.map((commit) => commit.sha)]), [
+    ['EPN-2', [b.sha]], ['EPN-10', [a.sha]], ['OPS-1', [b.sha]],
+  ]);
+  assert.equal(grouping.withoutJira, [{ sha: c.sha, subject: 'chore: c' }]);
+});
+
+cards('the configured Jira site wins over URLs found in messages', () => {
+  const a = fakeCommit('fix: x\n\nhttps://old.example.com/browse/EPN-1');
+  assert.is(groupCommitsByCard([a], a.sha, null, null).cards[0]!.url, 'https://old.example.com/browse/EPN-1');
+  assert.is(groupCommitsByCard([a], a.sha, null, 'https://jira.example.com').cards[0]!.url, 'https://jira.example.com/browse/EPN-1');
+  const b = fakeCommit('EPN-3: no url');
+  assert.is(groupCommitsByCard([b], b.sha, null, null).cards[0]!.url, null);
+});
+
+cards('commits merged by a keyed pull request inherit its key; keyless merges are only counted', () => {
+  const base = fakeCommit('EPN-1: start');
+  const feature1 = fakeCommit('feat: search', [base.sha]);
+  const feature2 = fakeCommit('feat: highlight', [feature1.sha]);
+  const pr = fakeCommit('Merge pull request #4 from team/feature/EPN-5-search', [base.sha, feature2.sha]);
+  const sync = fakeCommit("Merge branch 'main' into develop", [pr.sha, 'outside-range']);
+  const grouping = groupCommitsByCard([base, feature1, feature2, pr, sync], sync.sha, null, null);
+  assert.equal(grouping.cards.find((card) => card.key === 'EPN-5')!.commits.map((commit) => commit.subject), [
+    'feat: search', 'feat: highlight', 'Merge pull request #4 from team/feature/EPN-5-search',
+  ]);
+  assert.equal(grouping.withoutJira, []);
+  assert.is(grouping.keylessMerges, 1);
+});
+cards.run();
+
+const changelog = suite('CHANGELOG section');
+
+const head = 'f'.repeat(40);
+async function section(commits: Commit[]): Promise<string> {
+  return renderChangelogSection({
+    tag: 'release/2026-11-24', date: '2026-11-24', baseSha: 'a'.repeat(40), headSha: head,
+    compareUrl: null, commits, grouping: groupCommitsByCard(commits, commits.at(-1)!.sha, null, null),
+  });
+}
+
+changelog('renders cards with their commits, keyless commits, types and breaking changes', async () => {
+  const text = await section([
+    fakeCommit('feat(auth): EPN-1 login'),
+    fakeCommit('feat(api)!: drop v1\n\nEPN-2\n\nBREAKING CHANGE: /v1 is gone'),
+    fakeCommit('docs: readme'),
+  ]);
+  assert.match(text, /^## release\/2026-11-24 \(2026-11-24\)\n\n<!-- release-cut:f{40} -->\n/);
+  assert.match(text, '`aaaaaaa..fffffff` · 3 commits (2 feat, 1 docs) · 2 Jira cards');
+  assert.match(text, '### Jira cards\n\n- **EPN-1**\n  - feat(auth): EPN-1 login (`');
+  assert.match(text, '### Commits without a Jira key\n\n- docs: readme (`');
+  assert.match(text, '### ⚠ Breaking changes\n\n- /v1 is gone (`');
+});
+
+changelog('inserting creates the file, goes under the title above older sections, and never duplicates', () => {
+  const first = insertChangelogSection(null, `## new\n\n${sectionMarker(head)}\n`, head);
+  assert.match(first, /^# Changelog\n\n.+\n\n## new\n/);
+  assert.is(insertChangelogSection(first, `## new\n\n${sectionMarker(head)}\n`, head), first);
+
+  const existing = '# Changelog\n\nOur notes.\n\n## older\n\n- x\n';
+  const next = insertChangelogSection(existing, '## newer\n', 'e'.repeat(40));
+  assert.is(next, '# Changelog\n\nOur notes.\n\n## newer\n\n## older\n\n- x\n');
+  assert.is(insertChangelogSection('Handwritten notes\n', '## s\n', head), '# Changelog\n\nHandwritten notes\n\n## s\n');
+});
+changelog.run();
+
+const plan = suite('planRelease');
+
+plan('tags are per day, with a counter for further cuts that day', () => {
+  assert.is(nextReleaseTag('release/', '2026-11-24', []), 'release/2026-11-24');
+  assert.is(nextReleaseTag('release/', '2026-11-24', ['release/2026-11-24']), 'release/2026-11-24.2');
+  assert.is(nextReleaseTag('release/', '2026-11-24', ['release/2026-11-24', 'release/2026-11-24.2']), 'release/2026-11-24.3');
+  assert.is(releaseDate(new Date(2026, 10, 3, 12)), '2026-11-03');
+});
+
+plan('builds messages, changelog and report from facts alone', async () => {
+  const commits = [fakeCommit('EPN-1: a'), fakeCommit('chore: b')];
+  const result = await planRelease({
+    config: resolveConfig({}, {}), date: '2026-11-24', baseSha: 'a'.repeat(40), headSha: commits[1]!.sha,
+    commits, existingTags: [], changelog: '# Changelog\n', repo: repoWebOf('git@github.com:acme/shop.git'),
+  });
+  assert.is(result.tag, 'release/2026-11-24');
+  assert.is(result.mergeMessage, "Merge branch 'develop' into main for release/2026-11-24");
+  assert.match(result.releaseMessage, /^chore\(release\): release\/2026-11-24\n/);
+  assert.is(result.report.compareUrl, `https://github.com/acme/shop/compare/${'a'.repeat(40)}...${commits[1]!.sha}`);
+  assert.ok(result.changelog!.startsWith('# Changelog\n\n## release/2026-11-24'));
+  assert.equal(result.report.jira.map((card) => card.key), ['EPN-1']);
+});
+plan.run();
+
+const urls = suite('repoWebOf / compareUrl');
+
+urls('understands scp, https and ssh remotes; gives up on local paths', () => {
+  assert.equal(repoWebOf('git@github.com:acme/shop.git'), { host: 'github.com', path: 'acme/shop', webUrl: 'https://github.com/acme/shop' });
+  assert.is(repoWebOf('https://x-access-token:secret@github.example.com/acme/shop.git')!.webUrl, 'https://github.example.com/acme/shop');
+  assert.is(repoWebOf('ssh://git@gitlab.com/group/sub/shop.git')!.path, 'group/sub/shop');
+  assert.is(compareUrl(repoWebOf('https://gitlab.com/group/shop'), 'a', 'b'), 'https://gitlab.com/group/shop/-/compare/a...b');
+  assert.is(repoWebOf('/tmp/origin.git'), null);
+  assert.is(repoWebOf(null), null);
+});
+urls.run();
