@@ -30,10 +30,10 @@ Configuration: JIRA_PROJECT_KEYS, JIRA_BASE_URL (environment or .env), or the
 
 const NAME = 'release-cut';
 
-function printOutcome(outcome: CutOutcome, json: boolean, reportFile: string | null): void {
+async function printOutcome(outcome: CutOutcome, json: boolean, reportFile: string | null): Promise<void> {
   if (json) {
     const document = outcome.status === 'nothing-to-release' ? outcome : { status: outcome.status, ...outcome.report };
-    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(document)}\n`);
     return;
   }
   if (outcome.status === 'nothing-to-release') {
@@ -48,7 +48,7 @@ function printOutcome(outcome: CutOutcome, json: boolean, reportFile: string | n
     process.stdout.write(`${outcome.report.tag} was already released; pushed it to staging now\n`);
   }
   process.stdout.write(renderTextReport(outcome.report));
-  if (outcome.status === 'dry-run') process.stdout.write(`\nCHANGELOG section that would be added:\n\n${outcome.report.changelogSection}`);
+  if (outcome.changelogPreview) process.stdout.write(`\nCHANGELOG section that would be added:\n\n${await outcome.changelogPreview()}`);
   if (reportFile) process.stdout.write(`Report: ${reportFile}\n`);
 }
 
@@ -109,10 +109,10 @@ async function main(): Promise<number> {
       say,
       verbose,
     });
-    printOutcome(outcome, values.json, outcome.status === 'nothing-to-release' ? null : outcome.reportFile);
+    await printOutcome(outcome, values.json, outcome.status === 'nothing-to-release' ? null : outcome.reportFile);
     return ExitCode.ok;
   } catch (error) {
-    if (error instanceof PartialReleaseError) printOutcome({ status: 'released', report: error.report, reportFile: error.reportFile }, values.json, error.reportFile);
+    if (error instanceof PartialReleaseError) await printOutcome({ status: 'released', report: error.report, reportFile: error.reportFile }, values.json, error.reportFile);
     say(formatError(NAME, error, verbose));
     return exitCodeOf(error);
   }

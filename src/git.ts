@@ -1,6 +1,8 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
+import { StringDecoder } from 'node:string_decoder';
 import { UserError } from './errors.js';
 import { redact } from './redact.js';
 
@@ -15,6 +17,8 @@ export interface RunOptions {
   /** Exit codes that are answers, not failures (`merge-base --is-ancestor` answers 1). */
   okExitCodes?: readonly number[];
   env?: Record<string, string>;
+  /** stdout is read by the caller as it arrives, not collected. */
+  streaming?: boolean;
 }
 
 export type Logger = (line: string) => void;
@@ -46,12 +50,66 @@ export interface RefUpdate {
   oldSha: string | null;
 }
 
+export interface Checkout {
+  git: Git;
+  gitDir: string;
+  commonDir: string;
+  /** The checked-out branch (`refs/heads/...`), null when HEAD is detached. */
+  currentRef: string | null;
+}
+
 export interface MergeResult {
   tree: string;
   conflicts: string[];
 }
 
 const ZERO_SHA = '0000000000000000000000000000000000000000';
+
+/**
+ * node:child_process rather than execa here: the cut's dry run is held to a small multiple of
+ * a bare `git log`, and importing execa alone costs ~70 ms, most of that budget at 10k commits.
+ */
+function startGit(cwd: string, args: readonly string[], options: RunOptions): { child: ChildProcess; done: Promise<GitResult> } {
+  const child = spawn('git', args, {
+    cwd,
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', ...options.env },
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  if (!options.streaming) child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+  const done = new Promise<GitResult>((resolve, reject) => {
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'ENOENT' ? new UserError('git is not installed or not on PATH', { hint: 'install git 2.38 or newer' }) : error);
+    });
+    child.on('close', (code, signal) => {
+      resolve({
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+        exitCode: code ?? 128 + (signal ? os.constants.signals[signal] : 0),
+      });
+    });
+  });
+  child.stdin?.end(options.input);
+  return { child, done };
+}
+
+/** One `%H %P%n%s%n%B` record of `text[start, end)`, read by index to spare copies of 100k messages. */
+function parseLogRecord(text: string, start: number, end: number): Commit {
+  const firstBreak = text.indexOf('\n', start);
+  let secondBreak = text.indexOf('\n', firstBreak + 1);
+  if (secondBreak === -1 || secondBreak > end) secondBreak = end;
+  let messageEnd = end;
+  while (messageEnd > secondBreak && (text.charCodeAt(messageEnd - 1) === 10 || text.charCodeAt(messageEnd - 1) === 32)) messageEnd -= 1;
+  const ids = text.slice(start, firstBreak).split(' ');
+  return {
+    sha: ids[0]!,
+    parents: ids.length > 1 && ids[1] !== '' ? ids.slice(1) : [],
+    subject: text.slice(firstBreak + 1, secondBreak),
+    message: text.slice(Math.min(secondBreak + 1, messageEnd), messageEnd),
+  };
+}
 
 /**
  * Every git call goes through `run`: argument arrays only (never a shell string built
@@ -62,19 +120,11 @@ export class Git {
 
   async run(args: readonly string[], options: RunOptions = {}): Promise<GitResult> {
     const started = performance.now();
-    const result = await execa('git', args, {
-      cwd: this.cwd,
-      input: options.input,
-      reject: false,
-      stripFinalNewline: false,
-      maxBuffer: 1024 * 1024 * 1024,
-      env: { GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', ...options.env },
-    });
-    const outcome: GitResult = {
-      stdout: String(result.stdout ?? ''),
-      stderr: String(result.stderr ?? ''),
-      exitCode: result.exitCode ?? (result.failed ? 1 : 0),
-    };
+    const outcome = await startGit(this.cwd, args, options).done;
+    return this.check(args, options, outcome, started);
+  }
+
+  private check(args: readonly string[], options: RunOptions, outcome: GitResult, started: number): GitResult {
     this.log?.(`git ${redact(args.join(' '))} -> ${outcome.exitCode} (${Math.round(performance.now() - started)} ms)`);
     if (!(options.okExitCodes ?? [0]).includes(outcome.exitCode)) throw new GitError(args, outcome);
     return outcome;
@@ -86,21 +136,22 @@ export class Git {
 
   // --- where we are ---
 
-  static async topLevel(dir: string, log: Logger | null = null): Promise<Git> {
+  /** The checkout containing `dir`, with where its git data lives and what HEAD is, in one git call. */
+  static async open(dir: string, log: Logger | null = null): Promise<Checkout> {
     if (!existsSync(dir)) {
       throw new UserError(`${dir} does not exist`, { hint: 'pass --repo with the path of a git checkout' });
     }
     const probe = new Git(dir, log);
-    const result = await probe.run(['rev-parse', '--show-toplevel'], { okExitCodes: [0, 128] });
-    if (result.exitCode !== 0) {
-      throw new UserError(`${dir} is not inside a git work tree`, { hint: 'run the cut from your checkout, or pass --repo <dir>' });
+    const args = ['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-dir', '--git-common-dir', '--symbolic-full-name', 'HEAD'];
+    const result = await probe.run(args, { okExitCodes: [0, 128] });
+    const [top, gitDir, commonDir, head] = result.stdout.trim().split('\n');
+    if (result.exitCode !== 0 || !top || !gitDir || !commonDir) {
+      if (/not a git repository/i.test(result.stderr)) {
+        throw new UserError(`${dir} is not inside a git work tree`, { hint: 'run the cut from your checkout, or pass --repo <dir>' });
+      }
+      throw new GitError(args, result);
     }
-    return new Git(result.stdout.trim(), log);
-  }
-
-  async gitDirs(): Promise<{ gitDir: string; commonDir: string }> {
-    const [gitDir, commonDir] = (await this.output(['rev-parse', '--path-format=absolute', '--git-dir', '--git-common-dir'])).split('\n');
-    return { gitDir: gitDir!, commonDir: commonDir! };
+    return { git: new Git(top, log), gitDir, commonDir, currentRef: head?.startsWith('refs/') ? head : null };
   }
 
   /** The merge, rebase, cherry-pick, revert or bisect the work tree is in the middle of, if any. */
@@ -122,30 +173,21 @@ export class Git {
     return out.split('\0').filter(Boolean).map((entry) => entry.slice(3));
   }
 
-  async currentBranch(): Promise<string | null> {
-    const result = await this.run(['symbolic-ref', '--quiet', 'HEAD'], { okExitCodes: [0, 1] });
-    return result.exitCode === 0 ? result.stdout.trim() : null;
-  }
-
   async committerIdent(): Promise<string | null> {
     const result = await this.run(['var', 'GIT_COMMITTER_IDENT'], { okExitCodes: [0, 128] });
     return result.exitCode === 0 ? result.stdout.trim() : null;
   }
 
-  async version(): Promise<[number, number]> {
-    const match = /(\d+)\.(\d+)/.exec(await this.output(['version']));
-    return [Number(match?.[1] ?? 0), Number(match?.[2] ?? 0)];
-  }
-
   // --- remotes ---
 
-  async remotes(): Promise<string[]> {
-    return (await this.output(['remote'])).split('\n').filter(Boolean);
-  }
-
-  async remoteUrl(remote: string): Promise<string | null> {
-    const result = await this.run(['remote', 'get-url', remote], { okExitCodes: [0, 2, 128] });
-    return result.exitCode === 0 ? result.stdout.trim() : null;
+  /** Remote names and their fetch URLs. */
+  async remotes(): Promise<Map<string, string>> {
+    const remotes = new Map<string, string>();
+    for (const line of (await this.output(['remote', '-v'])).split('\n')) {
+      const match = /^(\S+)\t(.*) \(fetch\)$/.exec(line);
+      if (match) remotes.set(match[1]!, match[2]!);
+    }
+    return remotes;
   }
 
   async fetch(remote: string): Promise<void> {
@@ -165,7 +207,7 @@ export class Git {
 
   // --- refs and history ---
 
-  /** Full ref names to shas; refs that do not exist are absent. */
+  /** Full ref names (or for-each-ref globs) to shas; refs that do not exist are absent. */
   async refs(names: readonly string[]): Promise<Map<string, string>> {
     const out = await this.output(['for-each-ref', '--format=%(refname) %(objectname)', ...names]);
     const refs = new Map<string, string>();
@@ -181,39 +223,49 @@ export class Git {
     return result.exitCode === 0;
   }
 
-  async tags(pattern: string): Promise<string[]> {
-    return (await this.output(['tag', '--list', pattern])).split('\n').filter(Boolean);
-  }
-
   async tagsPointingAt(sha: string, pattern: string): Promise<string[]> {
     return (await this.output(['tag', '--list', '--points-at', sha, pattern])).split('\n').filter(Boolean);
   }
 
-  /** Commits reachable from `head` but not from `base`, oldest first, with full messages. */
-  async commitsBetween(base: string, head: string): Promise<Commit[]> {
-    const out = (await this.run(['log', '-z', '--reverse', '--format=%H %P%n%s%n%B', `${base}..${head}`, '--'])).stdout;
-    const commits: Commit[] = [];
-    for (const record of out.split('\0')) {
-      if (!record) continue;
-      const firstBreak = record.indexOf('\n');
-      const secondBreak = record.indexOf('\n', firstBreak + 1);
-      const [sha, ...parents] = record.slice(0, firstBreak).split(' ');
-      commits.push({
-        sha: sha!,
-        parents: parents.filter(Boolean),
-        subject: record.slice(firstBreak + 1, secondBreak),
-        message: record.slice(secondBreak + 1).trimEnd(),
-      });
+  /**
+   * Commits reachable from `head` but not from `base`, newest first, with full messages,
+   * yielded in batches while git is still printing them so the caller's work overlaps git's
+   * (one batch per pipe read: a yield per commit costs more than parsing it).
+   */
+  async *commitsBetween(base: string, head: string): AsyncGenerator<Commit[]> {
+    const args = ['log', '-z', '--format=%H %P%n%s%n%B', `${base}..${head}`, '--'];
+    const started = performance.now();
+    const options: RunOptions = { streaming: true };
+    const { child, done } = startGit(this.cwd, args, options);
+    const decoder = new StringDecoder('utf8');
+    let pending = '';
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      const text = pending + decoder.write(chunk);
+      const batch: Commit[] = [];
+      let start = 0;
+      for (let end = text.indexOf('\0'); end !== -1; end = text.indexOf('\0', start)) {
+        batch.push(parseLogRecord(text, start, end));
+        start = end + 1;
+      }
+      pending = text.slice(start);
+      if (batch.length > 0) yield batch;
     }
-    return commits;
+    this.check(args, options, await done, started);
   }
 
   // --- objects (written to the object database only; nothing visible until refs move) ---
 
   async mergeTree(ours: string, theirs: string): Promise<MergeResult> {
-    const result = await this.run(['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', ours, theirs], { okExitCodes: [0, 1] });
+    const result = await this.run(['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', ours, theirs], { okExitCodes: [0, 1, 129] });
+    if (result.exitCode === 129) {
+      throw new UserError('this git cannot merge without touching the work tree (merge-tree --write-tree)', { hint: 'install git 2.38 or newer' });
+    }
     const [tree, ...files] = result.stdout.split('\0').filter(Boolean);
     return { tree: tree!, conflicts: result.exitCode === 1 ? [...new Set(files)] : [] };
+  }
+
+  async treeOf(commit: string): Promise<MergeResult> {
+    return { tree: await this.output(['rev-parse', `${commit}^{tree}`]), conflicts: [] };
   }
 
   async readFile(treeish: string, file: string): Promise<string | null> {

@@ -1,5 +1,4 @@
-import type { Commit } from '../git.js';
-import { findBrowseUrls, findJiraKeys, type ProjectKeys } from '../jira-keys.js';
+import type { CommitFacts } from './analyze.js';
 
 export interface CommitRef {
   sha: string;
@@ -24,8 +23,10 @@ export interface CardGrouping {
 export function compareKeys(a: string, b: string): number {
   const dashA = a.lastIndexOf('-');
   const dashB = b.lastIndexOf('-');
-  const project = a.slice(0, dashA).localeCompare(b.slice(0, dashB));
-  return project !== 0 ? project : Number(a.slice(dashA + 1)) - Number(b.slice(dashB + 1));
+  const projectA = a.slice(0, dashA);
+  const projectB = b.slice(0, dashB);
+  if (projectA !== projectB) return projectA < projectB ? -1 : 1;
+  return Number(a.slice(dashA + 1)) - Number(b.slice(dashB + 1));
 }
 
 /**
@@ -33,13 +34,13 @@ export function compareKeys(a: string, b: string): number {
  * of `feature/EPN-130-search` merged by "Merge pull request #42 from .../EPN-130-search".
  * Only branches merged into the head's first-parent line are followed.
  */
-function keysInheritedFromMerges(commits: readonly Commit[], headSha: string, ownKeys: Map<string, string[]>): Map<string, string[]> {
+function keysInheritedFromMerges(commits: readonly CommitFacts[], headSha: string): Map<string, string[]> {
   const bySha = new Map(commits.map((commit) => [commit.sha, commit]));
   const mainline = new Set<string>();
   for (let commit = bySha.get(headSha); commit; commit = bySha.get(commit.parents[0] ?? '')) mainline.add(commit.sha);
   const inherited = new Map<string, string[]>();
   for (const merge of commits) {
-    const keys = ownKeys.get(merge.sha) ?? [];
+    const { keys } = merge;
     if (merge.parents.length < 2 || keys.length === 0 || !mainline.has(merge.sha)) continue;
     const pending = merge.parents.slice(1);
     for (let sha = pending.pop(); sha !== undefined; sha = pending.pop()) {
@@ -53,32 +54,26 @@ function keysInheritedFromMerges(commits: readonly Commit[], headSha: string, ow
 }
 
 /** Each card with the commits that mention it (a commit mentioning two cards is under both). */
-export function groupCommitsByCard(commits: readonly Commit[], headSha: string, projectKeys: ProjectKeys, jiraBaseUrl: string | null): CardGrouping {
-  const ownKeys = new Map<string, string[]>();
-  for (const commit of commits) {
-    const keys = findJiraKeys(commit.message, projectKeys);
-    if (keys.length > 0) ownKeys.set(commit.sha, keys);
-  }
-  const inherited = commits.some((commit) => commit.parents.length > 1) ? keysInheritedFromMerges(commits, headSha, ownKeys) : new Map<string, string[]>();
+export function groupCommitsByCard(commits: readonly CommitFacts[], headSha: string, jiraBaseUrl: string | null): CardGrouping {
+  const inherited = commits.some((commit) => commit.parents.length > 1) ? keysInheritedFromMerges(commits, headSha) : new Map<string, string[]>();
   const cards = new Map<string, Card>();
   const withoutJira: CommitRef[] = [];
   let keylessMerges = 0;
   for (const commit of commits) {
-    const keys = ownKeys.get(commit.sha) ?? inherited.get(commit.sha) ?? [];
+    const keys = commit.keys.length > 0 ? commit.keys : inherited.get(commit.sha) ?? [];
     const ref = { sha: commit.sha, subject: commit.subject };
     if (keys.length === 0) {
       if (commit.parents.length > 1) keylessMerges += 1;
       else withoutJira.push(ref);
       continue;
     }
-    const mentioned = jiraBaseUrl || !ownKeys.has(commit.sha) ? null : findBrowseUrls(commit.message);
     for (const key of keys) {
       let card = cards.get(key);
       if (!card) {
         card = { key, url: jiraBaseUrl ? `${jiraBaseUrl}/browse/${key}` : null, commits: [] };
         cards.set(key, card);
       }
-      card.url ??= mentioned?.get(key) ?? null;
+      card.url ??= commit.urls[key] ?? null;
       card.commits.push(ref);
     }
   }

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { loadConfig, type Env, type ReleaseConfig } from '../config.js';
 import { ExitCode, UserError } from '../errors.js';
-import { Git, GitError, type RefUpdate } from '../git.js';
+import { Git, GitError, type Checkout, type RefUpdate } from '../git.js';
 import { redact } from '../redact.js';
+import { commitAnalyzer, type CommitFacts } from './analyze.js';
 import { acquireLock } from './lock.js';
-import { planRelease, releaseDate, type ReleasePlan } from './plan.js';
+import { planRelease, releaseDate, renderPlannedChangelog, type PlannedChangelog, type ReleasePlan } from './plan.js';
 import { readReport, writeReport, type ReleaseReport } from './report.js';
 import { repoWebOf } from './repo-url.js';
 import type { Steps } from './steps.js';
@@ -25,7 +26,7 @@ export interface CutOptions {
 
 export type CutOutcome =
   | { status: 'nothing-to-release'; base: string; head: string; baseSha: string; headSha: string }
-  | { status: 'dry-run' | 'released' | 'staging-retried' | 'aborted'; report: ReleaseReport; reportFile: string | null };
+  | { status: 'dry-run' | 'released' | 'staging-retried' | 'aborted'; report: ReleaseReport; reportFile: string | null; changelogPreview?: () => Promise<string> };
 
 /** A branch as the cut will use it: the local ref, and the sha the release builds on. */
 interface Branch {
@@ -34,8 +35,6 @@ interface Branch {
   localSha: string | null;
   sha: string;
 }
-
-const MIN_GIT: [number, number] = [2, 38];
 
 function fail(message: string, hint: string, exitCode: number = ExitCode.failed): UserError {
   return new UserError(message, { hint, exitCode });
@@ -46,38 +45,38 @@ function listFiles(files: readonly string[]): string {
   return files.length > 5 ? `${shown} and ${files.length - 5} more` : shown;
 }
 
-async function preflight(git: Git, config: ReleaseConfig, dryRun: boolean): Promise<{ commonDir: string; currentRef: string | null }> {
-  const version = await git.version();
-  if (version[0] < MIN_GIT[0] || (version[0] === MIN_GIT[0] && version[1] < MIN_GIT[1])) {
-    throw fail(`git ${version.join('.')} is too old (the cut merges with merge-tree --write-tree)`, 'install git 2.38 or newer');
-  }
-  const [{ gitDir, commonDir }, changed, remotes, currentRef, ident] = await Promise.all([
-    git.gitDirs(),
+async function preflight(checkout: Checkout, config: ReleaseConfig, dryRun: boolean): Promise<Map<string, string>> {
+  const { git } = checkout;
+  const [changed, remotes, ident] = await Promise.all([
     git.changedTrackedFiles(),
     git.remotes(),
-    git.currentBranch(),
-    git.committerIdent(),
+    dryRun ? 'not needed' : git.committerIdent(),
   ]);
-  const operation = Git.operationInProgress(gitDir);
+  const operation = Git.operationInProgress(checkout.gitDir);
   if (operation) throw fail(`${operation} is in progress in ${git.cwd}`, 'finish or abort it, then re-run');
   if (changed.length > 0) {
     throw fail(`the working tree has uncommitted changes (${listFiles(changed)})`, 'commit or stash them, then re-run');
   }
   for (const remote of [config.remote, config.stagingRemote]) {
-    if (!remotes.includes(remote)) {
+    if (!remotes.has(remote)) {
       throw fail(`there is no git remote named "${remote}"`, `add it with: git remote add ${remote} <url> (or pass --${remote === config.remote ? 'remote' : 'staging-remote'})`, ExitCode.usage);
     }
   }
-  if (!dryRun && !ident) {
+  if (!ident) {
     throw fail('git does not know who is committing', 'set user.name and user.email (git config user.name "Release Bot"), then re-run');
   }
-  return { commonDir, currentRef };
+  return remotes;
 }
 
-/** Local branch and origin's copy: fast-forward when strictly behind, refuse when ahead or diverged. */
-async function resolveBranches(git: Git, config: ReleaseConfig): Promise<{ base: Branch; head: Branch }> {
+/**
+ * Local branch and origin's copy: fast-forward when strictly behind, refuse when ahead or
+ * diverged. Today's release tags come back from the same git call.
+ */
+async function resolveBranches(git: Git, config: ReleaseConfig, date: string): Promise<{ base: Branch; head: Branch; todaysTags: string[] }> {
   const names = [config.base, config.head];
-  const refs = await git.refs(names.flatMap((name) => [`refs/heads/${name}`, `refs/remotes/${config.remote}/${name}`]));
+  const tagPattern = `refs/tags/${config.tagPrefix}${date}*`;
+  const refs = await git.refs([...names.flatMap((name) => [`refs/heads/${name}`, `refs/remotes/${config.remote}/${name}`]), tagPattern]);
+  const todaysTags = [...refs.keys()].filter((ref) => ref.startsWith('refs/tags/')).map((ref) => ref.slice('refs/tags/'.length));
   const resolve = async (name: string): Promise<Branch> => {
     const ref = `refs/heads/${name}`;
     const localSha = refs.get(ref) ?? null;
@@ -98,7 +97,7 @@ async function resolveBranches(git: Git, config: ReleaseConfig): Promise<{ base:
         : `reconcile them (e.g. git checkout ${name} && git reset --hard ${config.remote}/${name} if the local commits are not needed), then re-run`,
     );
   };
-  return { base: await resolve(config.base), head: await resolve(config.head) };
+  return { base: await resolve(config.base), head: await resolve(config.head), todaysTags };
 }
 
 function branchUpdate(branch: Branch, newSha: string): RefUpdate {
@@ -130,23 +129,16 @@ function gitErrorDetail(error: unknown): string {
 
 export async function runCut(options: CutOptions): Promise<CutOutcome> {
   const { steps, say } = options;
-  const git = await Git.topLevel(options.repoDir, options.verbose ? say : null);
+  const checkout = await Git.open(options.repoDir, options.verbose ? say : null);
+  const { git, commonDir, currentRef } = checkout;
   const { config: loaded } = await loadConfig(git.cwd, options.env);
   const config: ReleaseConfig = { ...loaded, ...options.overrides };
   const reportsDir = path.join(git.cwd, config.reportsDir);
 
-  const { commonDir, currentRef } = await steps.run('preflight', () => preflight(git, config, options.dryRun));
+  const remotes = await steps.run('preflight', () => preflight(checkout, config, options.dryRun));
   const releaseLock = acquireLock(commonDir, say);
   try {
-    await steps.run(`fetch ${config.remote}`, async () => {
-      try {
-        await git.fetch(config.remote);
-      } catch (error) {
-        throw fail(`git fetch ${config.remote} failed: ${gitErrorDetail(error)}`, `check the ${config.remote} URL and your access, then re-run`);
-      }
-    });
-    const [{ base, head }, stagingSha] = await Promise.all([
-      steps.run('check branches', () => resolveBranches(git, config)),
+    const [stagingSha] = await Promise.all([
       steps.run(`check ${config.stagingRemote}`, async () => {
         try {
           return await git.remoteRef(config.stagingRemote, `refs/heads/${config.base}`);
@@ -154,39 +146,53 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
           throw fail(`${config.stagingRemote} is unreachable: ${gitErrorDetail(error)}`, `fix the ${config.stagingRemote} remote (git remote -v) or its network, then re-run; nothing was changed`);
         }
       }),
+      steps.run(`fetch ${config.remote}`, async () => {
+        try {
+          await git.fetch(config.remote);
+        } catch (error) {
+          throw fail(`git fetch ${config.remote} failed: ${gitErrorDetail(error)}`, `check the ${config.remote} URL and your access, then re-run`);
+        }
+      }),
     ]);
+    const date = releaseDate(options.now);
+    const { base, head, todaysTags } = await steps.run('check branches', () => resolveBranches(git, config, date));
     const fastForwards = [base, head].filter((branch) => branch.localSha !== branch.sha).map((branch) => branchUpdate(branch, branch.sha));
 
-    if (await git.isAncestor(head.sha, base.sha)) {
+    const commits = await steps.run('collect commits', async () => {
+      const analyze = commitAnalyzer(config.jiraProjectKeys, config.jiraBaseUrl !== null);
+      const newestFirst: CommitFacts[] = [];
+      for await (const batch of git.commitsBetween(base.sha, head.sha)) {
+        for (const commit of batch) newestFirst.push(analyze(commit));
+      }
+      return newestFirst.reverse();
+    });
+    if (commits.length === 0) {
       return await finishedRelease(git, options, config, { base, head, stagingSha, fastForwards, currentRef, reportsDir });
     }
-
-    const commits = await steps.run('collect commits', () => git.commitsBetween(base.sha, head.sha));
-    const merge = await steps.run('merge check', () => git.mergeTree(base.sha, head.sha));
+    // When main has nothing develop lacks (no hotfixes), the merge's tree is develop's own and
+    // the history walk of a real merge is not needed.
+    const merge = await steps.run('merge check', () =>
+      commits.some((commit) => commit.parents.includes(base.sha)) ? git.treeOf(head.sha) : git.mergeTree(base.sha, head.sha));
     if (merge.conflicts.length > 0) {
       throw fail(
         `${config.head} and ${config.base} conflict in ${listFiles(merge.conflicts)}`,
         `merge ${config.base} into ${config.head} and resolve the conflicts there (reviewed like any change), then re-run; nothing was changed`,
       );
     }
-    const date = releaseDate(options.now);
-    const plan = await steps.run('plan', async () => {
-      const [changelog, existingTags, originUrl] = await Promise.all([
-        git.readFile(merge.tree, config.changelogFile),
-        git.tags(`${config.tagPrefix}${date}*`),
-        git.remoteUrl(config.remote),
-      ]);
-      return planRelease({ config, date, baseSha: base.sha, headSha: head.sha, commits, existingTags, changelog, repo: repoWebOf(originUrl) });
-    });
+    const plan = await steps.run('plan', async () =>
+      planRelease({ config, date, baseSha: base.sha, headSha: head.sha, commits, existingTags: todaysTags, repo: repoWebOf(remotes.get(config.remote) ?? null) }));
+    const plannedChangelog = async (): Promise<PlannedChangelog> => renderPlannedChangelog(plan, await git.readFile(merge.tree, config.changelogFile));
 
     if (options.dryRun) {
-      return { status: 'dry-run', report: { ...plan.report, dryRun: true }, reportFile: null };
+      const changelogPreview = async (): Promise<string> => (await plannedChangelog()).section;
+      return { status: 'dry-run', report: { ...plan.report, dryRun: true }, reportFile: null, changelogPreview };
     }
     const question = `Release ${plan.tag}: merge ${commits.length} commits from ${config.head} into ${config.base}, push both and the tag to ${config.remote}, then ${config.base} to ${config.stagingRemote}?`;
     if (options.confirm && !(await options.confirm(question))) {
       return { status: 'aborted', report: { ...plan.report, dryRun: true }, reportFile: null };
     }
-    return await release(git, options, config, { base, head, merge, plan, currentRef, reportsDir });
+    const changelog = await steps.run('render changelog', plannedChangelog);
+    return await release(git, options, config, { base, head, merge, plan, changelog, currentRef, reportsDir });
   } finally {
     releaseLock();
   }
@@ -197,21 +203,22 @@ interface ReleaseInputs {
   head: Branch;
   merge: { tree: string };
   plan: ReleasePlan;
+  changelog: PlannedChangelog;
   currentRef: string | null;
   reportsDir: string;
 }
 
 async function release(git: Git, options: CutOptions, config: ReleaseConfig, inputs: ReleaseInputs): Promise<CutOutcome> {
   const { steps } = options;
-  const { base, head, merge, plan, currentRef, reportsDir } = inputs;
+  const { base, head, merge, plan, changelog, currentRef, reportsDir } = inputs;
   const tagRef = `refs/tags/${plan.tag}`;
   let releaseCommit = '';
   try {
     await steps.run('commit release', async () => {
       const mergeCommit = await git.commitTree(merge.tree, [base.sha, head.sha], plan.mergeMessage);
-      releaseCommit = plan.changelog === null
+      releaseCommit = changelog.changelog === null
         ? mergeCommit
-        : await git.commitTree(await git.replaceTopLevelFile(merge.tree, config.changelogFile, plan.changelog), [mergeCommit], plan.releaseMessage);
+        : await git.commitTree(await git.replaceTopLevelFile(merge.tree, config.changelogFile, changelog.changelog), [mergeCommit], plan.releaseMessage);
       const tagObject = await git.annotatedTag(plan.tag, releaseCommit, plan.tagMessage);
       await moveRefs(git, steps, [
         branchUpdate(base, releaseCommit),
@@ -293,7 +300,7 @@ async function finishedRelease(git: Git, options: CutOptions, config: ReleaseCon
   const saved = await readReport(reportsDir, tag);
   const report: ReleaseReport = saved ?? {
     tag, date: '', base: config.base, head: config.head, baseSha: base.sha, headSha: head.sha, range: `${base.sha}..${base.sha}`,
-    compareUrl: null, commitCount: 0, jira: [], withoutJira: [], changelogSection: '', releaseCommit: base.sha,
+    compareUrl: null, commitCount: 0, jira: [], withoutJira: [], releaseCommit: base.sha,
     dryRun: options.dryRun, pushed: { origin: true, staging: false },
   };
   if (options.dryRun) return { status: 'dry-run', report: { ...report, dryRun: true }, reportFile: null };

@@ -1,7 +1,7 @@
-import type { Commit } from '../git.js';
+import type { CommitFacts } from './analyze.js';
 import type { ReleaseConfig } from '../config.js';
 import { groupCommitsByCard, type CardGrouping } from './cards.js';
-import { insertChangelogSection, renderChangelogSection } from './changelog.js';
+import { insertChangelogSection, renderChangelogSection, type SectionInput } from './changelog.js';
 import { compareUrl, type RepoWeb } from './repo-url.js';
 import type { ReleaseReport } from './report.js';
 
@@ -11,10 +11,8 @@ export interface ReleaseFacts {
   date: string;
   baseSha: string;
   headSha: string;
-  commits: readonly Commit[];
+  commits: readonly CommitFacts[];
   existingTags: readonly string[];
-  /** CHANGELOG.md as it is in the merged tree (null when it does not exist). */
-  changelog: string | null;
   repo: RepoWeb | null;
 }
 
@@ -23,11 +21,16 @@ export interface ReleasePlan {
   mergeMessage: string;
   releaseMessage: string;
   tagMessage: string;
-  changelogSection: string;
+  grouping: CardGrouping;
+  /** What renderPlannedChangelog needs; rendering is left until the section is shown or committed. */
+  section: SectionInput;
+  report: ReleaseReport;
+}
+
+export interface PlannedChangelog {
+  section: string;
   /** The whole new CHANGELOG.md; null when it already holds this release's section. */
   changelog: string | null;
-  grouping: CardGrouping;
-  report: ReleaseReport;
 }
 
 export const RELEASE_SUBJECT_PREFIX = 'chore(release): ';
@@ -48,30 +51,19 @@ export function nextReleaseTag(prefix: string, date: string, existingTags: reado
   return `${first}.${n}`;
 }
 
-export async function planRelease(facts: ReleaseFacts): Promise<ReleasePlan> {
+export function planRelease(facts: ReleaseFacts): ReleasePlan {
   const { config } = facts;
   const tag = nextReleaseTag(config.tagPrefix, facts.date, facts.existingTags);
-  const grouping = groupCommitsByCard(facts.commits, facts.headSha, config.jiraProjectKeys, config.jiraBaseUrl);
+  const grouping = groupCommitsByCard(facts.commits, facts.headSha, config.jiraBaseUrl);
   const compare = compareUrl(facts.repo, facts.baseSha, facts.headSha);
-  const changelogSection = await renderChangelogSection({
-    tag,
-    date: facts.date,
-    baseSha: facts.baseSha,
-    headSha: facts.headSha,
-    compareUrl: compare,
-    commits: facts.commits,
-    grouping,
-  });
-  const changelog = insertChangelogSection(facts.changelog, changelogSection, facts.headSha);
   const summary = `${facts.commits.length} commits, ${grouping.cards.length} Jira cards, ${grouping.withoutJira.length} commits without a key`;
   return {
     tag,
     mergeMessage: `Merge branch '${config.head}' into ${config.base} for ${tag}`,
     releaseMessage: `${RELEASE_SUBJECT_PREFIX}${tag}\n\nAdd the ${tag} section to ${config.changelogFile}: ${summary}.\n`,
     tagMessage: `Release ${tag}\n\n${summary}.\n`,
-    changelogSection,
-    changelog: changelog === facts.changelog ? null : changelog,
     grouping,
+    section: { tag, date: facts.date, baseSha: facts.baseSha, headSha: facts.headSha, compareUrl: compare, commits: facts.commits, grouping },
     report: {
       tag,
       date: facts.date,
@@ -84,10 +76,16 @@ export async function planRelease(facts: ReleaseFacts): Promise<ReleasePlan> {
       commitCount: facts.commits.length,
       jira: grouping.cards,
       withoutJira: grouping.withoutJira,
-      changelogSection,
       releaseCommit: null,
       dryRun: false,
       pushed: { origin: false, staging: false },
     },
   };
+}
+
+/** The section for this release and the CHANGELOG.md it makes of `existing` (the merged tree's). */
+export async function renderPlannedChangelog(plan: ReleasePlan, existing: string | null): Promise<PlannedChangelog> {
+  const section = await renderChangelogSection(plan.section);
+  const changelog = insertChangelogSection(existing, section, plan.section.headSha);
+  return { section, changelog: changelog === existing ? null : changelog };
 }

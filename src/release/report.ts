@@ -15,8 +15,6 @@ export interface ReleaseReport {
   commitCount: number;
   jira: Card[];
   withoutJira: CommitRef[];
-  /** The CHANGELOG.md section, Markdown. */
-  changelogSection: string;
   /** The commit main and develop point at after the cut (null in a dry run). */
   releaseCommit: string | null;
   dryRun: boolean;

@@ -1,17 +1,18 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { resolveConfig } from '../../src/config.js';
-import type { Commit } from '../../src/git.js';
+import { commitAnalyzer, type CommitFacts } from '../../src/release/analyze.js';
 import { groupCommitsByCard } from '../../src/release/cards.js';
 import { insertChangelogSection, renderChangelogSection, sectionMarker } from '../../src/release/changelog.js';
-import { nextReleaseTag, planRelease, releaseDate } from '../../src/release/plan.js';
+import { nextReleaseTag, planRelease, releaseDate, renderPlannedChangelog } from '../../src/release/plan.js';
 import { compareUrl, repoWebOf } from '../../src/release/repo-url.js';
 
 let counter = 0;
-function fakeCommit(message: string, parents: string[] = ['p']): Commit {
+const analyze = commitAnalyzer(null, false);
+function fakeCommit(message: string, parents: string[] = ['p']): CommitFacts {
   counter += 1;
   const sha = counter.toString(16).padStart(40, '0');
-  return { sha, parents, subject: message.split('\n')[0]!, message };
+  return analyze({ sha, parents, subject: message.split('\n')[0]!, message });
 }
 
 const cards = suite('groupCommitsByCard');
@@ -20,7 +21,7 @@ cards('groups commits under every card they mention, in natural key order', () =
   const a = fakeCommit('EPN-10: a');
   const b = fakeCommit('EPN-2 and OPS-1: b');
   const c = fakeCommit('chore: c');
-  const grouping = groupCommitsByCard([a, b, c], c.sha, null, null);
+  const grouping = groupCommitsByCard([a, b, c], c.sha, null);
   assert.equal(grouping.cards.map((card) => [card.key, card.commits.map((commit) => commit.sha)]), [
     ['EPN-2', [b.sha]], ['EPN-10', [a.sha]], ['OPS-1', [b.sha]],
   ]);
@@ -29,10 +30,10 @@ cards('groups commits under every card they mention, in natural key order', () =
 
 cards('the configured Jira site wins over URLs found in messages', () => {
   const a = fakeCommit('fix: x\n\nhttps://old.example.com/browse/EPN-1');
-  assert.is(groupCommitsByCard([a], a.sha, null, null).cards[0]!.url, 'https://old.example.com/browse/EPN-1');
-  assert.is(groupCommitsByCard([a], a.sha, null, 'https://jira.example.com').cards[0]!.url, 'https://jira.example.com/browse/EPN-1');
+  assert.is(groupCommitsByCard([a], a.sha, null).cards[0]!.url, 'https://old.example.com/browse/EPN-1');
+  assert.is(groupCommitsByCard([a], a.sha, 'https://jira.example.com').cards[0]!.url, 'https://jira.example.com/browse/EPN-1');
   const b = fakeCommit('EPN-3: no url');
-  assert.is(groupCommitsByCard([b], b.sha, null, null).cards[0]!.url, null);
+  assert.is(groupCommitsByCard([b], b.sha, null).cards[0]!.url, null);
 });
 
 cards('commits merged by a keyed pull request inherit its key; keyless merges are only counted', () => {
@@ -41,7 +42,7 @@ cards('commits merged by a keyed pull request inherit its key; keyless merges ar
   const feature2 = fakeCommit('feat: highlight', [feature1.sha]);
   const pr = fakeCommit('Merge pull request #4 from team/feature/EPN-5-search', [base.sha, feature2.sha]);
   const sync = fakeCommit("Merge branch 'main' into develop", [pr.sha, 'outside-range']);
-  const grouping = groupCommitsByCard([base, feature1, feature2, pr, sync], sync.sha, null, null);
+  const grouping = groupCommitsByCard([base, feature1, feature2, pr, sync], sync.sha, null);
   assert.equal(grouping.cards.find((card) => card.key === 'EPN-5')!.commits.map((commit) => commit.subject), [
     'feat: search', 'feat: highlight', 'Merge pull request #4 from team/feature/EPN-5-search',
   ]);
@@ -53,10 +54,10 @@ cards.run();
 const changelog = suite('CHANGELOG section');
 
 const head = 'f'.repeat(40);
-async function section(commits: Commit[]): Promise<string> {
+async function section(commits: CommitFacts[]): Promise<string> {
   return renderChangelogSection({
     tag: 'release/2026-11-24', date: '2026-11-24', baseSha: 'a'.repeat(40), headSha: head,
-    compareUrl: null, commits, grouping: groupCommitsByCard(commits, commits.at(-1)!.sha, null, null),
+    compareUrl: null, commits, grouping: groupCommitsByCard(commits, commits.at(-1)!.sha, null),
   });
 }
 
@@ -96,15 +97,18 @@ plan('tags are per day, with a counter for further cuts that day', () => {
 
 plan('builds messages, changelog and report from facts alone', async () => {
   const commits = [fakeCommit('EPN-1: a'), fakeCommit('chore: b')];
-  const result = await planRelease({
+  const result = planRelease({
     config: resolveConfig({}, {}), date: '2026-11-24', baseSha: 'a'.repeat(40), headSha: commits[1]!.sha,
-    commits, existingTags: [], changelog: '# Changelog\n', repo: repoWebOf('git@github.com:acme/shop.git'),
+    commits, existingTags: [], repo: repoWebOf('git@github.com:acme/shop.git'),
   });
   assert.is(result.tag, 'release/2026-11-24');
   assert.is(result.mergeMessage, "Merge branch 'develop' into main for release/2026-11-24");
   assert.match(result.releaseMessage, /^chore\(release\): release\/2026-11-24\n/);
   assert.is(result.report.compareUrl, `https://github.com/acme/shop/compare/${'a'.repeat(40)}...${commits[1]!.sha}`);
-  assert.ok(result.changelog!.startsWith('# Changelog\n\n## release/2026-11-24'));
+  const rendered = await renderPlannedChangelog(result, '# Changelog\n');
+  assert.ok(rendered.changelog!.startsWith('# Changelog\n\n## release/2026-11-24'));
+  assert.is(rendered.section, rendered.changelog!.slice('# Changelog\n\n'.length));
+  assert.is((await renderPlannedChangelog(result, rendered.changelog)).changelog, null, 'already there: unchanged');
   assert.equal(result.report.jira.map((card) => card.key), ['EPN-1']);
 });
 plan.run();

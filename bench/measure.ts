@@ -1,0 +1,41 @@
+import { execFileSync } from 'node:child_process';
+
+export interface Measurement {
+  /** Median wall time, milliseconds. */
+  ms: number;
+  /** Peak resident memory of the largest process the command ran, MB. */
+  peakMb: number;
+}
+
+/**
+ * Runs a command `runs` times (after one warm-up) and reports its median wall time and peak
+ * RSS. Python's getrusage(RUSAGE_CHILDREN) sees every process the command started, which
+ * node cannot ask for.
+ */
+export function measure(command: readonly string[], options: { cwd: string; runs: number; env?: NodeJS.ProcessEnv }): Measurement {
+  const script = [
+    'import json, resource, subprocess, sys, time',
+    'runs = int(sys.argv[1]); cmd = sys.argv[2:]; times = []',
+    'for i in range(runs + 1):',
+    '    start = time.perf_counter()',
+    '    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)',
+    '    if i: times.append((time.perf_counter() - start) * 1000)',
+    'times.sort()',
+    'print(json.dumps({"ms": times[len(times) // 2], "peakMb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))',
+  ].join('\n');
+  const out = execFileSync('python3', ['-c', script, String(options.runs), ...command], {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(out) as Measurement;
+}
+
+export function ratio(value: number, baseline: number): string {
+  return `${(value / baseline).toFixed(2)}x`;
+}
+
+export function verdict(ok: boolean): string {
+  return ok ? 'meets target' : 'MISSES target';
+}
