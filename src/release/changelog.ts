@@ -76,7 +76,8 @@ const MAIN_TEMPLATE = `## {{tag}} ({{date}})
 `;
 
 const CARD_TEMPLATE = `- {{#if url}}[{{key}}]({{url}}){{else}}**{{key}}**{{/if}}{{#if details}} {{details}}{{/if}}
-{{commitLines}}`;
+{{commitLines}}
+`;
 
 /**
  * A card's commits reach the template as ready lines: the writer serialises its whole context

@@ -69,7 +69,7 @@ changelog('renders cards with their commits, keyless commits, types and breaking
   ]);
   assert.match(text, /^## release\/2026-11-24 \(2026-11-24\)\n\n<!-- release-cut:f{40} -->\n/);
   assert.match(text, '`aaaaaaa..fffffff` · 3 commits (2 feat, 1 docs) · 2 Jira cards');
-  assert.match(text, '### Jira cards\n\n- **EPN-1**\n  - feat(auth): EPN-1 login (`');
+  assert.match(text, /### Jira cards\n\n- \*\*EPN-1\*\*\n  - feat\(auth\): EPN-1 login \(`\w{7}`\)\n- \*\*EPN-2\*\*\n  - feat\(api\)!: drop v1 \(`\w{7}`\)\n\n### Commits/);
   assert.match(text, '### Commits without a Jira key\n\n- docs: readme (`');
   assert.match(text, '### ⚠ Breaking changes\n\n- /v1 is gone (`');
 });
