@@ -10,10 +10,14 @@ export type Printer = (line: string) => void;
 export class Steps {
   private readonly undos: Array<{ name: string; undo: () => Promise<void> }> = [];
   private interruptedBy: string | null = null;
+  private pastPointOfNoReturn = false;
 
   constructor(private readonly print: Printer) {}
 
-  /** After a signal, the running step finishes (a push is never cut in half), then the cut stops. */
+  /**
+   * After a signal, the running step finishes (a push is never cut in half); the next step
+   * throws, which rolls back — unless the release already reached origin, which is finished instead.
+   */
   interrupt(signal: string): void {
     this.interruptedBy = signal;
   }
@@ -24,7 +28,6 @@ export class Steps {
     try {
       const result = await action();
       this.print(`✔ ${name} (${Math.round(performance.now() - started)} ms)`);
-      this.throwIfInterrupted();
       return result;
     } catch (error) {
       this.print(`✖ ${name} (${Math.round(performance.now() - started)} ms)`);
@@ -51,13 +54,14 @@ export class Steps {
     return complete;
   }
 
-  /** Changes made so far are final: a failure from here on is not rolled back. */
+  /** Changes made so far are final: a failure or a signal from here on is not rolled back. */
   commit(): void {
     this.undos.length = 0;
+    this.pastPointOfNoReturn = true;
   }
 
   private throwIfInterrupted(): void {
-    if (this.interruptedBy) {
+    if (this.interruptedBy && !this.pastPointOfNoReturn) {
       throw new UserError(`interrupted by ${this.interruptedBy}`, { hint: 're-run the cut when ready', exitCode: ExitCode.interrupted });
     }
   }

@@ -23,6 +23,20 @@ export async function runCutCli(sandbox: Sandbox, args: string[] = [], env: Reco
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
+/** Starts the CLI and sends it `signal` once its progress output contains `marker`. */
+export async function runCutCliAndSignal(sandbox: Sandbox, marker: string, signal: NodeJS.Signals): Promise<CliResult> {
+  const child = execa(process.execPath, [CUT_SCRIPT, '--repo', sandbox.work, '--yes'], {
+    reject: false,
+    env: { CI: 'true', JIRA_PROJECT_KEYS: '', JIRA_BASE_URL: '' },
+  });
+  let seen = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    if (!seen.includes(marker) && (seen += chunk.toString()).includes(marker)) child.kill(signal);
+  });
+  const result = await child;
+  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
 export async function refsOf(dir: string): Promise<string> {
   return (await git(dir)`git for-each-ref --format=${'%(refname) %(objectname)'}`).stdout;
 }

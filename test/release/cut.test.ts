@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { commit, git, writeFiles, type Sandbox } from '../../src/sandbox.js';
 import type { ReleaseReport } from '../../src/release/report.js';
-import { runCutCli, sha, snapshot, withSandbox } from '../helpers/cut.js';
+import { runCutCli, runCutCliAndSignal, sha, snapshot, withSandbox } from '../helpers/cut.js';
 
 async function onBranch(sandbox: Sandbox, branch: string, work: () => Promise<unknown>): Promise<void> {
   const w = git(sandbox.work);
@@ -14,11 +14,15 @@ async function onBranch(sandbox: Sandbox, branch: string, work: () => Promise<un
   await w`git push --quiet origin ${branch}`;
 }
 
-async function rejectPushesTo(bareRepo: string, message: string): Promise<string> {
+async function preReceiveHook(bareRepo: string, script: string): Promise<string> {
   const hook = path.join(bareRepo, 'hooks', 'pre-receive');
-  await writeFile(hook, `#!/bin/sh\necho "${message}" >&2\nexit 1\n`);
+  await writeFile(hook, `#!/bin/sh\n${script}\n`);
   await chmod(hook, 0o755);
   return hook;
+}
+
+function rejectPushesTo(bareRepo: string, message: string): Promise<string> {
+  return preReceiveHook(bareRepo, `echo "${message}" >&2\nexit 1`);
 }
 
 function jsonReport(stdout: string): ReleaseReport & { status: string } {
@@ -263,6 +267,34 @@ cut('outside a git repository, and in the middle of a merge, it refuses', () => 
   const merging = await runCutCli(sandbox);
   assert.is(merging.exitCode, 1);
   assert.match(merging.stderr, 'a merge is in progress');
+}));
+
+cut('a signal before the push rolls back and frees the lock', () => withSandbox(async (sandbox) => {
+  await onBranch(sandbox, 'develop', () => commit(sandbox.work, 'EPN-1: add login'));
+  await git(sandbox.work)`git config remote.staging.uploadpack ${'sh -c "sleep 1; exec git-upload-pack \"\\$@\"" --'}`;
+  const before = await snapshot(sandbox);
+  const result = await runCutCliAndSignal(sandbox, '✔ fetch origin', 'SIGTERM');
+  assert.is(result.exitCode, 130, result.stderr);
+  assert.match(result.stderr, 'release-cut: interrupted by SIGTERM');
+  assert.equal(await snapshot(sandbox), before);
+  assert.not.ok(existsSync(path.join(sandbox.work, '.git', 'release-cut.lock')));
+}));
+
+cut('a signal while origin receives the push: a rejected push is rolled back, an accepted one is finished', () => withSandbox(async (sandbox) => {
+  await onBranch(sandbox, 'develop', () => commit(sandbox.work, 'EPN-1: add login'));
+  const before = await snapshot(sandbox);
+  const hook = await preReceiveHook(sandbox.origin, 'sleep 1\necho "too late" >&2\nexit 1');
+  const rejected = await runCutCliAndSignal(sandbox, '✔ commit release', 'SIGTERM');
+  assert.is(rejected.exitCode, 1, rejected.stderr);
+  assert.match(rejected.stderr, 'origin rejected the release push');
+  assert.equal(await snapshot(sandbox), before);
+
+  await preReceiveHook(sandbox.origin, 'sleep 1');
+  const accepted = await runCutCliAndSignal(sandbox, '✔ commit release', 'SIGTERM');
+  assert.is(accepted.exitCode, 0, accepted.stderr);
+  assert.is(await sha(sandbox.staging, 'main'), await sha(sandbox.origin, 'main'), 'finished: staging has the release');
+  assert.not.ok(existsSync(path.join(sandbox.work, '.git', 'release-cut.lock')));
+  await rm(hook);
 }));
 
 cut.run();
