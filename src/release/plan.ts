@@ -1,3 +1,4 @@
+import { RELEASE_SUBJECT_PREFIX } from '../commit-message.js';
 import type { CommitFacts } from './analyze.js';
 import type { ReleaseConfig } from '../config.js';
 import { groupCommitsByCard, type CardGrouping } from './cards.js';
@@ -33,7 +34,6 @@ export interface PlannedChangelog {
   changelog: string | null;
 }
 
-export const RELEASE_SUBJECT_PREFIX = 'chore(release): ';
 
 /** The local calendar date, which is what a team means by "Tuesday's release". */
 export function releaseDate(now: Date): string {
