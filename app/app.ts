@@ -1,0 +1,95 @@
+import Koa, { type Context } from 'koa';
+import helmet from 'koa-helmet';
+import type { VisitStore } from './db.js';
+import type { LineWriter } from './log.js';
+import { errorHandler } from './middleware/errors.js';
+import { noRequestBody } from './middleware/no-body.js';
+import { requestLog } from './middleware/request-log.js';
+import { routes } from './middleware/routes.js';
+import type { BuildVersion } from './version.js';
+
+export interface AppDeps {
+  /** null when DATABASE_URL is not set: the service runs without a database. */
+  store: VisitStore | null;
+  version: BuildVersion;
+  log: LineWriter;
+  logError: LineWriter;
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Helmet's defaults are written for HTML pages; this service answers text and JSON, so it sends
+ * the headers that matter for an API behind TLS and skips the rest (each header costs throughput).
+ */
+const SECURITY_HEADERS = {
+  contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
+  xFrameOptions: { action: 'deny' as const },
+};
+
+/** The service: builds and returns the Koa app; listening is the caller's business. */
+export function buildApp({ store, version, log, logError }: AppDeps): Koa {
+  const get = new Map<string, (ctx: Context) => unknown>();
+
+  get.set('/', async (ctx) => {
+    if (store) {
+      // The greeting does not depend on the database: a lost counter is logged, not shown.
+      await store.increment().catch((error: unknown) => logError(JSON.stringify({ level: 'error', msg: 'visit not counted', error: reasonOf(error) })));
+    }
+    ctx.type = 'text/plain';
+    ctx.body = 'Hello World';
+  });
+
+  get.set('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+
+  get.set('/readyz', async (ctx) => {
+    if (!store) {
+      ctx.body = { status: 'ready', database: 'not configured' };
+      return;
+    }
+    try {
+      await store.ping();
+      ctx.body = { status: 'ready', database: 'ok' };
+    } catch (error) {
+      ctx.status = 503;
+      ctx.body = { status: 'not ready', reason: `database unreachable: ${reasonOf(error)}` };
+    }
+  });
+
+  get.set('/version', (ctx) => {
+    ctx.body = version;
+  });
+
+  get.set('/visits', async (ctx) => {
+    if (!store) {
+      ctx.body = { visits: null, counter: 'off', reason: 'DATABASE_URL is not set' };
+      return;
+    }
+    try {
+      ctx.body = { visits: await store.count() };
+    } catch (error) {
+      ctx.status = 503;
+      ctx.body = { visits: null, reason: `database unreachable: ${reasonOf(error)}` };
+    }
+  });
+
+  const app = new Koa();
+  app.silent = true;
+  app
+    .use(requestLog(log))
+    .use(errorHandler(logError))
+    .use(helmet(SECURITY_HEADERS))
+    .use(noRequestBody())
+    .use(routes(get));
+  return app;
+}

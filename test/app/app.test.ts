@@ -1,0 +1,136 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buildApp } from '../../app/app.js';
+import { readAppConfig } from '../../app/config.js';
+import { createVisitStore, type VisitStore } from '../../app/db.js';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+
+interface Running {
+  url: string;
+  logs: string[];
+  errors: string[];
+  close(): Promise<void>;
+}
+
+async function serve(store: VisitStore | null): Promise<Running> {
+  const logs: string[] = [];
+  const errors: string[] = [];
+  const app = buildApp({ store, version: { tag: 'release/2026-11-24', commit: 'abc123' }, log: (l) => logs.push(l), logError: (l) => errors.push(l) });
+  const server = http.createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    logs,
+    errors,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+const withoutDb = suite('app without a database');
+let app: Running;
+withoutDb.before(async () => { app = await serve(null); });
+withoutDb.after(() => app.close());
+
+withoutDb('GET / answers Hello World as text/plain with security headers', async () => {
+  const response = await fetch(`${app.url}/`);
+  assert.is(response.status, 200);
+  assert.is(await response.text(), 'Hello World');
+  assert.is(response.headers.get('content-type'), 'text/plain; charset=utf-8');
+  assert.is(response.headers.get('x-content-type-options'), 'nosniff');
+  assert.is(response.headers.get('x-frame-options'), 'DENY');
+  assert.is(response.headers.get('content-security-policy'), "default-src 'none';frame-ancestors 'none'");
+  assert.is(response.headers.get('referrer-policy'), 'no-referrer');
+  assert.match(response.headers.get('strict-transport-security') ?? '', 'max-age=');
+  assert.is(response.headers.get('cross-origin-resource-policy'), 'same-origin');
+});
+
+withoutDb('health, readiness, version and the counter without a database', async () => {
+  assert.equal(await (await fetch(`${app.url}/healthz`)).json(), { status: 'ok' });
+  const ready = await fetch(`${app.url}/readyz`);
+  assert.is(ready.status, 200);
+  assert.equal(await ready.json(), { status: 'ready', database: 'not configured' });
+  assert.equal(await (await fetch(`${app.url}/version`)).json(), { tag: 'release/2026-11-24', commit: 'abc123' });
+  assert.equal(await (await fetch(`${app.url}/visits`)).json(), { visits: null, counter: 'off', reason: 'DATABASE_URL is not set' });
+});
+
+withoutDb('unknown routes 404, bad methods 405 with Allow, bodies 413', async () => {
+  const missing = await fetch(`${app.url}/nope`);
+  assert.is(missing.status, 404);
+  assert.equal(await missing.json(), { error: 'not found' });
+  const wrongMethod = await fetch(`${app.url}/healthz`, { method: 'DELETE' });
+  assert.is(wrongMethod.status, 405);
+  assert.match(wrongMethod.headers.get('allow') ?? '', 'GET');
+  const withBody = await fetch(`${app.url}/`, { method: 'POST', body: 'x=1' });
+  assert.is(withBody.status, 413);
+  assert.is((await fetch(`${app.url}/`, { method: 'HEAD' })).status, 200);
+});
+
+withoutDb('one JSON log line per request', async () => {
+  app.logs.length = 0;
+  await fetch(`${app.url}/healthz`);
+  assert.is(app.logs.length, 1);
+  const line = JSON.parse(app.logs[0]!) as Record<string, unknown>;
+  assert.is(line.method, 'GET');
+  assert.is(line.path, '/healthz');
+  assert.is(line.status, 200);
+  assert.type(line.ms, 'number');
+});
+withoutDb.run();
+
+const config = suite('app config');
+config('PORT and HOST are read and checked', () => {
+  assert.equal(readAppConfig({}), { port: 8080, host: '0.0.0.0', databaseUrl: null, shutdownGraceMs: 10_000 });
+  assert.is(readAppConfig({ PORT: '9090', HOST: '127.0.0.1' }).port, 9090);
+  assert.throws(() => readAppConfig({ PORT: 'eighty' }), /PORT must be a port number/);
+  assert.throws(() => readAppConfig({ DATABASE_URL: 'mysql://x' }), /postgres:\/\//);
+});
+config.run();
+
+const withDb = suite('app with PostgreSQL');
+let postgres: TestPostgres;
+let store: VisitStore;
+withDb.before(async () => {
+  postgres = await startPostgres();
+  store = createVisitStore(postgres.url, { connectMs: 1_000, queryMs: 1_000 });
+  app = await serve(store);
+});
+withDb.after(async () => {
+  await app.close();
+  await store.close();
+  await postgres.remove();
+});
+
+withDb('GET / counts visits in a table the app creates itself', async () => {
+  const before = ((await (await fetch(`${app.url}/visits`)).json()) as { visits: number }).visits;
+  await fetch(`${app.url}/`);
+  await fetch(`${app.url}/`);
+  assert.equal(await (await fetch(`${app.url}/visits`)).json(), { visits: before + 2 });
+  const secondInstance = createVisitStore(postgres.url);
+  await secondInstance.migrate();
+  await secondInstance.close();
+  assert.equal(await (await fetch(`${app.url}/visits`)).json(), { visits: before + 2 }, 'migrating again keeps the count');
+  assert.equal(await (await fetch(`${app.url}/readyz`)).json(), { status: 'ready', database: 'ok' });
+});
+
+withDb('a lost database turns readiness to 503 and it recovers by itself', async () => {
+  await postgres.stop();
+  const down = await fetch(`${app.url}/readyz`);
+  assert.is(down.status, 503);
+  assert.match(((await down.json()) as { reason: string }).reason, /^database unreachable: /);
+  const hello = await fetch(`${app.url}/`);
+  assert.is(await hello.text(), 'Hello World', 'the greeting does not need the database');
+  assert.is((await fetch(`${app.url}/visits`)).status, 503);
+  assert.ok(app.errors.some((line) => line.includes('visit not counted')));
+
+  await postgres.start();
+  let status = 0;
+  for (let attempt = 0; attempt < 30 && status !== 200; attempt += 1) {
+    status = (await fetch(`${app.url}/readyz`)).status;
+    if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.is(status, 200);
+});
+withDb.run();

@@ -1,0 +1,57 @@
+import http from 'node:http';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import pg from 'pg';
+import { freePort, startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { startServer, waitFor } from '../helpers/app-process.js';
+
+const server = suite('app process');
+let postgres: TestPostgres;
+server.before(async () => { postgres = await startPostgres(); });
+server.after(() => postgres.remove());
+
+server('SIGTERM stops accepting, finishes the request in flight, then exits 0', async () => {
+  const port = await freePort();
+  const app = startServer({ PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: postgres.url });
+  await waitFor(`http://127.0.0.1:${port}/healthz`);
+  assert.is((await fetch(`http://127.0.0.1:${port}/`)).status, 200, 'table created, one visit');
+
+  // Hold the counter's row so the next GET / stays in flight until we let go.
+  const blocker = new pg.Client({ connectionString: postgres.url });
+  await blocker.connect();
+  await blocker.query('BEGIN');
+  await blocker.query('SELECT count FROM visits WHERE id = 1 FOR UPDATE');
+  const inFlight = fetch(`http://127.0.0.1:${port}/`).then(async (response) => ({ status: response.status, body: await response.text() }));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  app.kill('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const refused = await new Promise<string>((resolve) => {
+    http.get(`http://127.0.0.1:${port}/healthz`, () => resolve('answered')).on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+  });
+  assert.is(refused, 'ECONNREFUSED', 'no new connections while stopping');
+  await blocker.query('COMMIT');
+  await blocker.end();
+
+  assert.equal(await inFlight, { status: 200, body: 'Hello World' });
+  const exited = await app;
+  assert.is(exited.exitCode, 0, exited.all);
+  assert.match(exited.all, '"msg":"stopping","signal":"SIGTERM"');
+  assert.match(exited.all, '"msg":"stopped"');
+});
+
+server('a bad PORT is one line on stderr and exit 2; a taken port exits 1', async () => {
+  const bad = await startServer({ PORT: 'eighty' });
+  assert.is(bad.exitCode, 2);
+  assert.is(bad.all.trim(), 'hello-app: PORT must be a port number (0-65535), not "eighty"');
+
+  const port = await freePort();
+  const holder = http.createServer().listen(port, '127.0.0.1');
+  try {
+    const taken = await startServer({ PORT: String(port), HOST: '127.0.0.1' });
+    assert.is(taken.exitCode, 1);
+    assert.match(taken.all, '"msg":"cannot listen"');
+  } finally {
+    holder.close();
+  }
+});
+server.run();

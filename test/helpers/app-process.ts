@@ -1,0 +1,34 @@
+import { mkdtemp, copyFile, symlink } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { PROJECT_ROOT } from './hooks.js';
+
+export const SERVER_SCRIPT = path.join(PROJECT_ROOT, 'dist', 'app', 'server.js');
+
+/** The compiled app as its own process, as start.sh and the container run it. */
+export function startServer(env: Record<string, string>): ResultPromise<{ reject: false; all: true; env: Record<string, string> }> {
+  return execa(process.execPath, [SERVER_SCRIPT], { reject: false, all: true, env });
+}
+
+export async function waitFor(url: string, timeoutMs = 10_000): Promise<Response> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fetch(url);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
+
+/** A folder laid out like the project for start.sh (its logs/ stay out of the real checkout). */
+export async function startShFolder(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'start-sh-'));
+  await copyFile(path.join(PROJECT_ROOT, 'start.sh'), path.join(dir, 'start.sh'));
+  for (const linked of ['dist', 'node_modules', 'app', 'src']) {
+    await symlink(path.join(PROJECT_ROOT, linked), path.join(dir, linked));
+  }
+  return dir;
+}
