@@ -14,11 +14,17 @@ export function startServer(env: Record<string, string>): ResultPromise<{ reject
 export async function waitFor(url: string, timeoutMs = 10_000): Promise<Response> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    // A proxy in front (docker-proxy) may accept and then hold the connection while the app starts,
+    // and fetch alone does not keep the process alive: each attempt gets its own (referenced) timer.
+    const attempt = new AbortController();
+    const timer = setTimeout(() => attempt.abort(), 1_000);
     try {
-      return await fetch(url);
+      return await fetch(url, { signal: attempt.signal });
     } catch (error) {
       if (Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 25));
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { freePort } from '../helpers/postgres.js';
+import { composeProject, docker, getText, inspect, uniqueName, waitHealthy, type ComposeProject } from '../helpers/docker.js';
+import { waitFor } from '../helpers/app-process.js';
+
+const compose = suite('docker-compose: web + db with a persistent volume');
+// Characters that would break a password written into a URL: the credentials travel as PG* variables.
+const password = `pw:${randomBytes(6).toString('hex')}/@?#`;
+let project: ComposeProject;
+let web: string;
+
+compose.before(async () => {
+  const port = await freePort();
+  web = `http://127.0.0.1:${port}`;
+  project = await composeProject(uniqueName('hello-compose'), {
+    POSTGRES_VERSION: process.env.POSTGRES_VERSION ?? '17',
+    POSTGRES_PASSWORD: password,
+    WEB_PORT: String(port),
+  });
+});
+compose.after(async () => {
+  await project.run(['down', '--volumes', '--rmi', 'local', '--remove-orphans']).catch((error: Error) => console.error(error.message));
+});
+
+async function up(): Promise<void> {
+  await project.run(['up', '--build', '--detach']);
+  await ready();
+}
+
+async function ready(): Promise<void> {
+  await waitFor(`${web}/healthz`, 60_000);
+  const deadline = Date.now() + 30_000;
+  while ((await fetch(`${web}/readyz`)).status !== 200) {
+    if (Date.now() > deadline) assert.unreachable(`web never became ready: ${await project.run(['logs', '--tail', '20'])}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function visits(): Promise<number> {
+  return (JSON.parse((await getText(`${web}/visits`)).body) as { visits: number }).visits;
+}
+
+compose('up --build: db and web healthy, Hello World, the visit counter grows', async () => {
+  await up();
+  const db = await project.containerOf('db');
+  const app = await project.containerOf('web');
+  assert.ok(db && app, 'both services have a container');
+  await waitHealthy(db);
+  await waitHealthy(app);
+  assert.is(await visits(), 0);
+  assert.equal(await getText(`${web}/`), { status: 200, body: 'Hello World' });
+  assert.equal(await getText(`${web}/`), { status: 200, body: 'Hello World' });
+  assert.is(await visits(), 2);
+});
+
+compose('the database port is not published and web restarts unless stopped', async () => {
+  const db = (await project.containerOf('db'))!;
+  assert.is(await docker(['port', db]), '', 'db publishes nothing on the host');
+  assert.is(await inspect((await project.containerOf('web'))!, '{{.HostConfig.RestartPolicy.Name}}'), 'unless-stopped');
+});
+
+compose('the password never shows in the services\' logs', async () => {
+  await project.run(['restart', 'web']);
+  await ready();
+  assert.not.match(await project.run(['logs', '--no-color']), password);
+});
+
+compose('down then up: the named volume keeps the count', async () => {
+  await project.run(['down']);
+  assert.is(await project.containerOf('db'), null, 'down removed the containers');
+  await up();
+  assert.is(await visits(), 2);
+});
+
+compose('stop then start, and stop, rm -v, then up: the count is kept', async () => {
+  await project.run(['stop']);
+  await project.run(['start']);
+  await ready();
+  assert.is(await visits(), 2);
+  await project.run(['stop']);
+  await project.run(['rm', '--force', '-v']);
+  assert.is(await project.containerOf('db'), null, 'rm removed the containers');
+  await up();
+  assert.is(await visits(), 2);
+});
+
+compose('down -v then up: the volume is gone and the count starts from zero', async () => {
+  await project.run(['down', '--volumes']);
+  await up();
+  assert.is(await visits(), 0);
+  await fetch(`${web}/`);
+  assert.is(await visits(), 1);
+});
+
+compose.run();
