@@ -2,9 +2,10 @@
  * Runs the uvu suites compiled under dist/test and closes with one
  * "N passed, N failed" line that CI reads.
  *
- *   node dist/test/run.js                 every suite except test/containers
- *   node dist/test/run.js containers      only the suites under test/containers
- *   node dist/test/run.js jira-keys cut   suites whose path contains any of the words
+ *   node dist/test/run.js                         every suite except test/containers
+ *   node dist/test/run.js jira-keys cut           of those, suites whose path contains any of the words
+ *   node dist/test/run.js --containers            only the suites under test/containers
+ *   node dist/test/run.js --containers compose    of those, the ones whose path contains a word
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -21,14 +22,13 @@ function findSuites(dir: string): string[] {
   });
 }
 
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+const containers = args.includes('--containers');
+const filters = args.filter((arg) => arg !== '--containers');
 const suites = findSuites(testRoot)
   .map((file) => ({ file, name: path.relative(testRoot, file) }))
-  .filter(({ name }) => {
-    const isContainer = name.startsWith(`containers${path.sep}`);
-    if (filters.length === 0) return !isContainer;
-    return filters.some((filter) => name.includes(filter));
-  })
+  .filter(({ name }) => name.startsWith(`containers${path.sep}`) === containers)
+  .filter(({ name }) => filters.length === 0 || filters.some((filter) => name.includes(filter)))
   .sort((a, b) => a.name.localeCompare(b.name));
 
 let tail = '';

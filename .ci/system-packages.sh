@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Debian/Ubuntu packages the test suite uses, installed only when missing:
+# the start.sh linter (shellcheck) and the PostgreSQL server (the app's database tests).
+set -euo pipefail
+
+missing=()
+command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+[ "${#missing[@]}" -eq 0 ] && exit 0
+
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo)
+echo "installing ${missing[*]} from the distribution's packages"
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
