@@ -6,10 +6,10 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { Database } from './database.js';
+import { POSTGRES_PORT, type Database } from './database.js';
 import type { ServiceEnvironment } from './environments.js';
 
-/** The app's port (app/config.ts defaults PORT to 8080). */
+/** The app's port: app/config.ts defaults PORT to 8080. */
 export const APP_PORT = 8080;
 
 export interface ImageReference {
@@ -33,8 +33,9 @@ export interface WebServiceProps {
  * builds DATABASE_URL (the password is generated without URL-special characters). TLS is on
  * (RDS PostgreSQL forces it); `no-verify` because the image does not bundle the RDS CA yet.
  */
-const START_WITH_DATABASE_URL =
-  'export DATABASE_URL="postgres://$DB_USER:$DB_PASSWORD@$DB_HOST:$DB_PORT/$DB_NAME?sslmode=no-verify"; exec node dist/app/server.js';
+function startWithDatabaseUrl(databaseName: string): string {
+  return `export DATABASE_URL="postgres://$DB_USER:$DB_PASSWORD@$DB_HOST:$DB_PORT/${databaseName}?sslmode=no-verify"; exec node dist/app/server.js`;
+}
 
 /** Liveness through node itself: the image need not ship curl. */
 const LIVENESS_PROBE = `fetch('http://127.0.0.1:${APP_PORT}/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
@@ -62,7 +63,12 @@ export class WebService extends Construct {
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
     const repository = ecr.Repository.fromRepositoryName(this, 'Repository', image.repositoryName);
-    repository.grantPull(taskDefinition.obtainExecutionRole());
+    const executionRole = taskDefinition.obtainExecutionRole();
+    repository.grantPull(executionRole);
+    Validations.of(executionRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'ecr:GetAuthorizationToken has no resource-level permissions (it must be "*"); the pull actions are scoped to the one repository, the secret reads to the one secret.',
+    });
 
     const logGroup = new logs.LogGroup(this, 'AppLogs', {
       retention: environment.logRetentionDays,
@@ -71,9 +77,9 @@ export class WebService extends Construct {
 
     taskDefinition.addContainer('app', {
       image: ecs.ContainerImage.fromRegistry(repository.repositoryUriForDigest(image.digest)),
-      command: ['sh', '-c', START_WITH_DATABASE_URL],
+      // No plain environment variables: PORT (8080) and HOST (0.0.0.0) are the app's defaults.
+      command: ['sh', '-c', startWithDatabaseUrl(database.databaseName)],
       portMappings: [{ containerPort: APP_PORT }],
-      environment: { PORT: String(APP_PORT), HOST: '0.0.0.0', DB_NAME: database.databaseName },
       secrets: {
         DB_HOST: ecs.Secret.fromSecretsManager(database.secret, 'host'),
         DB_PORT: ecs.Secret.fromSecretsManager(database.secret, 'port'),
@@ -168,6 +174,6 @@ export class WebService extends Construct {
       scaleInCooldown: Duration.seconds(300),
     });
 
-    database.instance.connections.allowDefaultPortFrom(this.service, 'hello app tasks');
+    database.instance.connections.allowFrom(this.service, ec2.Port.tcp(POSTGRES_PORT), 'hello app tasks');
   }
 }
