@@ -28,6 +28,8 @@ interface AlarmSpec {
   readonly comparison: cloudwatch.ComparisonOperator;
   readonly evaluationPeriods: number;
   readonly treatMissingData?: cloudwatch.TreatMissingData;
+  /** Also watched during a deploy: ECS rolls the deploy back when it fires. */
+  readonly guardsDeploys?: boolean;
 }
 
 const minute = Duration.minutes(1);
@@ -40,6 +42,8 @@ const { GREATER_THAN_THRESHOLD: above, GREATER_THAN_OR_EQUAL_TO_THRESHOLD: atLea
 export class Alarms extends Construct {
   readonly topic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[];
+  /** The alarms that say a new version is bad although its tasks pass their health checks. */
+  readonly deploymentGuards: cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, { web, database, environment, alarmEmail }: AlarmsProps) {
     super(scope, id);
@@ -62,8 +66,8 @@ export class Alarms extends Construct {
     });
 
     const specs: AlarmSpec[] = [
-      { id: 'Http5xxRate', description: 'More than 2% of requests answered 5xx (app or load balancer) for 3 minutes', metric: errorRate, threshold: 2, comparison: above, evaluationPeriods: 3 },
-      { id: 'LatencyP99', description: 'p99 response time above 1 s for 5 minutes', metric: web.targetGroup.metrics.targetResponseTime({ period: minute, statistic: 'p99' }), threshold: 1, comparison: above, evaluationPeriods: 5 },
+      { id: 'Http5xxRate', description: 'More than 2% of requests answered 5xx (app or load balancer) for 3 minutes', metric: errorRate, threshold: 2, comparison: above, evaluationPeriods: 3, guardsDeploys: true },
+      { id: 'LatencyP99', description: 'p99 response time above 1 s for 5 minutes', metric: web.targetGroup.metrics.targetResponseTime({ period: minute, statistic: 'p99' }), threshold: 1, comparison: above, evaluationPeriods: 5, guardsDeploys: true },
       { id: 'UnhealthyHosts', description: 'At least one target failed /readyz for 2 minutes', metric: web.targetGroup.metrics.unhealthyHostCount({ period: minute, statistic: 'Maximum' }), threshold: 1, comparison: atLeast, evaluationPeriods: 2 },
       { id: 'ServiceCpu', description: 'Service CPU above 80% for 10 minutes (scaling did not keep up, or the maximum is reached)', metric: web.service.metricCpuUtilization({ period: Duration.minutes(5) }), threshold: 80, comparison: above, evaluationPeriods: 2 },
       { id: 'DatabaseConnections', description: 'Database connections near the instance class maximum', metric: database.instance.metricDatabaseConnections({ period: Duration.minutes(5) }), threshold: environment.database.connectionsAlarmThreshold, comparison: above, evaluationPeriods: 2 },
@@ -72,6 +76,7 @@ export class Alarms extends Construct {
     ];
 
     const action = new actions.SnsAction(this.topic);
+    this.deploymentGuards = [];
     this.alarms = specs.map((spec) => {
       const alarm = new cloudwatch.Alarm(this, spec.id, {
         alarmDescription: `hello ${environment.name}: ${spec.description}`,
@@ -83,6 +88,7 @@ export class Alarms extends Construct {
       });
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
+      if (spec.guardsDeploys) this.deploymentGuards.push(alarm);
       return alarm;
     });
   }

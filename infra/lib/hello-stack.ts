@@ -1,4 +1,5 @@
 import { CfnParameter, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
 import { Alarms } from './alarms.js';
 import { Database } from './database.js';
@@ -62,6 +63,11 @@ export class HelloStack extends Stack {
       database: this.database,
       environment,
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+    });
+
+    // A deploy whose tasks are healthy but answer 5xx or slowly is rolled back too, not only one that never gets ready.
+    this.web.service.enableDeploymentAlarms(this.alarms.deploymentGuards.map((alarm) => alarm.alarmName), {
+      behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM,
     });
 
     Tags.of(this).add('service', 'hello');

@@ -73,6 +73,18 @@ test('a bad deploy rolls back by itself and never drops below the running capaci
   assert.is(deployment.MinimumHealthyPercent, 100);
 });
 
+test('a deploy that passes its health checks but raises the 5xx or latency alarm rolls back too', () => {
+  const [, service] = onlyResource(resources, 'AWS::ECS::Service');
+  const { Alarms } = service.Properties!.DeploymentConfiguration;
+  assert.is(Alarms.Enable, true);
+  assert.is(Alarms.Rollback, true);
+  const watched = (Alarms.AlarmNames as unknown[]).map((name) => resources[logicalIdOf(name)]!.Properties!);
+  const metrics = watched.map((alarm) => JSON.stringify(alarm.Metrics ?? alarm.MetricName));
+  assert.is(watched.length, 2);
+  assert.ok(metrics.some((metric) => metric.includes('HTTPCode_Target_5XX_Count')), '5xx rate');
+  assert.ok(metrics.some((metric) => metric.includes('TargetResponseTime')), 'latency');
+});
+
 test('the load balancer spans the public subnets of two AZs', () => {
   const [, alb] = onlyResource(resources, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
   assert.is(alb.Properties!.Scheme, 'internet-facing');
