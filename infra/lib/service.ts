@@ -29,9 +29,11 @@ export interface WebServiceProps {
 }
 
 /**
- * The node process never sees the database secret as a URL: ECS injects its fields, and the shell
- * builds DATABASE_URL (the password is generated without URL-special characters). TLS is on
- * (RDS PostgreSQL forces it); `no-verify` because the image does not bundle the RDS CA yet.
+ * The app reads one DATABASE_URL (app/config.ts); Secrets Manager holds the credentials as fields.
+ * ECS injects the fields, and the shell assembles the URL just before starting node (the password
+ * is generated without URL-special characters, so it needs no escaping). TLS is on (RDS PostgreSQL
+ * forces it); `no-verify` because the image does not bundle the RDS CA yet. Assumes the image's
+ * working directory holds the compiled app (dist/app/server.js), as `npm run build` lays it out.
  */
 function startWithDatabaseUrl(databaseName: string): string {
   return `export DATABASE_URL="postgres://$DB_USER:$DB_PASSWORD@$DB_HOST:$DB_PORT/${databaseName}?sslmode=no-verify"; exec node dist/app/server.js`;
