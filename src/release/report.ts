@@ -1,5 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { ChannelResult } from '../notify/notify.js';
+import type { JiraDetails } from '../notify/jira.js';
 import type { Card, CommitRef } from './cards.js';
 
 /** The cut's result: printed, written under release-reports/, and read by the notifiers. */
@@ -19,6 +21,12 @@ export interface ReleaseReport {
   releaseCommit: string | null;
   dryRun: boolean;
   pushed: { origin: boolean; staging: boolean };
+  /** CHANGELOG.md at the tag on the repository's web page, for messages cut short. */
+  changelogUrl?: string | null;
+  /** Summary, type, status and assignee per card, or why Jira could not say. */
+  jiraDetails?: JiraDetails;
+  /** What each sharing channel did (a re-send replaces its channel's entry). */
+  notifications?: ChannelResult[];
 }
 
 const short = (sha: string): string => sha.slice(0, 7);
