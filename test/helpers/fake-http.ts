@@ -180,3 +180,11 @@ export function routes(...all: Route[]): Route {
     return undefined;
   };
 }
+
+/** A URL on 127.0.0.1 where nothing listens (a service that is down). */
+export async function downUrl(): Promise<string> {
+  const fake = await FakeHttp.start();
+  const { url } = fake;
+  await fake.stop();
+  return url;
+}
