@@ -17,9 +17,9 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The real CLI in a child process, as a user or CI runs it. */
-export async function runCutCli(sandbox: Sandbox, args: string[] = [], env: Record<string, string> = {}): Promise<CliResult> {
-  const result = await execa(process.execPath, [CUT_SCRIPT, '--repo', sandbox.work, '--yes', ...args], {
+/** An entry point in a child process, as a user or CI runs it. */
+async function runScript(script: string, args: string[], env: Record<string, string>): Promise<CliResult> {
+  const result = await execa(process.execPath, [script, ...args], {
     reject: false,
     env: { CI: 'true', JIRA_PROJECT_KEYS: '', JIRA_BASE_URL: '', ...QUIET_ENV, ...env },
     extendEnv: true,
@@ -27,14 +27,13 @@ export async function runCutCli(sandbox: Sandbox, args: string[] = [], env: Reco
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
-/** `npm run release:notify -- <args>` in a child process. */
-export async function runNotifyCli(sandbox: Sandbox, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const result = await execa(process.execPath, [NOTIFY_SCRIPT, '--repo', sandbox.work, ...args], {
-    reject: false,
-    env: { CI: 'true', JIRA_PROJECT_KEYS: '', JIRA_BASE_URL: '', ...QUIET_ENV, ...env },
-    extendEnv: true,
-  });
-  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+export function runCutCli(sandbox: Sandbox, args: string[] = [], env: Record<string, string> = {}): Promise<CliResult> {
+  return runScript(CUT_SCRIPT, ['--repo', sandbox.work, '--yes', ...args], env);
+}
+
+/** `npm run release:notify -- <args>`. */
+export function runNotifyCli(sandbox: Sandbox, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runScript(NOTIFY_SCRIPT, ['--repo', sandbox.work, ...args], env);
 }
 
 /** Starts the CLI and sends it `signal` once its progress output contains `marker`. */
