@@ -2,6 +2,8 @@ import { createInterface } from 'node:readline/promises';
 import path from 'node:path';
 import { exitCodeOf, formatError, parseCliArgs } from '../src/cli.js';
 import { ExitCode } from '../src/errors.js';
+import { failedChannels } from '../src/notify/notify.js';
+import { renderPreviews } from '../src/notify/preview.js';
 import { PartialReleaseError, runCut, type CutOutcome } from '../src/release/cut.js';
 import { renderTextReport } from '../src/release/report.js';
 import { Steps } from '../src/release/steps.js';
@@ -24,9 +26,11 @@ Options:
   --help, -h               show this help
 
 Exit codes: 0 released or nothing to release, 1 failed (nothing changed),
-2 bad usage or configuration, 3 released on origin but staging failed, 130 interrupted.
+2 bad usage or configuration, 3 released on origin but staging or a sharing channel
+failed, 130 interrupted.
 Configuration: JIRA_PROJECT_KEYS, JIRA_BASE_URL (environment or .env), or the
-"releaseCut" block of the repository's package.json.`;
+"releaseCut" block of the repository's package.json. Jira details and sharing
+(Slack, email, GitHub Release): see .env.example; npm run release:notify re-sends.`;
 
 const NAME = 'release-cut';
 
@@ -49,6 +53,7 @@ async function printOutcome(outcome: CutOutcome, json: boolean, reportFile: stri
   }
   process.stdout.write(renderTextReport(outcome.report));
   if (outcome.changelogPreview) process.stdout.write(`\nCHANGELOG section that would be added:\n\n${await outcome.changelogPreview()}`);
+  if (outcome.status === 'dry-run') process.stdout.write(renderPreviews(outcome.report.notifications));
   if (reportFile) process.stdout.write(`Report: ${reportFile}\n`);
 }
 
@@ -110,7 +115,12 @@ async function main(): Promise<number> {
       verbose,
     });
     await printOutcome(outcome, values.json, outcome.status === 'nothing-to-release' ? null : outcome.reportFile);
-    return ExitCode.ok;
+    if (outcome.status === 'nothing-to-release') return ExitCode.ok;
+    const failed = failedChannels(outcome.report.notifications);
+    for (const result of failed) {
+      say(`${NAME}: ${outcome.report.tag} is released, but sharing on ${result.channel} failed (${result.detail}) — fix it, then: npm run release:notify -- ${outcome.report.tag} --channel ${result.channel}`);
+    }
+    return failed.length > 0 ? ExitCode.partial : ExitCode.ok;
   } catch (error) {
     if (error instanceof PartialReleaseError) await printOutcome({ status: 'released', report: error.report, reportFile: error.reportFile }, values.json, error.reportFile);
     say(formatError(NAME, error, verbose));

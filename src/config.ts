@@ -124,3 +124,123 @@ export async function loadConfig(repoDir: string, processEnv: Env = process.env)
   const [env, block] = await Promise.all([loadEnv(repoDir, processEnv), loadPackageJsonBlock(repoDir)]);
   return { config: resolveConfig(env, block), env };
 }
+
+/** A channel is on when all its settings exist; off says which variables are missing. */
+export type Channel<T> = { on: true; settings: T } | { on: false; reason: string };
+
+export interface JiraSettings {
+  baseUrl: string;
+  email: string;
+  apiToken: string;
+}
+
+export interface SlackSettings {
+  webhookUrl: string;
+}
+
+export interface EmailSettings {
+  smtpUrl: string;
+  to: string[];
+  from: string;
+}
+
+export interface GithubSettings {
+  token: string;
+  /** owner/name from GITHUB_REPOSITORY; null means: take it from the origin remote's URL. */
+  repository: string | null;
+  apiUrl: string;
+}
+
+export interface NotifyConfig {
+  jira: Channel<JiraSettings>;
+  slack: Channel<SlackSettings>;
+  email: Channel<EmailSettings>;
+  github: Channel<GithubSettings>;
+  /** Per request (Jira, Slack, GitHub, SMTP): a channel that does not answer gives up after this. */
+  timeoutMs: number;
+  /** Longest total wait for rate limits (429 Retry-After) and retried 5xx answers, per request. */
+  maxRetryWaitMs: number;
+  /** Values masked wherever output, reports or errors are written. */
+  secrets: string[];
+}
+
+function channelFrom<T>(env: Env, names: readonly string[], settings: (value: (name: string) => string) => T): Channel<T> {
+  const missing = names.filter((name) => !env[name]?.trim());
+  if (missing.length > 0) return { on: false, reason: `${missing.join(', ')} not set` };
+  return { on: true, settings: settings((name) => env[name]!.trim()) };
+}
+
+/** Checks a URL-valued secret without ever echoing it: the message names the variable only. */
+function checkUrl(name: string, value: string, protocols: readonly string[], example: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw configError(`${name} is not a URL`, `set it to e.g. ${example}`);
+  }
+  if (!protocols.includes(url.protocol)) throw configError(`${name} must be a ${protocols.join(' or ')} URL`, `set it to e.g. ${example}`);
+  return url;
+}
+
+function positiveMs(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw configError(`${name} must be a whole number of milliseconds`, `e.g. ${name}=${fallback}`);
+  return value;
+}
+
+/** Every form in which a secret could be printed: as set, and URL-decoded (an SMTP password in a URL). */
+function secretForms(...values: (string | undefined)[]): string[] {
+  const forms = new Set<string>();
+  for (const value of values) {
+    if (!value) continue;
+    forms.add(value);
+    try {
+      forms.add(decodeURIComponent(value));
+    } catch {
+      // not percent-encoded: the value itself is enough
+    }
+  }
+  return [...forms];
+}
+
+/**
+ * Settings for the Jira details and the sharing channels. Kept apart from resolveConfig so that
+ * the commit hooks never trip over a notifier setting.
+ */
+export function resolveNotifyConfig(env: Env, release: Pick<ReleaseConfig, 'jiraBaseUrl'>): NotifyConfig {
+  const jira: Channel<JiraSettings> = release.jiraBaseUrl === null
+    ? { on: false, reason: ['JIRA_BASE_URL', 'JIRA_EMAIL', 'JIRA_API_TOKEN'].filter((name) => !env[name]).join(', ') + ' not set' }
+    : channelFrom(env, ['JIRA_EMAIL', 'JIRA_API_TOKEN'], (value) => ({ baseUrl: release.jiraBaseUrl!, email: value('JIRA_EMAIL'), apiToken: value('JIRA_API_TOKEN') }));
+  const slack = channelFrom(env, ['SLACK_WEBHOOK_URL'], (value) => {
+    checkUrl('SLACK_WEBHOOK_URL', value('SLACK_WEBHOOK_URL'), ['https:', 'http:'], 'https://hooks.slack.com/services/…');
+    return { webhookUrl: value('SLACK_WEBHOOK_URL') };
+  });
+  const email = channelFrom(env, ['SMTP_URL', 'RELEASE_EMAIL_TO', 'RELEASE_EMAIL_FROM'], (value) => {
+    checkUrl('SMTP_URL', value('SMTP_URL'), ['smtp:', 'smtps:'], 'smtps://user:password@smtp.example.com:465');
+    const to = value('RELEASE_EMAIL_TO').split(',').map((address) => address.trim()).filter(Boolean);
+    return { smtpUrl: value('SMTP_URL'), to, from: value('RELEASE_EMAIL_FROM') };
+  });
+  const github = channelFrom(env, ['GITHUB_TOKEN'], (value) => {
+    const repository = env.GITHUB_REPOSITORY?.trim() || null;
+    if (repository !== null && !/^[\w.-]+\/[\w.-]+$/.test(repository)) {
+      throw configError(`GITHUB_REPOSITORY must be owner/name, not "${repository}"`, 'e.g. GITHUB_REPOSITORY=acme/shop');
+    }
+    const apiUrl = env.GITHUB_API_URL?.trim() || 'https://api.github.com';
+    checkUrl('GITHUB_API_URL', apiUrl, ['https:', 'http:'], 'https://github.example.com/api/v3');
+    return { token: value('GITHUB_TOKEN'), repository, apiUrl: apiUrl.replace(/\/+$/, '') };
+  });
+  const smtpPassword = env.SMTP_URL ? URL.canParse(env.SMTP_URL) ? new URL(env.SMTP_URL).password : '' : '';
+  const webhookPath = env.SLACK_WEBHOOK_URL && URL.canParse(env.SLACK_WEBHOOK_URL) ? new URL(env.SLACK_WEBHOOK_URL).pathname : '';
+  return {
+    jira,
+    slack,
+    email,
+    github,
+    timeoutMs: positiveMs(env, 'NOTIFY_TIMEOUT_MS', 5000),
+    maxRetryWaitMs: positiveMs(env, 'NOTIFY_RETRY_MAX_WAIT_MS', 10_000),
+    secrets: secretForms(env.JIRA_API_TOKEN, env.SLACK_WEBHOOK_URL, webhookPath.length > 1 ? webhookPath : undefined, env.SMTP_URL, smtpPassword, env.GITHUB_TOKEN)
+      .sort((a, b) => b.length - a.length),
+  };
+}

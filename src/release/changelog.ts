@@ -16,6 +16,8 @@ export interface SectionInput {
   /** Card group titles in display order; cards without a group fall under `Jira cards`. */
   groupOrder?: readonly string[];
   groupOf?: (card: Card) => string;
+  /** Words after the card's key, e.g. its Jira summary and status. */
+  detailsOf?: (card: Card) => string | null;
 }
 
 export function sectionMarker(headSha: string): string {
@@ -96,6 +98,7 @@ export async function renderChangelogSection(input: SectionInput): Promise<strin
   const entries = input.grouping.cards.map((card) => ({
     ...card,
     group: input.groupOf?.(card) ?? defaultGroup,
+    details: input.detailsOf?.(card) ?? null,
     commitLines: commitLines(card.commits),
     commits: undefined,
     notes: [],

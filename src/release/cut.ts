@@ -1,11 +1,13 @@
 import path from 'node:path';
-import { loadConfig, type Env, type ReleaseConfig } from '../config.js';
+import { loadConfig, resolveNotifyConfig, type Env, type NotifyConfig, type ReleaseConfig } from '../config.js';
 import { ExitCode, UserError } from '../errors.js';
 import { Git, GitError, type Checkout, type RefUpdate } from '../git.js';
+import { fetchJiraDetails, unavailable, type JiraDetails } from '../notify/jira.js';
+import { notifyRelease } from '../notify/notify.js';
 import { redact } from '../redact.js';
 import { commitAnalyzer, type CommitFacts } from './analyze.js';
 import { acquireLock } from './lock.js';
-import { planRelease, releaseDate, renderPlannedChangelog, type PlannedChangelog, type ReleasePlan } from './plan.js';
+import { planRelease, releaseDate, renderPlannedChangelog, withJiraDetails, type PlannedChangelog, type ReleasePlan } from './plan.js';
 import { readReport, writeReport, type ReleaseReport } from './report.js';
 import { repoWebOf } from './repo-url.js';
 import type { Steps } from './steps.js';
@@ -131,11 +133,13 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
   const { steps, say } = options;
   const checkout = await Git.open(options.repoDir, options.verbose ? say : null);
   const { git, commonDir, currentRef } = checkout;
-  const { config: loaded } = await loadConfig(git.cwd, options.env);
+  const { config: loaded, env } = await loadConfig(git.cwd, options.env);
   const config: ReleaseConfig = { ...loaded, ...options.overrides };
+  const notify = resolveNotifyConfig(env, config);
   const reportsDir = path.join(git.cwd, config.reportsDir);
 
   const remotes = await steps.run('preflight', () => preflight(checkout, config, options.dryRun));
+  const sharing: Sharing = { notify, originUrl: remotes.get(config.remote) ?? null };
   const releaseLock = acquireLock(commonDir, say);
   try {
     const [stagingSha] = await Promise.all([
@@ -167,7 +171,7 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
       return newestFirst.reverse();
     });
     if (commits.length === 0) {
-      return await finishedRelease(git, options, config, { base, head, stagingSha, fastForwards, currentRef, reportsDir });
+      return await finishedRelease(git, options, config, { base, head, stagingSha, fastForwards, currentRef, reportsDir, sharing });
     }
     // When main has nothing develop lacks (no hotfixes), the merge's tree is develop's own and
     // the history walk of a real merge is not needed.
@@ -179,23 +183,52 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
         `merge ${config.base} into ${config.head} and resolve the conflicts there (reviewed like any change), then re-run; nothing was changed`,
       );
     }
-    const plan = await steps.run('plan', async () =>
-      planRelease({ config, date, baseSha: base.sha, headSha: head.sha, commits, existingTags: todaysTags, repo: repoWebOf(remotes.get(config.remote) ?? null) }));
+    const drafted = await steps.run('plan', async () =>
+      planRelease({ config, date, baseSha: base.sha, headSha: head.sha, commits, existingTags: todaysTags, repo: repoWebOf(sharing.originUrl) }));
+    const plan = withJiraDetails(drafted, await jiraDetails(drafted.grouping.cards.map((card) => card.key), notify, options));
     const plannedChangelog = async (): Promise<PlannedChangelog> => renderPlannedChangelog(plan, await git.readFile(merge.tree, config.changelogFile));
 
     if (options.dryRun) {
       const changelogPreview = async (): Promise<string> => (await plannedChangelog()).section;
-      return { status: 'dry-run', report: { ...plan.report, dryRun: true }, reportFile: null, changelogPreview };
+      const report: ReleaseReport = { ...plan.report, dryRun: true };
+      report.notifications = await notifyRelease(report, notify, { dryRun: true, say, originUrl: sharing.originUrl });
+      return { status: 'dry-run', report, reportFile: null, changelogPreview };
     }
     const question = `Release ${plan.tag}: merge ${commits.length} commits from ${config.head} into ${config.base}, push both and the tag to ${config.remote}, then ${config.base} to ${config.stagingRemote}?`;
     if (options.confirm && !(await options.confirm(question))) {
       return { status: 'aborted', report: { ...plan.report, dryRun: true }, reportFile: null };
     }
     const changelog = await steps.run('render changelog', plannedChangelog);
-    return await release(git, options, config, { base, head, merge, plan, changelog, currentRef, reportsDir });
+    return await release(git, options, config, { base, head, merge, plan, changelog, currentRef, reportsDir, sharing });
   } finally {
     releaseLock();
   }
+}
+
+/** Where the report is shared once the release is on staging. */
+interface Sharing {
+  notify: NotifyConfig;
+  originUrl: string | null;
+}
+
+/** Jira's details for the cards; never fails the cut (unconfigured, down or slow Jira gives none). */
+async function jiraDetails(keys: string[], notify: NotifyConfig, options: CutOptions): Promise<JiraDetails> {
+  if (!notify.jira.on) return unavailable(`Jira is not configured: ${notify.jira.reason}`);
+  if (keys.length === 0) return { available: true, reason: null, issues: {} };
+  const settings = notify.jira.settings;
+  const details = await options.steps.run('jira details', () =>
+    fetchJiraDetails(keys, settings, { timeoutMs: notify.timeoutMs, maxRetryWaitMs: notify.maxRetryWaitMs }));
+  if (!details.available) {
+    details.reason = redact(details.reason ?? '', notify.secrets);
+    options.say(`warning: ${details.reason}; the report lists keys and commit subjects only`);
+  }
+  return details;
+}
+
+/** Sends the report to every configured channel and keeps what each did in the report file. */
+async function share(report: ReleaseReport, reportsDir: string, sharing: Sharing, options: CutOptions): Promise<string> {
+  report.notifications = await notifyRelease(report, sharing.notify, { dryRun: false, say: options.say, originUrl: sharing.originUrl });
+  return writeReport(reportsDir, report);
 }
 
 interface ReleaseInputs {
@@ -206,6 +239,7 @@ interface ReleaseInputs {
   changelog: PlannedChangelog;
   currentRef: string | null;
   reportsDir: string;
+  sharing: Sharing;
 }
 
 async function release(git: Git, options: CutOptions, config: ReleaseConfig, inputs: ReleaseInputs): Promise<CutOutcome> {
@@ -242,9 +276,8 @@ async function release(git: Git, options: CutOptions, config: ReleaseConfig, inp
   const report: ReleaseReport = { ...plan.report, releaseCommit, pushed: { origin: true, staging: false } };
   const stagingError = await pushStaging(git, options, config);
   report.pushed.staging = stagingError === null;
-  const reportFile = await writeReport(reportsDir, report);
-  if (stagingError) throw stagingFailure(config, plan.tag, stagingError, report, reportFile);
-  return { status: 'released', report, reportFile };
+  if (stagingError) throw stagingFailure(config, plan.tag, stagingError, report, await writeReport(reportsDir, report));
+  return { status: 'released', report, reportFile: await share(report, reportsDir, inputs.sharing, options) };
 }
 
 async function pushStaging(git: Git, options: CutOptions, config: ReleaseConfig): Promise<string | null> {
@@ -280,6 +313,7 @@ interface FinishedInputs {
   fastForwards: RefUpdate[];
   currentRef: string | null;
   reportsDir: string;
+  sharing: Sharing;
 }
 
 /**
@@ -306,7 +340,6 @@ async function finishedRelease(git: Git, options: CutOptions, config: ReleaseCon
   if (options.dryRun) return { status: 'dry-run', report: { ...report, dryRun: true }, reportFile: null };
   const stagingError = await pushStaging(git, options, config);
   report.pushed = { origin: true, staging: stagingError === null };
-  const reportFile = await writeReport(reportsDir, report);
-  if (stagingError) throw stagingFailure(config, tag, stagingError, report, reportFile);
-  return { status: 'staging-retried', report, reportFile };
+  if (stagingError) throw stagingFailure(config, tag, stagingError, report, await writeReport(reportsDir, report));
+  return { status: 'staging-retried', report, reportFile: await share(report, reportsDir, inputs.sharing, options) };
 }

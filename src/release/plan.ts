@@ -3,7 +3,8 @@ import type { CommitFacts } from './analyze.js';
 import type { ReleaseConfig } from '../config.js';
 import { groupCommitsByCard, type CardGrouping } from './cards.js';
 import { insertChangelogSection, renderChangelogSection, type SectionInput } from './changelog.js';
-import { compareUrl, type RepoWeb } from './repo-url.js';
+import { describeIssue, GROUP_ORDER, groupOfCard, UNGROUPED, type JiraDetails } from '../notify/jira.js';
+import { compareUrl, fileUrl, type RepoWeb } from './repo-url.js';
 import type { ReleaseReport } from './report.js';
 
 /** Everything the plan is built from, gathered from git by the cut beforehand. */
@@ -73,6 +74,7 @@ export function planRelease(facts: ReleaseFacts): ReleasePlan {
       headSha: facts.headSha,
       range: `${facts.baseSha}..${facts.headSha}`,
       compareUrl: compare,
+      changelogUrl: fileUrl(facts.repo, tag, config.changelogFile),
       commitCount: facts.commits.length,
       jira: grouping.cards,
       withoutJira: grouping.withoutJira,
@@ -81,6 +83,22 @@ export function planRelease(facts: ReleaseFacts): ReleasePlan {
       pushed: { origin: false, staging: false },
     },
   };
+}
+
+/**
+ * The plan with Jira's details: the CHANGELOG section groups cards by issue type and shows
+ * summary and status; the report keeps the details for the messages and for re-sends.
+ */
+export function withJiraDetails(plan: ReleasePlan, details: JiraDetails): ReleasePlan {
+  const section: SectionInput = details.available
+    ? {
+      ...plan.section,
+      groupOrder: GROUP_ORDER,
+      groupOf: (card) => groupOfCard(card, details),
+      detailsOf: (card) => describeIssue(details.issues[card.key] ?? null, details),
+    }
+    : { ...plan.section, groupOrder: [UNGROUPED] };
+  return { ...plan, section, report: { ...plan.report, jiraDetails: details } };
 }
 
 /** The section for this release and the CHANGELOG.md it makes of `existing` (the merged tree's). */

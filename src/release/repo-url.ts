@@ -33,3 +33,10 @@ export function compareUrl(repo: RepoWeb | null, base: string, head: string): st
   const compare = repo.host.includes('gitlab') ? '-/compare' : 'compare';
   return `${repo.webUrl}/${compare}/${base}...${head}`;
 }
+
+/** A file as of `ref` on the repository's web page (the CHANGELOG at the release tag). */
+export function fileUrl(repo: RepoWeb | null, ref: string, file: string): string | null {
+  if (!repo) return null;
+  const blob = repo.host.includes('gitlab') ? '-/blob' : 'blob';
+  return `${repo.webUrl}/${blob}/${ref}/${file}`;
+}

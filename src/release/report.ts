@@ -1,5 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { ChannelResult } from '../notify/notify.js';
+import { describeIssue, type JiraDetails } from '../notify/jira.js';
 import type { Card, CommitRef } from './cards.js';
 
 /** The cut's result: printed, written under release-reports/, and read by the notifiers. */
@@ -19,6 +21,12 @@ export interface ReleaseReport {
   releaseCommit: string | null;
   dryRun: boolean;
   pushed: { origin: boolean; staging: boolean };
+  /** CHANGELOG.md at the tag on the repository's web page, for messages cut short. */
+  changelogUrl?: string | null;
+  /** Summary, type, status and assignee per card, or why Jira could not say. */
+  jiraDetails?: JiraDetails;
+  /** What each sharing channel did (a re-send replaces its channel's entry). */
+  notifications?: ChannelResult[];
 }
 
 const short = (sha: string): string => sha.slice(0, 7);
@@ -31,9 +39,12 @@ export function renderTextReport(report: ReleaseReport): string {
     `  commits ${report.commitCount}, Jira cards ${report.jira.length}, without a key ${report.withoutJira.length}`,
     '',
   ];
+  const details = report.jiraDetails;
+  if (details && !details.available) lines.splice(3, 0, `  Jira details unavailable: ${details.reason ?? 'unknown reason'}`);
   if (report.jira.length > 0) lines.push('Jira cards:');
   for (const card of report.jira) {
-    lines.push(`  ${card.key}${card.url ? `  ${card.url}` : ''}`);
+    const issue = details?.available ? describeIssue(details.issues[card.key] ?? null, details) : null;
+    lines.push(`  ${card.key}${issue ? ` ${issue}` : ''}${card.url ? `  ${card.url}` : ''}`);
     for (const commit of card.commits) lines.push(`    ${short(commit.sha)} ${commit.subject}`);
   }
   if (report.withoutJira.length > 0) {
@@ -41,6 +52,9 @@ export function renderTextReport(report: ReleaseReport): string {
     for (const commit of report.withoutJira) lines.push(`    ${short(commit.sha)} ${commit.subject}`);
   }
   if (!report.dryRun) lines.push('', `Pushed: origin ${mark(report.pushed.origin)}, staging ${mark(report.pushed.staging)}`);
+  if (report.notifications && report.notifications.length > 0) {
+    lines.push(`Shared: ${report.notifications.map((result) => `${result.channel} ${result.status} (${result.detail})`).join(', ')}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

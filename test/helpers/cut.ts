@@ -6,6 +6,10 @@ import { createSandbox, git, type Sandbox } from '../../src/sandbox.js';
 
 const distRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CUT_SCRIPT = path.join(distRoot, 'scripts', 'release-cut.js');
+export const NOTIFY_SCRIPT = path.join(distRoot, 'scripts', 'release-notify.js');
+
+/** Jira details and every sharing channel off unless a test turns them on. */
+const QUIET_ENV = { JIRA_EMAIL: '', JIRA_API_TOKEN: '', SLACK_WEBHOOK_URL: '', SMTP_URL: '', GITHUB_TOKEN: '', GITHUB_REPOSITORY: '' };
 
 export interface CliResult {
   exitCode: number;
@@ -13,21 +17,30 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The real CLI in a child process, as a user or CI runs it. */
-export async function runCutCli(sandbox: Sandbox, args: string[] = [], env: Record<string, string> = {}): Promise<CliResult> {
-  const result = await execa(process.execPath, [CUT_SCRIPT, '--repo', sandbox.work, '--yes', ...args], {
+/** An entry point in a child process, as a user or CI runs it. */
+async function runScript(script: string, args: string[], env: Record<string, string>): Promise<CliResult> {
+  const result = await execa(process.execPath, [script, ...args], {
     reject: false,
-    env: { CI: 'true', JIRA_PROJECT_KEYS: '', JIRA_BASE_URL: '', ...env },
+    env: { CI: 'true', JIRA_PROJECT_KEYS: '', JIRA_BASE_URL: '', ...QUIET_ENV, ...env },
     extendEnv: true,
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+export function runCutCli(sandbox: Sandbox, args: string[] = [], env: Record<string, string> = {}): Promise<CliResult> {
+  return runScript(CUT_SCRIPT, ['--repo', sandbox.work, '--yes', ...args], env);
+}
+
+/** `npm run release:notify -- <args>`. */
+export function runNotifyCli(sandbox: Sandbox, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runScript(NOTIFY_SCRIPT, ['--repo', sandbox.work, ...args], env);
 }
 
 /** Starts the CLI and sends it `signal` once its progress output contains `marker`. */
 export async function runCutCliAndSignal(sandbox: Sandbox, marker: string, signal: NodeJS.Signals): Promise<CliResult> {
   const child = execa(process.execPath, [CUT_SCRIPT, '--repo', sandbox.work, '--yes'], {
     reject: false,
-    env: { CI: 'true', JIRA_PROJECT_KEYS: '', JIRA_BASE_URL: '' },
+    env: { CI: 'true', JIRA_PROJECT_KEYS: '', JIRA_BASE_URL: '', ...QUIET_ENV },
   });
   let seen = '';
   child.stderr!.on('data', (chunk: Buffer) => {
@@ -65,4 +78,12 @@ export async function withSandbox(test: (sandbox: Sandbox) => Promise<void>): Pr
   } finally {
     await rm(sandbox.root, { recursive: true, force: true });
   }
+}
+
+/** Commits made by `work` on `branch`, pushed to origin as reviewed work would be. */
+export async function onBranch(sandbox: Sandbox, branch: string, work: () => Promise<unknown>): Promise<void> {
+  const w = git(sandbox.work);
+  await w`git checkout --quiet ${branch}`;
+  await work();
+  await w`git push --quiet origin ${branch}`;
 }

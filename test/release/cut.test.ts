@@ -3,16 +3,9 @@ import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { commit, git, writeFiles, type Sandbox } from '../../src/sandbox.js';
+import { commit, git, writeFiles } from '../../src/sandbox.js';
 import type { ReleaseReport } from '../../src/release/report.js';
-import { runCutCli, runCutCliAndSignal, sha, snapshot, withSandbox } from '../helpers/cut.js';
-
-async function onBranch(sandbox: Sandbox, branch: string, work: () => Promise<unknown>): Promise<void> {
-  const w = git(sandbox.work);
-  await w`git checkout --quiet ${branch}`;
-  await work();
-  await w`git push --quiet origin ${branch}`;
-}
+import { onBranch, runCutCli, runCutCliAndSignal, sha, snapshot, withSandbox } from '../helpers/cut.js';
 
 async function preReceiveHook(bareRepo: string, script: string): Promise<string> {
   const hook = path.join(bareRepo, 'hooks', 'pre-receive');

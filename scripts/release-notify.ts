@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { exitCodeOf, formatError, parseCliArgs } from '../src/cli.js';
+import { ExitCode, UserError } from '../src/errors.js';
+import { CHANNELS, failedChannels, type ChannelName } from '../src/notify/notify.js';
+import { renderPreviews } from '../src/notify/preview.js';
+import { resendReport } from '../src/notify/resend.js';
+
+const HELP = `Usage: npm run release:notify -- <tag> [options]
+
+Shares a finished release's report (release-reports/<tag>.json, written by the cut)
+again: Slack, email and the GitHub Release, or only the channel named.
+
+Options:
+  --channel <name>  only this channel: slack, email or github (may be repeated)
+  --dry-run         print what each channel would send; send nothing
+  --json            print the channel results as one JSON document
+  --repo <dir>      checkout whose report is shared (default: where the command was started)
+  --verbose         print every git command and error stacks
+  --help, -h        show this help
+
+Exit codes: 0 sent, 2 bad usage, configuration or no report for the tag,
+3 a channel failed (the message says which and why).
+Settings: SLACK_WEBHOOK_URL; SMTP_URL, RELEASE_EMAIL_TO, RELEASE_EMAIL_FROM; GITHUB_TOKEN,
+GITHUB_REPOSITORY, GITHUB_API_URL (environment or .env; see .env.example).`;
+
+const NAME = 'release-notify';
+
+function channelsOf(names: string[] | undefined): ChannelName[] | undefined {
+  if (!names || names.length === 0) return undefined;
+  for (const name of names) {
+    if (!(CHANNELS as readonly string[]).includes(name)) {
+      throw new UserError(`unknown channel "${name}"`, { hint: `use one of ${CHANNELS.join(', ')}`, exitCode: ExitCode.usage });
+    }
+  }
+  return names as ChannelName[];
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseCliArgs(NAME, process.argv.slice(2), {
+    channel: { type: 'string', multiple: true },
+    'dry-run': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    repo: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  }, true);
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return ExitCode.ok;
+  }
+  const [tag, ...extra] = positionals;
+  if (!tag || extra.length > 0) throw new UserError('name one release tag', { hint: 'e.g. npm run release:notify -- release/2026-11-24 --channel slack', exitCode: ExitCode.usage });
+  const say = (line: string): void => void process.stderr.write(`${line}\n`);
+  const verbose = values.verbose || Boolean(process.env.DEBUG);
+  const outcome = await resendReport({
+    repoDir: path.resolve(values.repo ?? process.env.INIT_CWD ?? process.cwd()),
+    tag,
+    channels: channelsOf(values.channel),
+    dryRun: values['dry-run'],
+    env: process.env,
+    say,
+    verbose,
+  });
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ tag, dryRun: values['dry-run'], notifications: outcome.results })}\n`);
+  } else if (values['dry-run']) {
+    process.stdout.write(`Dry run: ${tag} would be shared as follows; nothing was sent.\n${renderPreviews(outcome.results)}`);
+  } else {
+    for (const result of outcome.results) process.stdout.write(`${result.channel}: ${result.status} (${result.detail})\n`);
+  }
+  const failed = failedChannels(outcome.results);
+  for (const result of failed) say(`${NAME}: ${result.channel} failed (${result.detail}) — fix it, then re-run with --channel ${result.channel}`);
+  return failed.length > 0 ? ExitCode.partial : ExitCode.ok;
+}
+
+process.exitCode = await main().catch((error: unknown) => {
+  process.stderr.write(`${formatError(NAME, error, Boolean(process.env.DEBUG))}\n`);
+  return exitCodeOf(error);
+});

@@ -1,0 +1,84 @@
+import type { EmailSettings } from '../config.js';
+import type { ReleaseView } from './view.js';
+
+export interface EmailMessage {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+const short = (sha: string): string => sha.slice(0, 7);
+
+function cardLine(card: ReleaseView['groups'][number]['cards'][number]): string {
+  return `${card.key}${card.details ? ` ${card.details}` : ''}${card.assignee ? ` — ${card.assignee}` : ''}`;
+}
+
+function plainText(view: ReleaseView): string {
+  const lines = [view.title, '', `Range: ${view.range}${view.compareUrl ? ` ${view.compareUrl}` : ''}`, `${view.commitCount} commits, ${view.cardCount} Jira cards, ${view.withoutJira.length} commits without a key`];
+  if (view.jiraNote) lines.push('', view.jiraNote);
+  for (const group of view.groups) {
+    lines.push('', `${group.title}:`);
+    for (const card of group.cards) {
+      lines.push(`  ${cardLine(card)}${card.url ? `  ${card.url}` : ''}`);
+      for (const commit of card.commits) lines.push(`    ${short(commit.sha)} ${commit.subject}`);
+    }
+  }
+  if (view.withoutJira.length > 0) {
+    lines.push('', 'Commits without a Jira key:');
+    for (const commit of view.withoutJira) lines.push(`    ${short(commit.sha)} ${commit.subject}`);
+  }
+  lines.push('', `Full section: ${view.changelogUrl ?? view.changelogPlace}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function anchor(url: string | null, label: string): string {
+  return url ? `<a href="${escapeHtml(url)}">${escapeHtml(label)}</a>` : escapeHtml(label);
+}
+
+function commitList(commits: readonly { sha: string; subject: string }[]): string {
+  return `<ul>${commits.map((commit) => `<li>${escapeHtml(commit.subject)} <code>${short(commit.sha)}</code></li>`).join('')}</ul>`;
+}
+
+function html(view: ReleaseView): string {
+  const parts = [
+    `<h2>${escapeHtml(view.title)}</h2>`,
+    `<p>${anchor(view.compareUrl, view.range)} · ${view.commitCount} commits · ${view.cardCount} Jira cards · ${view.withoutJira.length} commits without a key</p>`,
+  ];
+  if (view.jiraNote) parts.push(`<p><em>${escapeHtml(view.jiraNote)}</em></p>`);
+  for (const group of view.groups) {
+    parts.push(`<h3>${escapeHtml(group.title)}</h3>`, '<ul>');
+    for (const card of group.cards) {
+      const rest = cardLine(card).slice(card.key.length);
+      parts.push(`<li>${anchor(card.url, card.key)}${escapeHtml(rest)}${commitList(card.commits)}</li>`);
+    }
+    parts.push('</ul>');
+  }
+  if (view.withoutJira.length > 0) parts.push('<h3>Commits without a Jira key</h3>', commitList(view.withoutJira));
+  parts.push(`<p>Full section: ${anchor(view.changelogUrl, view.changelogPlace)}</p>`);
+  return `<!doctype html>\n<html><body>\n${parts.join('\n')}\n</body></html>\n`;
+}
+
+export function buildEmail(view: ReleaseView): EmailMessage {
+  return { subject: `${view.title}: ${view.cardCount} Jira cards, ${view.commitCount} commits`, text: plainText(view), html: html(view) };
+}
+
+export async function sendEmail(message: EmailMessage, settings: EmailSettings, timeoutMs: number): Promise<string> {
+  // Loaded only when an email goes out: nodemailer is the heaviest import of the cut.
+  const { default: nodemailer } = await import('nodemailer');
+  const transport = nodemailer.createTransport({
+    url: settings.smtpUrl,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  });
+  try {
+    const info = await transport.sendMail({ from: settings.from, to: settings.to, subject: message.subject, text: message.text, html: message.html });
+    return `sent to ${info.accepted.length} recipient${info.accepted.length === 1 ? '' : 's'}`;
+  } finally {
+    transport.close();
+  }
+}

@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { loadConfig, resolveNotifyConfig, type Env } from '../config.js';
+import { ExitCode, UserError } from '../errors.js';
+import { Git } from '../git.js';
+import { redact } from '../redact.js';
+import { readReport, writeReport, type ReleaseReport } from '../release/report.js';
+import { fetchJiraDetails } from './jira.js';
+import { mergeResults, notifyRelease, type ChannelName, type ChannelResult } from './notify.js';
+
+export interface ResendOptions {
+  repoDir: string;
+  tag: string;
+  channels: readonly ChannelName[] | undefined;
+  dryRun: boolean;
+  env: Env;
+  say: (line: string) => void;
+  verbose: boolean;
+}
+
+export interface ResendOutcome {
+  report: ReleaseReport;
+  results: ChannelResult[];
+  reportFile: string | null;
+  secrets: string[];
+}
+
+/**
+ * Shares a finished release's saved report again, on all configured channels or only the ones
+ * asked for. Jira is asked again only when the cut could not get its details.
+ */
+export async function resendReport(options: ResendOptions): Promise<ResendOutcome> {
+  const { git } = await Git.open(options.repoDir, options.verbose ? options.say : null);
+  const { config, env } = await loadConfig(git.cwd, options.env);
+  const notify = resolveNotifyConfig(env, config);
+  const reportsDir = path.join(git.cwd, config.reportsDir);
+  const report = await readReport(reportsDir, options.tag);
+  if (!report) {
+    throw new UserError(`there is no report for ${options.tag} in ${reportsDir}`, { hint: 'check the tag (ls release-reports), or run the release cut first', exitCode: ExitCode.usage });
+  }
+  for (const channel of options.channels ?? []) {
+    const setting = notify[channel];
+    if (!setting.on) throw new UserError(`${channel} is off: ${setting.reason}`, { hint: 'set it in the environment or .env (see .env.example)', exitCode: ExitCode.usage });
+  }
+  if (notify.jira.on && !report.jiraDetails?.available && report.jira.length > 0) {
+    const details = await fetchJiraDetails(report.jira.map((card) => card.key), notify.jira.settings, { timeoutMs: notify.timeoutMs, maxRetryWaitMs: notify.maxRetryWaitMs });
+    if (!details.available) details.reason = redact(details.reason ?? '', notify.secrets);
+    report.jiraDetails = details;
+  }
+  const originUrl = (await git.remotes()).get(config.remote) ?? null;
+  const results = await notifyRelease(report, notify, { channels: options.channels, dryRun: options.dryRun, say: options.say, originUrl });
+  if (options.dryRun) return { report, results, reportFile: null, secrets: notify.secrets };
+  report.notifications = mergeResults(report.notifications, results);
+  return { report, results, reportFile: await writeReport(reportsDir, report), secrets: notify.secrets };
+}

@@ -1,0 +1,176 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { resolveNotifyConfig } from '../../src/config.js';
+import { buildEmail } from '../../src/notify/email.js';
+import { buildGithubRelease, GITHUB_BODY_LIMIT } from '../../src/notify/github.js';
+import { retryAfterMs } from '../../src/notify/http.js';
+import { groupCards, keysNamedInErrors, searchBody, unavailable, type JiraDetails } from '../../src/notify/jira.js';
+import { buildSlackMessage, SLACK_LIMITS, type SlackBlock } from '../../src/notify/slack.js';
+import { releaseView } from '../../src/notify/view.js';
+import { redact } from '../../src/redact.js';
+import type { ReleaseReport } from '../../src/release/report.js';
+
+function report(cards: number, details?: JiraDetails): ReleaseReport {
+  return {
+    tag: 'release/2026-11-24', date: '2026-11-24', base: 'main', head: 'develop',
+    baseSha: 'a'.repeat(40), headSha: 'b'.repeat(40), range: `${'a'.repeat(40)}..${'b'.repeat(40)}`,
+    compareUrl: 'https://github.com/acme/shop/compare/aaa...bbb', commitCount: cards + 2,
+    jira: Array.from({ length: cards }, (_, i) => ({ key: `EPN-${i + 1}`, url: `https://acme.atlassian.net/browse/EPN-${i + 1}`, commits: [{ sha: 'c'.repeat(40), subject: `EPN-${i + 1}: change <${i}> & more` }] })),
+    withoutJira: [{ sha: 'd'.repeat(40), subject: 'chore: tidy' }, { sha: 'e'.repeat(40), subject: 'docs: typo' }],
+    releaseCommit: 'f'.repeat(40), dryRun: false, pushed: { origin: true, staging: true },
+    changelogUrl: 'https://github.com/acme/shop/blob/release/2026-11-24/CHANGELOG.md',
+    ...(details ? { jiraDetails: details } : {}),
+  };
+}
+
+const details: JiraDetails = {
+  available: true,
+  reason: null,
+  issues: {
+    'EPN-1': { summary: 'Login with SSO', type: 'Story', status: 'Done', assignee: 'Ana' },
+    'EPN-2': { summary: 'Cart is empty', type: 'Bug', status: 'In QA', assignee: null },
+    'EPN-3': { summary: 'Bump deps', type: 'Sub-task', status: 'Done', assignee: null },
+    'EPN-4': { summary: 'Big thing', type: 'Epic', status: 'Open', assignee: null },
+    'EPN-5': null,
+  },
+};
+
+const jira = suite('jira grouping and search body');
+
+jira('groups cards as Stories, Bugs, Tasks, Other, then the cards Jira does not know', () => {
+  const groups = groupCards(report(5).jira, details);
+  assert.equal(groups.map((group) => [group.title, group.cards.map(({ card }) => card.key)]), [
+    ['Stories', ['EPN-1']], ['Bugs', ['EPN-2']], ['Tasks', ['EPN-3']], ['Other', ['EPN-4']], ['Unknown to Jira', ['EPN-5']],
+  ]);
+  assert.equal(groupCards(report(2).jira, unavailable('down')).map((group) => group.title), ['Jira cards']);
+});
+
+jira('search body: quoted keys in one key-in clause, the four fields, one page', () => {
+  assert.equal(searchBody(['EPN-1', 'OPS-22']), { jql: 'key in ("EPN-1", "OPS-22")', fields: ['summary', 'issuetype', 'status', 'assignee'], maxResults: 2 });
+});
+
+jira('the keys a 400 names as not existing, and only ours', () => {
+  const response = { json: { errorMessages: ["An issue with key 'EPN-9' does not exist for field 'key'.", "The issue key 'EPN-10' for field 'key' is invalid."] } };
+  assert.equal(keysNamedInErrors(response, ['EPN-1', 'EPN-9', 'EPN-10', 'EPN-99']), ['EPN-9', 'EPN-10']);
+  assert.equal(keysNamedInErrors({ json: { errorMessages: ['Field does not exist'] } }, ['EPN-1']), []);
+});
+
+const slack = suite('slack message');
+
+slack('header, compare link, groups with links, summaries and status, count of keyless commits', () => {
+  const message = buildSlackMessage(releaseView(report(5, details)));
+  const blocks = message.blocks;
+  assert.equal(blocks[0], { type: 'header', text: { type: 'plain_text', text: 'Release release/2026-11-24 (2026-11-24)', emoji: true } });
+  const all = JSON.stringify(blocks);
+  assert.match(all, '<https://github.com/acme/shop/compare/aaa...bbb|aaaaaaa..bbbbbbb>');
+  assert.match(all, '*Stories*\\n• <https://acme.atlassian.net/browse/EPN-1|EPN-1> Login with SSO (Done)');
+  assert.match(all, '*Unknown to Jira*\\n• <https://acme.atlassian.net/browse/EPN-5|EPN-5> not found in Jira');
+  assert.match(all, '2 commits without a Jira key');
+  assert.match(message.text, 'Release release/2026-11-24 (2026-11-24): 5 Jira cards, 7 commits');
+});
+
+slack('without details: says so, lists keys with the commit subject, escapes mrkdwn', () => {
+  const message = buildSlackMessage(releaseView(report(1, unavailable('Jira did not answer usefully: no answer within 50 ms'))));
+  const all = JSON.stringify(message.blocks);
+  assert.match(all, 'Jira details were unavailable (Jira did not answer usefully: no answer within 50 ms)');
+  assert.match(all, '*Jira cards*\\n• <https://acme.atlassian.net/browse/EPN-1|EPN-1> EPN-1: change &lt;0&gt; &amp; more');
+});
+
+slack('a long report stays within Block Kit limits and links to the full CHANGELOG section', () => {
+  const many = report(3000);
+  many.jira[0]!.commits[0]!.subject = 'x'.repeat(5000);
+  const message = buildSlackMessage(releaseView(many));
+  assert.ok(message.blocks.length <= SLACK_LIMITS.blocks, `${message.blocks.length} blocks`);
+  const texts = message.blocks.map((block: SlackBlock) => block.type === 'section' ? block.text.text : block.type === 'context' ? block.elements[0]!.text : block.type === 'header' ? block.text.text : '');
+  for (const text of texts) assert.ok(text.length <= SLACK_LIMITS.sectionText, `a block of ${text.length} characters`);
+  const truncation = texts.find((text) => text.includes('more cards'))!;
+  assert.match(truncation, /^…and \d+ more cards: the full list is in <https:\/\/github\.com\/acme\/shop\/blob\/release\/2026-11-24\/CHANGELOG\.md\|CHANGELOG\.md at release\/2026-11-24>$/);
+  const shownCards = texts.join('\n').split('\n• ').length - 1;
+  assert.is(shownCards + Number(/and (\d+) more/.exec(truncation)![1]), 3000, 'every card is shown or counted');
+  assert.is(message.blocks.at(-1)!.type, 'context', 'keyless count stays last');
+});
+
+slack('a long title is cut to the header limit', () => {
+  const long = report(1);
+  long.tag = `release/${'x'.repeat(300)}`;
+  const header = buildSlackMessage(releaseView(long)).blocks[0] as Extract<SlackBlock, { type: 'header' }>;
+  assert.is(header.text.text.length, SLACK_LIMITS.headerText);
+});
+
+const email = suite('email message');
+
+email('HTML and plain text carry the same groups; HTML escapes what commits contain', () => {
+  const message = buildEmail(releaseView(report(5, details)));
+  assert.is(message.subject, 'Release release/2026-11-24 (2026-11-24): 5 Jira cards, 7 commits');
+  assert.match(message.text, 'Stories:\n  EPN-1 Login with SSO (Done) — Ana  https://acme.atlassian.net/browse/EPN-1');
+  assert.match(message.text, 'Commits without a Jira key:\n    ddddddd chore: tidy');
+  assert.match(message.html, '<h3>Bugs</h3>');
+  assert.match(message.html, '<a href="https://acme.atlassian.net/browse/EPN-2">EPN-2</a> Cart is empty (In QA)');
+  assert.match(message.html, 'EPN-1: change &lt;0&gt; &amp; more');
+  assert.not.match(message.html, '<0>');
+});
+
+const github = suite('github release body');
+
+github('markdown grouped by type with commits; names the release after the tag', () => {
+  const release = buildGithubRelease(releaseView(report(2, details)));
+  assert.is(release.tag_name, 'release/2026-11-24');
+  assert.is(release.name, 'Release release/2026-11-24 (2026-11-24)');
+  assert.match(release.body, '### Stories\n\n- [EPN-1](https://acme.atlassian.net/browse/EPN-1) Login with SSO (Done) — Ana\n  - EPN-1: change \\<0\\> & more (`ccccccc`)');
+  assert.match(release.body, '### Commits without a Jira key\n\n- chore: tidy (`ddddddd`)');
+});
+
+github('a body over GitHub\'s limit is cut with a link to the CHANGELOG', () => {
+  const release = buildGithubRelease(releaseView(report(4000)));
+  assert.ok(release.body.length <= GITHUB_BODY_LIMIT, String(release.body.length));
+  assert.match(release.body, /…cut short: the full list is in \[CHANGELOG\.md at release\/2026-11-24\]\(https:\/\/github\.com\/acme\/shop\/blob\/release\/2026-11-24\/CHANGELOG\.md\)\.\n$/);
+});
+
+const config = suite('notify settings and secrets');
+
+config('each channel is on with all its variables and says which are missing otherwise', () => {
+  const off = resolveNotifyConfig({ RELEASE_EMAIL_TO: 'qa@example.com' }, { jiraBaseUrl: null });
+  assert.equal([off.jira, off.slack, off.email, off.github], [
+    { on: false, reason: 'JIRA_BASE_URL, JIRA_EMAIL, JIRA_API_TOKEN not set' },
+    { on: false, reason: 'SLACK_WEBHOOK_URL not set' },
+    { on: false, reason: 'SMTP_URL, RELEASE_EMAIL_FROM not set' },
+    { on: false, reason: 'GITHUB_TOKEN not set' },
+  ]);
+  const on = resolveNotifyConfig({
+    JIRA_EMAIL: 'bot@acme.test', JIRA_API_TOKEN: 'jira-token-1', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T1/B2/sekrit',
+    SMTP_URL: 'smtps://mailer:p%40ss%2Fword@smtp.acme.test:465', RELEASE_EMAIL_TO: 'qa@acme.test, po@acme.test', RELEASE_EMAIL_FROM: 'release@acme.test',
+    GITHUB_TOKEN: 'ghp_token', GITHUB_API_URL: 'https://ghe.acme.test/api/v3/', NOTIFY_TIMEOUT_MS: '250',
+  }, { jiraBaseUrl: 'https://acme.atlassian.net' });
+  assert.equal(on.jira, { on: true, settings: { baseUrl: 'https://acme.atlassian.net', email: 'bot@acme.test', apiToken: 'jira-token-1' } });
+  assert.equal(on.email.on && on.email.settings.to, ['qa@acme.test', 'po@acme.test']);
+  assert.equal(on.github.on && on.github.settings, { token: 'ghp_token', repository: null, apiUrl: 'https://ghe.acme.test/api/v3' });
+  assert.is(on.timeoutMs, 250);
+  for (const secret of ['jira-token-1', 'https://hooks.slack.com/services/T1/B2/sekrit', '/services/T1/B2/sekrit', 'p@ss/word', 'p%40ss%2Fword', 'ghp_token']) {
+    assert.ok(on.secrets.includes(secret), secret);
+  }
+  const line = redact('posting to https://hooks.slack.com/services/T1/B2/sekrit failed; smtp said p@ss/word; /services/T1/B2/sekrit', on.secrets);
+  assert.is(line, 'posting to *** failed; smtp said ***; ***');
+});
+
+config('a malformed URL setting is a usage error that does not echo the value', () => {
+  try {
+    resolveNotifyConfig({ SMTP_URL: 'http://user:hunter22@x', RELEASE_EMAIL_TO: 'a@b', RELEASE_EMAIL_FROM: 'c@d' }, { jiraBaseUrl: null });
+    assert.unreachable('should have thrown');
+  } catch (error) {
+    assert.is((error as Error).message, 'SMTP_URL must be a smtp: or smtps: URL');
+    assert.is((error as { exitCode?: number }).exitCode, 2);
+  }
+});
+
+config('Retry-After in seconds or as a date', () => {
+  assert.is(retryAfterMs('2'), 2000);
+  assert.is(retryAfterMs(new Date(10_000).toUTCString(), 4_000), 6000);
+  assert.is(retryAfterMs(null), null);
+  assert.is(retryAfterMs('soon'), null);
+});
+
+jira.run();
+slack.run();
+email.run();
+github.run();
+config.run();

@@ -1,0 +1,220 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { resolveNotifyConfig, type Env } from '../../src/config.js';
+import { fetchJiraDetails } from '../../src/notify/jira.js';
+import { notifyRelease } from '../../src/notify/notify.js';
+import type { ReleaseReport } from '../../src/release/report.js';
+import { basicAuth, downUrl, FakeHttp, githubRoute, jiraRoute, routes, slackRoute, type FakeIssue } from '../helpers/fake-http.js';
+import { SmtpProcess } from '../helpers/smtp.js';
+
+const LIMITS = { timeoutMs: 1000, maxRetryWaitMs: 2000 };
+const JIRA = { email: 'bot@acme.test', apiToken: 'jira-api-token-123' };
+const WEBHOOK = '/services/T000/B000/webhook-secret-xyz';
+
+function report(keys: string[]): ReleaseReport {
+  return {
+    tag: 'release/2026-11-24', date: '2026-11-24', base: 'main', head: 'develop', baseSha: 'a'.repeat(40), headSha: 'b'.repeat(40),
+    range: 'a..b', compareUrl: null, commitCount: keys.length + 1,
+    jira: keys.map((key) => ({ key, url: null, commits: [{ sha: 'c'.repeat(40), subject: `${key}: work` }] })),
+    withoutJira: [{ sha: 'd'.repeat(40), subject: 'chore: tidy' }], releaseCommit: 'e'.repeat(40), dryRun: false, pushed: { origin: true, staging: true },
+  };
+}
+
+async function withServer(test: (fake: FakeHttp) => Promise<void>): Promise<void> {
+  const fake = await FakeHttp.start();
+  try {
+    await test(fake);
+  } finally {
+    await fake.stop();
+  }
+}
+
+const jira = suite('jira details over HTTP');
+
+jira('one search per batch of 50 keys, basic auth with the API token, all four fields', () => withServer(async (fake) => {
+  const issues: FakeIssue[] = Array.from({ length: 120 }, (_, i) => ({ key: `EPN-${i + 1}`, summary: `Card ${i + 1}`, type: i % 2 ? 'Bug' : 'Story', status: 'Done', assignee: 'Ana' }));
+  fake.route = jiraRoute(issues, basicAuth(JIRA.email, JIRA.apiToken));
+  const details = await fetchJiraDetails(issues.map((issue) => issue.key), { baseUrl: fake.url, ...JIRA }, LIMITS);
+  assert.is(details.available, true);
+  assert.is(fake.received.length, 3);
+  assert.equal(fake.received.map((request) => [request.method, request.path]), Array(3).fill(['POST', '/rest/api/3/search/jql']));
+  assert.equal((fake.received[2]!.json as { fields: string[] }).fields, ['summary', 'issuetype', 'status', 'assignee']);
+  assert.is(Object.keys(details.issues).length, 120);
+  assert.equal(details.issues['EPN-2'], { summary: 'Card 2', type: 'Bug', status: 'Done', assignee: 'Ana' });
+}));
+
+jira('keys Jira does not know are retried without and listed as unknown', () => withServer(async (fake) => {
+  fake.route = jiraRoute([{ key: 'EPN-1', summary: 'Known', type: 'Task', status: 'Open' }], basicAuth(JIRA.email, JIRA.apiToken));
+  const details = await fetchJiraDetails(['EPN-1', 'EPN-404'], { baseUrl: fake.url, ...JIRA }, LIMITS);
+  assert.is(details.available, true);
+  assert.equal(details.issues, { 'EPN-404': null, 'EPN-1': { summary: 'Known', type: 'Task', status: 'Open', assignee: null } });
+  assert.equal(fake.received.map((request) => (request.json as { jql: string }).jql), ['key in ("EPN-1", "EPN-404")', 'key in ("EPN-1")']);
+}));
+
+jira('a Jira that hangs, refuses the credentials or is gone gives "unavailable" within the timeout', () => withServer(async (fake) => {
+  fake.route = () => ({ delayMs: 5000, json: {} });
+  const started = Date.now();
+  const slow = await fetchJiraDetails(['EPN-1'], { baseUrl: fake.url, ...JIRA }, { timeoutMs: 200, maxRetryWaitMs: 0 });
+  assert.ok(Date.now() - started < 2000, 'bounded');
+  assert.equal(slow, { available: false, reason: 'Jira did not answer usefully: no answer within 200 ms', issues: {} });
+
+  fake.route = jiraRoute([], basicAuth(JIRA.email, 'another token'));
+  const refused = await fetchJiraDetails(['EPN-1'], { baseUrl: fake.url, ...JIRA }, LIMITS);
+  assert.is(refused.reason, 'Jira did not answer usefully: HTTP 401: Client must be authenticated');
+
+  const gone = await fetchJiraDetails(['EPN-1'], { baseUrl: await downUrl(), ...JIRA }, LIMITS);
+  assert.match(gone.reason!, /^Jira did not answer usefully: could not connect \(ECONNREFUSED\)$/);
+}));
+
+jira.run();
+
+const channels = suite('sharing channels');
+
+function env(fake: FakeHttp, smtp: SmtpProcess | null, extra: Env = {}): Env {
+  return {
+    SLACK_WEBHOOK_URL: `${fake.url}${WEBHOOK}`,
+    ...(smtp ? { SMTP_URL: smtp.url('mailer', 'smtp-pass-word!'), RELEASE_EMAIL_TO: 'qa@acme.test,po@acme.test', RELEASE_EMAIL_FROM: 'Release Bot <release@acme.test>' } : {}),
+    GITHUB_TOKEN: 'ghp_test_token_456', GITHUB_REPOSITORY: 'acme/shop', GITHUB_API_URL: fake.url,
+    NOTIFY_TIMEOUT_MS: '2000', NOTIFY_RETRY_MAX_WAIT_MS: '3000',
+    ...extra,
+  };
+}
+
+channels('slack, email over real SMTP and a GitHub Release all go out', async () => {
+  const fake = await FakeHttp.start();
+  const smtp = await SmtpProcess.start('mailer', 'smtp-pass-word!');
+  try {
+    const github = githubRoute('acme/shop', 'ghp_test_token_456');
+    fake.route = routes(slackRoute(WEBHOOK), github.route);
+    const config = resolveNotifyConfig(env(fake, smtp), { jiraBaseUrl: null });
+    const lines: string[] = [];
+    const results = await notifyRelease(report(['EPN-1']), config, { dryRun: false, say: (line) => lines.push(line), originUrl: null });
+    assert.equal(results.map((result) => [result.channel, result.status]), [['slack', 'sent'], ['email', 'sent'], ['github', 'sent']], JSON.stringify(results));
+    assert.is(lines[0], 'share: slack on, email on, github on');
+
+    const posted = fake.requestsTo(WEBHOOK);
+    assert.is(posted.length, 1);
+    assert.is(posted[0]!.headers['content-type'], 'application/json; charset=utf-8');
+    assert.match(JSON.stringify(posted[0]!.json), 'Release release/2026-11-24');
+
+    const [mail] = await smtp.waitFor(1);
+    assert.ok(mail, 'the SMTP server received the message');
+    assert.is(mail!.authUser, 'mailer');
+    assert.equal(mail!.envelopeTo, ['qa@acme.test', 'po@acme.test']);
+    assert.is(mail!.subject, 'Release release/2026-11-24 (2026-11-24): 1 Jira cards, 2 commits');
+    assert.match(mail!.text!, 'Jira cards:\n  EPN-1');
+    assert.match(mail!.html!, '<h3>Jira cards</h3>');
+    assert.is(mail!.contentType?.value, 'multipart/alternative');
+
+    assert.equal(github.releases.get('release/2026-11-24')?.name, 'Release release/2026-11-24 (2026-11-24)');
+  } finally {
+    await smtp.stop();
+    await fake.stop();
+  }
+});
+
+channels('one failing channel does not stop the others; its reason is given with secrets masked', () => withServer(async (fake) => {
+  fake.route = routes(slackRoute(WEBHOOK), (request) => request.path.startsWith('/repos/') ? { status: 401, json: { message: `Bad credentials for ghp_test_token_456` } } : undefined);
+  const config = resolveNotifyConfig(env(fake, null), { jiraBaseUrl: null });
+  const results = await notifyRelease(report(['EPN-1']), config, { dryRun: false, say: () => {}, originUrl: null });
+  assert.equal(results, [
+    { channel: 'slack', status: 'sent', detail: 'posted (5 blocks)' },
+    { channel: 'email', status: 'off', detail: 'SMTP_URL, RELEASE_EMAIL_TO, RELEASE_EMAIL_FROM not set' },
+    { channel: 'github', status: 'failed', detail: 'HTTP 401: Bad credentials for ***' },
+  ]);
+}));
+
+channels('429 with Retry-After is waited out once; beyond the cap the channel fails with the reason', () => withServer(async (fake) => {
+  let calls = 0;
+  fake.route = (request) => request.path === WEBHOOK ? (++calls === 1 ? { status: 429, headers: { 'retry-after': '1' }, text: 'rate_limited' } : { text: 'ok' }) : undefined;
+  const config = resolveNotifyConfig(env(fake, null, { GITHUB_TOKEN: '' }), { jiraBaseUrl: null });
+  const started = Date.now();
+  const [slack] = await notifyRelease(report(['EPN-1']), config, { channels: ['slack'], dryRun: false, say: () => {}, originUrl: null });
+  assert.is(slack!.status, 'sent');
+  assert.is(calls, 2);
+  assert.ok(Date.now() - started >= 1000, 'honoured Retry-After');
+
+  calls = 0;
+  fake.route = (request) => request.path === WEBHOOK ? (calls++, { status: 429, headers: { 'retry-after': '30' }, text: 'rate_limited' }) : undefined;
+  const limited = Date.now();
+  const [capped] = await notifyRelease(report(['EPN-1']), config, { channels: ['slack'], dryRun: false, say: () => {}, originUrl: null });
+  assert.equal(capped, { channel: 'slack', status: 'failed', detail: 'HTTP 429 (rate limited): rate_limited' });
+  assert.is(calls, 1, 'a wait beyond NOTIFY_RETRY_MAX_WAIT_MS is not attempted');
+  assert.ok(Date.now() - limited < 1000);
+}));
+
+channels('5xx is retried briefly; a service that keeps failing gives up with its status', () => withServer(async (fake) => {
+  let calls = 0;
+  fake.route = (request) => request.path === WEBHOOK ? (++calls < 3 ? { status: 503, text: 'maintenance' } : { text: 'ok' }) : undefined;
+  const config = resolveNotifyConfig(env(fake, null, { GITHUB_TOKEN: '' }), { jiraBaseUrl: null });
+  const [recovered] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['slack'], say: () => {}, originUrl: null });
+  assert.is(recovered!.status, 'sent');
+  assert.is(calls, 3);
+  calls = 0;
+  fake.route = (request) => request.path === WEBHOOK ? (calls++, { status: 500, text: 'boom' }) : undefined;
+  const [failed] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['slack'], say: () => {}, originUrl: null });
+  assert.equal(failed, { channel: 'slack', status: 'failed', detail: 'HTTP 500: boom' });
+  assert.is(calls, 3);
+}));
+
+channels('GitHub: a second send updates the existing release (idempotent re-send)', () => withServer(async (fake) => {
+  const github = githubRoute('acme/shop', 'ghp_test_token_456');
+  fake.route = github.route;
+  const config = resolveNotifyConfig(env(fake, null, { SLACK_WEBHOOK_URL: '' }), { jiraBaseUrl: null });
+  await notifyRelease(report(['EPN-1']), config, { dryRun: false, say: () => {}, originUrl: null });
+  const [again] = await notifyRelease(report(['EPN-1', 'EPN-2']), config, { dryRun: false, say: () => {}, originUrl: null }).then((results) => results.filter((result) => result.channel === 'github'));
+  assert.equal(again, { channel: 'github', status: 'sent', detail: 'updated https://github.example/acme/shop/releases/1' });
+  assert.equal(fake.received.map((request) => `${request.method} ${request.path}`), [
+    'POST /repos/acme/shop/releases',
+    'POST /repos/acme/shop/releases',
+    'GET /repos/acme/shop/releases/tags/release/2026-11-24',
+    'PATCH /repos/acme/shop/releases/1',
+  ]);
+  assert.is(github.releases.size, 1);
+  assert.match(github.releases.get('release/2026-11-24')!.body, '**EPN-2**');
+}));
+
+channels('the repository comes from the origin URL when GITHUB_REPOSITORY is not set', () => withServer(async (fake) => {
+  const github = githubRoute('acme/shop', 'ghp_test_token_456');
+  fake.route = github.route;
+  const config = resolveNotifyConfig(env(fake, null, { SLACK_WEBHOOK_URL: '', GITHUB_REPOSITORY: '' }), { jiraBaseUrl: null });
+  const results = await notifyRelease(report(['EPN-1']), config, { dryRun: false, say: () => {}, originUrl: 'git@github.com:acme/shop.git' });
+  assert.is(results.find((result) => result.channel === 'github')!.status, 'sent');
+  const none = await notifyRelease(report(['EPN-1']), config, { dryRun: false, say: () => {}, originUrl: '/srv/git/shop.git' });
+  assert.match(none.find((result) => result.channel === 'github')!.detail, 'set GITHUB_REPOSITORY');
+}));
+
+channels('--dry-run previews every configured channel and sends nothing', async () => {
+  const fake = await FakeHttp.start(routes(slackRoute(WEBHOOK)));
+  const smtp = await SmtpProcess.start('mailer', 'smtp-pass-word!');
+  try {
+    const config = resolveNotifyConfig(env(fake, smtp), { jiraBaseUrl: null });
+    const results = await notifyRelease(report(['EPN-1']), config, { dryRun: true, say: () => {}, originUrl: null });
+    assert.equal(results.map((result) => result.status), ['dry-run', 'dry-run', 'dry-run']);
+    assert.match(results[0]!.preview!, '"type": "header"');
+    assert.match(results[1]!.preview!, 'To: qa@acme.test, po@acme.test\nSubject: Release release/2026-11-24');
+    assert.match(results[2]!.preview!, 'POST /repos/acme/shop/releases');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.is(fake.received.length, 0);
+    assert.is(smtp.messages.length, 0);
+  } finally {
+    await smtp.stop();
+    await fake.stop();
+  }
+});
+
+channels('an SMTP server that refuses the login fails the email channel without printing the password', async () => {
+  const smtp = await SmtpProcess.start('mailer', 'the-right-password');
+  try {
+    const config = resolveNotifyConfig({ SMTP_URL: smtp.url('mailer', 'wrong-pass-9'), RELEASE_EMAIL_TO: 'qa@acme.test', RELEASE_EMAIL_FROM: 'release@acme.test', NOTIFY_TIMEOUT_MS: '2000' }, { jiraBaseUrl: null });
+    const [email] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['email'], say: () => {}, originUrl: null });
+    assert.is(email!.status, 'failed');
+    assert.match(email!.detail, /Invalid username or password/);
+    assert.not.match(email!.detail, 'wrong-pass-9');
+    assert.is(smtp.messages.length, 0);
+  } finally {
+    await smtp.stop();
+  }
+});
+
+channels.run();
