@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,16 @@ for (const file of ['ci.yml', 'release-cut.yml']) {
     assert.equal(validateWorkflow(await readFile(workflowPath(file), 'utf8')).errors, []);
   });
 }
+
+workflows('the README\'s not-yet-enabled deploy workflow validates too, and is not enabled', async () => {
+  const readme = await readFile(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Deploying to production'));
+  const deploy = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(deploy, 'a yaml block under "Deploying to production"');
+  assert.match(deploy, 'name: Deploy');
+  assert.equal(validateWorkflow(deploy).errors, []);
+  assert.not.ok(existsSync(workflowPath('deploy.yml')), 'shown in the README, not enabled');
+});
 
 workflows('the validator rejects a job without runs-on (it can fail)', () => {
   const errors = validateWorkflow('on: push\njobs:\n  test:\n    steps:\n      - run: npm test\n').errors;
