@@ -18,7 +18,9 @@ export function measure(command: readonly string[], options: { cwd: string; runs
     'runs = int(sys.argv[1]); cmd = sys.argv[2:]; times = []',
     'for i in range(runs + 1):',
     '    start = time.perf_counter()',
-    '    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)',
+    // The command's progress (stderr) stays out of the bench output, unless the command fails.
+    '    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)',
+    '    if done.returncode: sys.exit(f"{cmd} exited {done.returncode}: {done.stderr.decode()}")',
     '    if i: times.append((time.perf_counter() - start) * 1000)',
     'times.sort()',
     'print(json.dumps({"ms": times[len(times) // 2], "peakMb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))',
