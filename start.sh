@@ -61,7 +61,7 @@ healthy() {
 
 needs_build() {
   [ ! -f "$ENTRY" ] && return 0
-  [ -n "$(find app src -name '*.ts' -newer "$ENTRY" -print -quit 2>/dev/null)" ]
+  [ -n "$(find app tsconfig.json tsconfig.app.json -newer "$ENTRY" \( -name '*.ts' -o -name '*.json' \) -print -quit 2>/dev/null)" ]
 }
 
 start() {
@@ -78,7 +78,7 @@ start() {
   if needs_build; then
     echo "building (compiled output missing or older than the sources)..."
     [ -x node_modules/.bin/tsc ] || fail "dependencies are not installed; run npm ci first"
-    node_modules/.bin/tsc >&2 || fail "the build failed; fix the errors above"
+    node_modules/.bin/tsc -p tsconfig.app.json >&2 || fail "the build failed; fix the errors above"
   fi
 
   mkdir -p "$LOG_DIR"

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, utimes } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { suite } from 'uvu';
@@ -77,4 +77,31 @@ startScript('an app that dies during start-up is reported with its last log line
   assert.match(crashed.output, 'the app exited during start-up; last lines of logs/app.log');
   assert.match(crashed.output, 'hello-app: DATABASE_URL must be a postgres:// URL');
 });
+startScript('builds the app when its compiled output is missing or older than the sources, not otherwise', async () => {
+  const fresh = await startShFolder({ unbuilt: true });
+  const freshEnv = { PORT: String(await freePort()) };
+  try {
+    const first = await startSh(fresh, [], freshEnv);
+    assert.is(first.exitCode, 0, first.output);
+    assert.match(first.output, 'building (compiled output missing');
+    assert.is(await (await fetch(`http://127.0.0.1:${freshEnv.PORT}/`)).text(), 'Hello World');
+    assert.not.ok(existsSync(path.join(fresh, 'dist', 'src')), 'only the app is compiled');
+    await startSh(fresh, ['stop'], freshEnv);
+
+    const unchanged = await startSh(fresh, [], freshEnv);
+    assert.not.match(unchanged.output, 'building');
+    await startSh(fresh, ['stop'], freshEnv);
+
+    const source = path.join(fresh, 'app', 'app.ts');
+    const later = new Date(Date.now() + 5_000);
+    await utimes(source, later, later);
+    const edited = await startSh(fresh, [], freshEnv);
+    assert.is(edited.exitCode, 0, edited.output);
+    assert.match(edited.output, 'building (compiled output missing or older than the sources)');
+  } finally {
+    await startSh(fresh, ['stop'], freshEnv);
+    await rm(fresh, { recursive: true, force: true });
+  }
+});
+
 startScript.run();

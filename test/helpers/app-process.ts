@@ -1,4 +1,4 @@
-import { mkdtemp, copyFile, symlink } from 'node:fs/promises';
+import { cp, mkdtemp, copyFile, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -29,12 +29,16 @@ export async function waitFor(url: string, timeoutMs = 10_000): Promise<Response
   }
 }
 
-/** A folder laid out like the project for start.sh (its logs/ stay out of the real checkout). */
-export async function startShFolder(): Promise<string> {
+/**
+ * A folder laid out like the project for start.sh (its logs/ stay out of the real checkout).
+ * `unbuilt`: the app's sources and tsconfig copied, no dist/, so start.sh has to build.
+ */
+export async function startShFolder(options: { unbuilt?: boolean } = {}): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'start-sh-'));
-  await copyFile(path.join(PROJECT_ROOT, 'start.sh'), path.join(dir, 'start.sh'));
-  for (const linked of ['dist', 'node_modules', 'app', 'src']) {
-    await symlink(path.join(PROJECT_ROOT, linked), path.join(dir, linked));
-  }
+  const copied = options.unbuilt ? ['start.sh', 'tsconfig.json', 'tsconfig.app.json'] : ['start.sh'];
+  for (const file of copied) await copyFile(path.join(PROJECT_ROOT, file), path.join(dir, file));
+  if (options.unbuilt) await cp(path.join(PROJECT_ROOT, 'app'), path.join(dir, 'app'), { recursive: true });
+  const linked = options.unbuilt ? ['node_modules'] : ['dist', 'node_modules', 'app'];
+  for (const name of linked) await symlink(path.join(PROJECT_ROOT, name), path.join(dir, name));
   return dir;
 }
