@@ -52,7 +52,7 @@ async function main(): Promise<number> {
   if (!tag || extra.length > 0) throw new UserError('name one release tag', { hint: 'e.g. npm run release:notify -- release/2026-11-24 --channel slack', exitCode: ExitCode.usage });
   const say = (line: string): void => void process.stderr.write(`${line}\n`);
   const verbose = values.verbose || Boolean(process.env.DEBUG);
-  const outcome = await resendReport({
+  const results = await resendReport({
     repoDir: path.resolve(values.repo ?? process.env.INIT_CWD ?? process.cwd()),
     tag,
     channels: channelsOf(values.channel),
@@ -62,13 +62,13 @@ async function main(): Promise<number> {
     verbose,
   });
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ tag, dryRun: values['dry-run'], notifications: outcome.results })}\n`);
+    process.stdout.write(`${JSON.stringify({ tag, dryRun: values['dry-run'], notifications: results })}\n`);
   } else if (values['dry-run']) {
-    process.stdout.write(`Dry run: ${tag} would be shared as follows; nothing was sent.\n${renderPreviews(outcome.results)}`);
+    process.stdout.write(`Dry run: ${tag} would be shared as follows; nothing was sent.\n${renderPreviews(results)}`);
   } else {
-    for (const result of outcome.results) process.stdout.write(`${result.channel}: ${result.status} (${result.detail})\n`);
+    for (const result of results) process.stdout.write(`${result.channel}: ${result.status} (${result.detail})\n`);
   }
-  const failed = failedChannels(outcome.results);
+  const failed = failedChannels(results);
   for (const result of failed) say(`${NAME}: ${result.channel} failed (${result.detail}) — fix it, then re-run with --channel ${result.channel}`);
   return failed.length > 0 ? ExitCode.partial : ExitCode.ok;
 }

@@ -1,4 +1,5 @@
 import type { EmailSettings } from '../config.js';
+import { shortSha } from '../release/cards.js';
 import type { ReleaseView } from './view.js';
 
 export interface EmailMessage {
@@ -11,8 +12,6 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-const short = (sha: string): string => sha.slice(0, 7);
-
 function cardLine(card: ReleaseView['groups'][number]['cards'][number]): string {
   return `${card.key}${card.details ? ` ${card.details}` : ''}${card.assignee ? ` — ${card.assignee}` : ''}`;
 }
@@ -24,12 +23,12 @@ function plainText(view: ReleaseView): string {
     lines.push('', `${group.title}:`);
     for (const card of group.cards) {
       lines.push(`  ${cardLine(card)}${card.url ? `  ${card.url}` : ''}`);
-      for (const commit of card.commits) lines.push(`    ${short(commit.sha)} ${commit.subject}`);
+      for (const commit of card.commits) lines.push(`    ${shortSha(commit.sha)} ${commit.subject}`);
     }
   }
   if (view.withoutJira.length > 0) {
     lines.push('', 'Commits without a Jira key:');
-    for (const commit of view.withoutJira) lines.push(`    ${short(commit.sha)} ${commit.subject}`);
+    for (const commit of view.withoutJira) lines.push(`    ${shortSha(commit.sha)} ${commit.subject}`);
   }
   lines.push('', `Full section: ${view.changelogUrl ?? view.changelogPlace}`);
   return `${lines.join('\n')}\n`;
@@ -40,7 +39,7 @@ function anchor(url: string | null, label: string): string {
 }
 
 function commitList(commits: readonly { sha: string; subject: string }[]): string {
-  return `<ul>${commits.map((commit) => `<li>${escapeHtml(commit.subject)} <code>${short(commit.sha)}</code></li>`).join('')}</ul>`;
+  return `<ul>${commits.map((commit) => `<li>${escapeHtml(commit.subject)} <code>${shortSha(commit.sha)}</code></li>`).join('')}</ul>`;
 }
 
 function html(view: ReleaseView): string {

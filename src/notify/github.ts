@@ -1,4 +1,5 @@
 import type { GithubSettings } from '../config.js';
+import { shortSha } from '../release/cards.js';
 import { describeFailure, HttpError, isOk, sendExpectingOk, sendRequest, type HttpLimits } from './http.js';
 import type { ReleaseView } from './view.js';
 
@@ -10,8 +11,6 @@ export interface GithubRelease {
   name: string;
   body: string;
 }
-
-const short = (sha: string): string => sha.slice(0, 7);
 
 /** Keeps a summary from starting a heading, a list or a link of its own. */
 function escapeMarkdown(text: string): string {
@@ -28,12 +27,12 @@ export function buildGithubRelease(view: ReleaseView): GithubRelease {
     for (const card of group.cards) {
       const key = card.url ? `[${card.key}](${card.url})` : `**${card.key}**`;
       lines.push(`- ${key}${card.details ? ` ${escapeMarkdown(card.details)}` : ''}${card.assignee ? ` — ${escapeMarkdown(card.assignee)}` : ''}`);
-      for (const commit of card.commits) lines.push(`  - ${escapeMarkdown(commit.subject)} (\`${short(commit.sha)}\`)`);
+      for (const commit of card.commits) lines.push(`  - ${escapeMarkdown(commit.subject)} (\`${shortSha(commit.sha)}\`)`);
     }
   }
   if (view.withoutJira.length > 0) {
     lines.push('', '### Commits without a Jira key', '');
-    for (const commit of view.withoutJira) lines.push(`- ${escapeMarkdown(commit.subject)} (\`${short(commit.sha)}\`)`);
+    for (const commit of view.withoutJira) lines.push(`- ${escapeMarkdown(commit.subject)} (\`${shortSha(commit.sha)}\`)`);
   }
   let body = `${lines.join('\n')}\n`;
   if (body.length > GITHUB_BODY_LIMIT) {

@@ -1,4 +1,5 @@
-import type { JiraSettings } from '../config.js';
+import type { JiraSettings, NotifyConfig } from '../config.js';
+import { redact } from '../redact.js';
 import type { Card } from '../release/cards.js';
 import { describeFailure, HttpError, isOk, sendRequest, type HttpLimits } from './http.js';
 
@@ -57,10 +58,8 @@ export function groupCards<C extends Pick<Card, 'key'>>(cards: readonly C[], det
     group.cards.push({ card, issue: details.issues[card.key] ?? null });
     groups.set(title, group);
   }
-  const rank = (title: string): number => {
-    const index = (GROUP_ORDER as readonly string[]).indexOf(title);
-    return index === -1 ? -1 : index;
-  };
+  // UNGROUPED is not in GROUP_ORDER: it ranks -1, first, and is the only group then anyway.
+  const rank = (title: string): number => (GROUP_ORDER as readonly string[]).indexOf(title);
   return [...groups.values()].sort((a, b) => rank(a.title) - rank(b.title));
 }
 
@@ -149,4 +148,16 @@ export async function fetchJiraDetails(keys: readonly string[], settings: JiraSe
     return unavailable(`Jira did not answer usefully: ${error instanceof Error ? error.message : String(error)}`);
   }
   return { available: true, reason: null, issues };
+}
+
+/**
+ * The details a release report carries: none when Jira is not configured, and a reason with its
+ * secrets masked when Jira fails. Used by the cut and by release:notify alike.
+ */
+export async function jiraDetailsFor(keys: readonly string[], notify: NotifyConfig): Promise<JiraDetails> {
+  if (!notify.jira.on) return unavailable(`Jira is not configured: ${notify.jira.reason}`);
+  if (keys.length === 0) return { available: true, reason: null, issues: {} };
+  const details = await fetchJiraDetails(keys, notify.jira.settings, { timeoutMs: notify.timeoutMs, maxRetryWaitMs: notify.maxRetryWaitMs });
+  if (!details.available) details.reason = redact(details.reason ?? '', notify.secrets);
+  return details;
 }

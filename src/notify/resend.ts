@@ -2,9 +2,8 @@ import path from 'node:path';
 import { loadConfig, resolveNotifyConfig, type Env } from '../config.js';
 import { ExitCode, UserError } from '../errors.js';
 import { Git } from '../git.js';
-import { redact } from '../redact.js';
-import { readReport, writeReport, type ReleaseReport } from '../release/report.js';
-import { fetchJiraDetails } from './jira.js';
+import { readReport, writeReport } from '../release/report.js';
+import { jiraDetailsFor } from './jira.js';
 import { mergeResults, notifyRelease, type ChannelName, type ChannelResult } from './notify.js';
 
 export interface ResendOptions {
@@ -17,18 +16,12 @@ export interface ResendOptions {
   verbose: boolean;
 }
 
-export interface ResendOutcome {
-  report: ReleaseReport;
-  results: ChannelResult[];
-  reportFile: string | null;
-  secrets: string[];
-}
-
 /**
  * Shares a finished release's saved report again, on all configured channels or only the ones
- * asked for. Jira is asked again only when the cut could not get its details.
+ * asked for; the report file keeps what each channel did. Jira is asked again only when the cut
+ * could not get its details.
  */
-export async function resendReport(options: ResendOptions): Promise<ResendOutcome> {
+export async function resendReport(options: ResendOptions): Promise<ChannelResult[]> {
   const { git } = await Git.open(options.repoDir, options.verbose ? options.say : null);
   const { config, env } = await loadConfig(git.cwd, options.env);
   const notify = resolveNotifyConfig(env, config);
@@ -41,14 +34,12 @@ export async function resendReport(options: ResendOptions): Promise<ResendOutcom
     const setting = notify[channel];
     if (!setting.on) throw new UserError(`${channel} is off: ${setting.reason}`, { hint: 'set it in the environment or .env (see .env.example)', exitCode: ExitCode.usage });
   }
-  if (notify.jira.on && !report.jiraDetails?.available && report.jira.length > 0) {
-    const details = await fetchJiraDetails(report.jira.map((card) => card.key), notify.jira.settings, { timeoutMs: notify.timeoutMs, maxRetryWaitMs: notify.maxRetryWaitMs });
-    if (!details.available) details.reason = redact(details.reason ?? '', notify.secrets);
-    report.jiraDetails = details;
-  }
+  if (notify.jira.on && !report.jiraDetails?.available) report.jiraDetails = await jiraDetailsFor(report.jira.map((card) => card.key), notify);
   const originUrl = (await git.remotes()).get(config.remote) ?? null;
   const results = await notifyRelease(report, notify, { channels: options.channels, dryRun: options.dryRun, say: options.say, originUrl });
-  if (options.dryRun) return { report, results, reportFile: null, secrets: notify.secrets };
-  report.notifications = mergeResults(report.notifications, results);
-  return { report, results, reportFile: await writeReport(reportsDir, report), secrets: notify.secrets };
+  if (!options.dryRun) {
+    report.notifications = mergeResults(report.notifications, results);
+    await writeReport(reportsDir, report);
+  }
+  return results;
 }

@@ -1,6 +1,6 @@
-import type { Card, CommitRef } from '../release/cards.js';
+import { shortSha, type Card, type CommitRef } from '../release/cards.js';
 import type { ReleaseReport } from '../release/report.js';
-import { describeIssue, groupCards, unavailable, type CardGroup, type JiraDetails } from './jira.js';
+import { describeIssue, groupCards, unavailable, type CardGroup } from './jira.js';
 
 /** What every channel shows, computed once from the report: the builders only lay it out. */
 export interface ReleaseView {
@@ -21,14 +21,8 @@ export interface ReleaseView {
   changelogPlace: string;
 }
 
-const short = (sha: string): string => sha.slice(0, 7);
-
-export function detailsOfReport(report: ReleaseReport): JiraDetails {
-  return report.jiraDetails ?? unavailable('Jira was not asked');
-}
-
 export function releaseView(report: ReleaseReport): ReleaseView {
-  const details = detailsOfReport(report);
+  const details = report.jiraDetails ?? unavailable('Jira was not asked');
   const groups = groupCards<Card>(report.jira, details).map((group: CardGroup<Card>) => ({
     title: group.title,
     cards: group.cards.map(({ card, issue }) => ({
@@ -43,7 +37,7 @@ export function releaseView(report: ReleaseReport): ReleaseView {
     tag: report.tag,
     date: report.date,
     title: `Release ${report.tag}${report.date ? ` (${report.date})` : ''}`,
-    range: `${short(report.baseSha)}..${short(report.headSha)}`,
+    range: `${shortSha(report.baseSha)}..${shortSha(report.headSha)}`,
     compareUrl: report.compareUrl,
     commitCount: report.commitCount,
     cardCount: report.jira.length,

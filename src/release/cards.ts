@@ -5,6 +5,9 @@ export interface CommitRef {
   subject: string;
 }
 
+/** The 7-character form git shows. */
+export const shortSha = (sha: string): string => sha.slice(0, 7);
+
 export interface Card {
   key: string;
   /** `JIRA_BASE_URL/browse/KEY` when configured, else a browse URL a commit mentioned, else null. */

@@ -1,6 +1,6 @@
 import type { Context } from 'conventional-changelog-writer';
 import type { CommitFacts } from './analyze.js';
-import { compareKeys, type Card, type CardGrouping, type CommitRef } from './cards.js';
+import { compareKeys, shortSha, type Card, type CardGrouping, type CommitRef } from './cards.js';
 
 export const CHANGELOG_TITLE = '# Changelog';
 const CHANGELOG_INTRO = 'Release sections are added at the top by `npm run release:cut`; each lists the Jira cards it ships.';
@@ -24,8 +24,6 @@ export function sectionMarker(headSha: string): string {
   return `<!-- release-cut:${headSha} -->`;
 }
 
-const short = (sha: string): string => sha.slice(0, 7);
-
 interface BreakingChange {
   text: string;
   shortSha: string;
@@ -37,7 +35,7 @@ export function summarizeCommitTypes(commits: readonly CommitFacts[]): { typeSum
   const breaking: BreakingChange[] = [];
   for (const commit of commits) {
     counts.set(commit.type, (counts.get(commit.type) ?? 0) + 1);
-    for (const text of commit.breaking) breaking.push({ text, shortSha: short(commit.sha) });
+    for (const text of commit.breaking) breaking.push({ text, shortSha: shortSha(commit.sha) });
   }
   const typeSummary = [...counts]
     .sort((a, b) => (a[0] === 'other' ? 1 : b[0] === 'other' ? -1 : b[1] - a[1] || a[0].localeCompare(b[0])))
@@ -86,7 +84,7 @@ const CARD_TEMPLATE = `- {{#if url}}[{{key}}]({{url}}){{else}}**{{key}}**{{/if}}
  * for debug output on every render, and 100k small objects made that the slowest step.
  */
 function commitLines(commits: readonly CommitRef[]): string {
-  return commits.map((commit) => `  - ${commit.subject} (\`${short(commit.sha)}\`)`).join('\n');
+  return commits.map((commit) => `  - ${commit.subject} (\`${shortSha(commit.sha)}\`)`).join('\n');
 }
 
 /** The Markdown section for one release, written by conventional-changelog-writer from our template. */
@@ -113,12 +111,12 @@ export async function renderChangelogSection(input: SectionInput): Promise<strin
     date: input.date,
     marker: sectionMarker(input.headSha),
     compareUrl: input.compareUrl,
-    shortBase: short(input.baseSha),
-    shortHead: short(input.headSha),
+    shortBase: shortSha(input.baseSha),
+    shortHead: shortSha(input.headSha),
     commitCount: input.commits.length,
     typeSummary,
     cardCount: input.grouping.cards.length,
-    withoutJira: input.grouping.withoutJira.map((commit) => ({ subject: commit.subject, shortSha: short(commit.sha) })),
+    withoutJira: input.grouping.withoutJira.map((commit) => ({ subject: commit.subject, shortSha: shortSha(commit.sha) })),
     breaking,
   };
   // The writer's Context type lists only its own fields; ours are template variables.

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { loadConfig, resolveNotifyConfig, type Env, type NotifyConfig, type ReleaseConfig } from '../config.js';
 import { ExitCode, UserError } from '../errors.js';
 import { Git, GitError, type Checkout, type RefUpdate } from '../git.js';
-import { fetchJiraDetails, unavailable, type JiraDetails } from '../notify/jira.js';
+import { jiraDetailsFor, type JiraDetails } from '../notify/jira.js';
 import { notifyRelease } from '../notify/notify.js';
 import { redact } from '../redact.js';
 import { commitAnalyzer, type CommitFacts } from './analyze.js';
@@ -213,15 +213,9 @@ interface Sharing {
 
 /** Jira's details for the cards; never fails the cut (unconfigured, down or slow Jira gives none). */
 async function jiraDetails(keys: string[], notify: NotifyConfig, options: CutOptions): Promise<JiraDetails> {
-  if (!notify.jira.on) return unavailable(`Jira is not configured: ${notify.jira.reason}`);
-  if (keys.length === 0) return { available: true, reason: null, issues: {} };
-  const settings = notify.jira.settings;
-  const details = await options.steps.run('jira details', () =>
-    fetchJiraDetails(keys, settings, { timeoutMs: notify.timeoutMs, maxRetryWaitMs: notify.maxRetryWaitMs }));
-  if (!details.available) {
-    details.reason = redact(details.reason ?? '', notify.secrets);
-    options.say(`warning: ${details.reason}; the report lists keys and commit subjects only`);
-  }
+  if (!notify.jira.on || keys.length === 0) return jiraDetailsFor(keys, notify);
+  const details = await options.steps.run('jira details', () => jiraDetailsFor(keys, notify));
+  if (!details.available) options.say(`warning: ${details.reason}; the report lists keys and commit subjects only`);
   return details;
 }
 

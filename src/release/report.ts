@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChannelResult } from '../notify/notify.js';
 import { describeIssue, type JiraDetails } from '../notify/jira.js';
-import type { Card, CommitRef } from './cards.js';
+import { shortSha, type Card, type CommitRef } from './cards.js';
 
 /** The cut's result: printed, written under release-reports/, and read by the notifiers. */
 export interface ReleaseReport {
@@ -29,13 +29,12 @@ export interface ReleaseReport {
   notifications?: ChannelResult[];
 }
 
-const short = (sha: string): string => sha.slice(0, 7);
 const mark = (done: boolean): string => (done ? 'yes' : 'no');
 
 export function renderTextReport(report: ReleaseReport): string {
   const lines = [
     `${report.dryRun ? 'Dry run: would release' : 'Released'} ${report.tag} (${report.date}): ${report.head} -> ${report.base}`,
-    `  range   ${short(report.baseSha)}..${short(report.headSha)}${report.compareUrl ? `  ${report.compareUrl}` : ''}`,
+    `  range   ${shortSha(report.baseSha)}..${shortSha(report.headSha)}${report.compareUrl ? `  ${report.compareUrl}` : ''}`,
     `  commits ${report.commitCount}, Jira cards ${report.jira.length}, without a key ${report.withoutJira.length}`,
     '',
   ];
@@ -45,11 +44,11 @@ export function renderTextReport(report: ReleaseReport): string {
   for (const card of report.jira) {
     const issue = details?.available ? describeIssue(details.issues[card.key] ?? null, details) : null;
     lines.push(`  ${card.key}${issue ? ` ${issue}` : ''}${card.url ? `  ${card.url}` : ''}`);
-    for (const commit of card.commits) lines.push(`    ${short(commit.sha)} ${commit.subject}`);
+    for (const commit of card.commits) lines.push(`    ${shortSha(commit.sha)} ${commit.subject}`);
   }
   if (report.withoutJira.length > 0) {
     lines.push('', 'Commits without a Jira key (QA will ask about these):');
-    for (const commit of report.withoutJira) lines.push(`    ${short(commit.sha)} ${commit.subject}`);
+    for (const commit of report.withoutJira) lines.push(`    ${shortSha(commit.sha)} ${commit.subject}`);
   }
   if (!report.dryRun) lines.push('', `Pushed: origin ${mark(report.pushed.origin)}, staging ${mark(report.pushed.staging)}`);
   if (report.notifications && report.notifications.length > 0) {
