@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { validateWorkflow } from '@action-validator/core';
 import { freePort } from './helpers/postgres.js';
 import { PROJECT_ROOT } from './helpers/hooks.js';
-import { freshCloneOfWorkTree, readWorkflow, runJobSteps, workflowPath } from './helpers/workflow.js';
+import { readWorkflow, runJobInFreshClone, workflowPath } from './helpers/workflow.js';
 
 const workflows = suite('GitHub workflows');
 
@@ -105,26 +105,15 @@ workflows('every run: script of both workflows passes shellcheck, as do the .ci 
 
 workflows('ci.yml: the test job\'s commands pass in a fresh clone on this machine', async () => {
   const job = (await readWorkflow('ci.yml')).jobs.test!;
-  const clone = await freshCloneOfWorkTree();
-  const port = await freePort();
-  try {
-    const { stdout: sha } = await execa('git', ['rev-parse', 'HEAD'], { cwd: PROJECT_ROOT });
-    const results = await runJobSteps(job, {
-      cwd: clone,
-      runnerEnv: { CI: 'true', GITHUB_SHA: sha, HUSKY: '0' },
-      overrides: { PORT: String(port) },
-      // This test is part of `npm test`: the whole suite inside it would run itself again.
-      substitute: (run) => (run.trim() === 'npm test' ? 'npm test -- jira-keys' : run),
-    });
-    const failed = results.filter((result) => result.exitCode > 0);
-    assert.equal(failed.map((result) => result.step), [], failed.map((result) => `${result.step}:\n${result.output}`).join('\n\n'));
-    const ran = results.filter((result) => result.exitCode === 0).map((result) => result.step);
-    assert.equal(ran, ['System packages the tests use', 'Install dependencies', 'Typecheck', 'Tests', 'Start the app', 'Hello World on localhost', 'Stop the app']);
-    assert.match(results.find((result) => result.step === 'Hello World on localhost')!.output, 'GET / -> Hello World');
-  } finally {
-    await execa('./start.sh', ['stop'], { cwd: clone, env: { PORT: String(port) }, reject: false });
-    await rm(clone, { recursive: true, force: true });
-  }
+  const { results, failures } = await runJobInFreshClone(job, {
+    overrides: { PORT: String(await freePort()) },
+    // This test is part of `npm test`: the whole suite inside it would run itself again.
+    substitute: (run) => (run.trim() === 'npm test' ? 'npm test -- jira-keys' : run),
+  });
+  assert.is(failures, '', failures);
+  const ran = results.filter((result) => result.exitCode === 0).map((result) => result.step);
+  assert.equal(ran, ['System packages the tests use', 'Install dependencies', 'Typecheck', 'Tests', 'Start the app', 'Hello World on localhost', 'Stop the app']);
+  assert.match(results.find((result) => result.step === 'Hello World on localhost')!.output, 'GET / -> Hello World');
 });
 
 workflows.run();

@@ -8,8 +8,8 @@ const distRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 export const CUT_SCRIPT = path.join(distRoot, 'scripts', 'release-cut.js');
 export const NOTIFY_SCRIPT = path.join(distRoot, 'scripts', 'release-notify.js');
 
-/** Jira details and every sharing channel off unless a test turns them on. */
-const QUIET_ENV = { JIRA_EMAIL: '', JIRA_API_TOKEN: '', SLACK_WEBHOOK_URL: '', SMTP_URL: '', GITHUB_TOKEN: '', GITHUB_REPOSITORY: '' };
+/** Non-interactive, no configured keys, Jira details and every sharing channel off unless a test turns them on. */
+const CLI_ENV = { CI: 'true', JIRA_PROJECT_KEYS: '', JIRA_BASE_URL: '', JIRA_EMAIL: '', JIRA_API_TOKEN: '', SLACK_WEBHOOK_URL: '', SMTP_URL: '', GITHUB_TOKEN: '', GITHUB_REPOSITORY: '' };
 
 export interface CliResult {
   exitCode: number;
@@ -21,7 +21,7 @@ export interface CliResult {
 async function runScript(script: string, args: string[], env: Record<string, string>): Promise<CliResult> {
   const result = await execa(process.execPath, [script, ...args], {
     reject: false,
-    env: { CI: 'true', JIRA_PROJECT_KEYS: '', JIRA_BASE_URL: '', ...QUIET_ENV, ...env },
+    env: { ...CLI_ENV, ...env },
     extendEnv: true,
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
@@ -40,7 +40,7 @@ export function runNotifyCli(sandbox: Sandbox, args: string[], env: Record<strin
 export async function runCutCliAndSignal(sandbox: Sandbox, marker: string, signal: NodeJS.Signals): Promise<CliResult> {
   const child = execa(process.execPath, [CUT_SCRIPT, '--repo', sandbox.work, '--yes'], {
     reject: false,
-    env: { CI: 'true', JIRA_PROJECT_KEYS: '', JIRA_BASE_URL: '', ...QUIET_ENV },
+    env: CLI_ENV,
   });
   let seen = '';
   child.stderr!.on('data', (chunk: Buffer) => {

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -39,7 +39,7 @@ export async function readWorkflow(file: string): Promise<Workflow> {
 }
 
 /** A clone of this repository with the work tree's current files on top (committed or not). */
-export async function freshCloneOfWorkTree(): Promise<string> {
+async function freshCloneOfWorkTree(): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'workflow-clone-'));
   await execa('git', ['clone', '--quiet', '--no-hardlinks', PROJECT_ROOT, dir]);
   const { stdout } = await execa('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: PROJECT_ROOT });
@@ -58,13 +58,7 @@ export interface StepRun {
   output: string;
 }
 
-/**
- * Runs a job's `run:` steps in order the way a GitHub runner does (bash -eo pipefail, job and step
- * env, skipping steps after a failure unless `if: always()` or `failure()`). `uses:` steps are
- * GitHub's own actions: checkout is the clone itself, setup-node is this machine's node, and
- * upload-artifact only matters on GitHub; they are listed as skipped.
- */
-export interface RunnerHere {
+interface RunnerHere {
   cwd: string;
   /** What a GitHub runner provides (CI, GITHUB_SHA, GITHUB_OUTPUT...). */
   runnerEnv: Record<string, string>;
@@ -74,7 +68,17 @@ export interface RunnerHere {
   substitute?: (run: string) => string;
 }
 
-export async function runJobSteps(job: WorkflowJob, here: RunnerHere): Promise<StepRun[]> {
+/**
+ * Runs a job's `run:` steps in order the way a GitHub runner does (bash -eo pipefail, job and step
+ * env, skipping steps after a failure unless `if: always()` or `failure()`). `uses:` steps are
+ * GitHub's own actions: checkout is the clone itself, setup-node is this machine's node, and
+ * upload-artifact only matters on GitHub; they are listed as skipped.
+ */
+async function runJobSteps(job: WorkflowJob, here: RunnerHere): Promise<StepRun[]> {
+  const script = (step: WorkflowStep): string => (here.substitute ? here.substitute(step.run!) : step.run!);
+  for (const step of job.steps.filter((entry) => entry.run)) {
+    if (script(step).includes('${{')) throw new Error(`step "${step.name ?? step.run}" uses a GitHub expression in its script: ${step.run}`);
+  }
   const results: StepRun[] = [];
   let failed = false;
   for (const step of job.steps) {
@@ -85,13 +89,32 @@ export async function runJobSteps(job: WorkflowJob, here: RunnerHere): Promise<S
       results.push({ step: label, exitCode: -1, output: 'skipped' });
       continue;
     }
-    const script = here.substitute ? here.substitute(step.run) : step.run;
-    if (script.includes('${{')) throw new Error(`step "${label}" uses a GitHub expression in its script: ${script}`);
     const stepEnv = Object.fromEntries(Object.entries({ ...job.env, ...step.env }).map(([key, value]) => [key, String(value)]));
     const env = { ...here.runnerEnv, ...stepEnv, ...here.overrides };
-    const result = await execa('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd: here.cwd, env, all: true, reject: false });
+    const result = await execa('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script(step)], { cwd: here.cwd, env, all: true, reject: false });
     results.push({ step: label, exitCode: result.exitCode ?? 1, output: result.all });
     if (result.exitCode !== 0) failed = true;
   }
   return results;
+}
+
+export interface JobRun {
+  /** The commit the clone was at (GITHUB_SHA). */
+  sha: string;
+  results: StepRun[];
+  /** Steps that failed, each with its output; empty when the job passed. */
+  failures: string;
+}
+
+/** The job's steps in a fresh clone of the work tree, as CI on GitHub would run them; the clone is removed afterwards. */
+export async function runJobInFreshClone(job: WorkflowJob, options: Pick<RunnerHere, 'overrides' | 'substitute'> = {}): Promise<JobRun> {
+  const clone = await freshCloneOfWorkTree();
+  try {
+    const { stdout: sha } = await execa('git', ['rev-parse', 'HEAD'], { cwd: clone });
+    const results = await runJobSteps(job, { cwd: clone, runnerEnv: { CI: 'true', GITHUB_SHA: sha, HUSKY: '0' }, ...options });
+    const failures = results.filter((result) => result.exitCode > 0).map((result) => `${result.step}:\n${result.output}`).join('\n\n');
+    return { sha, results, failures };
+  } finally {
+    await rm(clone, { recursive: true, force: true });
+  }
 }
