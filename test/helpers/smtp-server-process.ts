@@ -1,7 +1,7 @@
 /**
  * A real SMTP server in its own process (smtp-server), for the email channel's tests:
  *   node smtp-server-process.js <user> <password>
- * prints `listening <port>`, then one JSON line per received message (parsed by mailparser).
+ * prints one JSON line `{"event":"listening","port":N}`, then one per received message (parsed by mailparser).
  * AUTH must use the given user and password. The password itself is never printed.
  */
 import { SMTPServer } from 'smtp-server';
