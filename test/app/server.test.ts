@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import pg from 'pg';
 import { freePort, startPostgres, type TestPostgres } from '../helpers/postgres.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rm, utimes } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { execa } from 'execa';
 import { PROJECT_ROOT } from '../helpers/hooks.js';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { freePort } from '../helpers/postgres.js';
-import { composeProject, docker, getText, inspect, uniqueName, waitHealthy, type ComposeProject } from '../helpers/docker.js';
+import { composeProject, docker, ensureImage, getText, inspect, uniqueName, waitHealthy, type ComposeProject } from '../helpers/docker.js';
 import { waitFor } from '../helpers/app-process.js';
 
 const compose = suite('docker-compose: web + db with a persistent volume');
@@ -11,17 +11,20 @@ const password = `pw:${randomBytes(6).toString('hex')}/@?#`;
 let project: ComposeProject;
 let web: string;
 
+const postgresVersion = process.env.POSTGRES_VERSION ?? '17';
+
 compose.before(async () => {
+  await ensureImage(`postgres:${postgresVersion}-bookworm`);
   const port = await freePort();
   web = `http://127.0.0.1:${port}`;
   project = await composeProject(uniqueName('hello-compose'), {
-    POSTGRES_VERSION: process.env.POSTGRES_VERSION ?? '17',
+    POSTGRES_VERSION: postgresVersion,
     POSTGRES_PASSWORD: password,
     WEB_PORT: String(port),
   });
 });
 compose.after(async () => {
-  await project.run(['down', '--volumes', '--rmi', 'local', '--remove-orphans']).catch((error: Error) => console.error(error.message));
+  await project?.run(['down', '--volumes', '--rmi', 'local', '--remove-orphans']).catch((error: Error) => console.error(error.message));
 });
 
 async function up(): Promise<void> {

@@ -43,6 +43,16 @@ export async function composeProject(name: string, env: Record<string, string>):
   };
 }
 
+/** Makes sure `image` is here (pulling it if needed), or fails with one line saying what to do. */
+export async function ensureImage(image: string): Promise<void> {
+  const present = await execa('docker', ['image', 'inspect', image], { reject: false });
+  if (present.exitCode === 0) return;
+  const pulled = await execa('docker', ['pull', '--quiet', image], { reject: false, all: true });
+  if (pulled.exitCode !== 0) {
+    throw new Error(`${image} is not here and cannot be pulled (${pulled.all.split('\n').at(-1)}): without a registry, build the local stand-ins (docker-offline's base-images.sh) and set POSTGRES_VERSION to theirs`);
+  }
+}
+
 export async function inspect(container: string, format: string): Promise<string> {
   return docker(['inspect', '--format', format, container]);
 }
