@@ -42,6 +42,11 @@ async function printOutcome(outcome: CutOutcome, json: boolean, reportFile: stri
   }
   if (outcome.status === 'nothing-to-release') {
     process.stdout.write(`nothing to release: ${outcome.head} has no commits that ${outcome.base} lacks\n`);
+    const lag = outcome.stagingBehind;
+    if (lag) {
+      const where = lag.stagingSha === null ? `has no ${outcome.base}` : lag.diverged ? `has commits ${outcome.base} lacks` : `is behind ${outcome.base}`;
+      process.stdout.write(`staging ${where} (not a release this cut made); to sync it: ${lag.command}\n`);
+    }
     return;
   }
   if (outcome.status === 'aborted') {

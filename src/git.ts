@@ -19,6 +19,11 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** stdout is read by the caller as it arrives, not collected. */
   streaming?: boolean;
+  /**
+   * In its own session and process group, so a terminal's Ctrl-C (SIGINT to the whole
+   * foreground group) does not reach it: a push is finished, never cut in half.
+   */
+  detached?: boolean;
 }
 
 export type Logger = (line: string) => void;
@@ -28,6 +33,24 @@ export class GitError extends Error {
     super(`git ${redact(args.join(' '))} failed (exit ${result.exitCode}): ${redact(firstLine(result.stderr || result.stdout))}`);
     this.name = 'GitError';
   }
+}
+
+/**
+ * Why git failed, in its own words: a push's `--porcelain` rejections (on stdout) as git prints
+ * them for people (`! [remote rejected] main -> main (reason)`), and the `fatal:`, `error:`,
+ * `remote:` and `! [rejected]` lines of stderr, without git's closing "failed to push some refs".
+ */
+export function gitFailureReason(result: GitResult): string {
+  const short = (ref: string): string => ref.replace(/^refs\/(heads|tags)\//, '');
+  const rejected = result.stdout.split('\n').flatMap((line) => {
+    const match = /^!\t([^:]*):([^\t]*)\t(\[[^\]]+\])\s*(.*)$/.exec(line);
+    return match ? [`! ${match[3]} ${short(match[1]!)} -> ${short(match[2]!)}${match[4] ? ` ${match[4]}` : ''}`] : [];
+  });
+  const told = result.stderr.split('\n').map((line) => line.trim())
+    .filter((line) => /^(fatal:|error:|remote:|! \[)/.test(line) && !/^error: failed to push some refs/.test(line) && line !== 'remote:');
+  const reasons = [...new Set([...rejected, ...told])];
+  const fallback = firstLine(result.stderr || result.stdout) || `git exited with status ${result.exitCode}`;
+  return redact(reasons.length > 0 ? reasons.slice(-4).join(' / ') : fallback);
 }
 
 function firstLine(text: string): string {
@@ -74,6 +97,7 @@ function startGit(cwd: string, args: readonly string[], options: RunOptions): { 
     cwd,
     env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', ...options.env },
     stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
@@ -190,19 +214,30 @@ export class Git {
     return remotes;
   }
 
-  async fetch(remote: string): Promise<void> {
-    await this.run(['fetch', '--quiet', '--tags', remote]);
+  /** Branches and tags, plus `refspecs` (e.g. the release notes ref). */
+  async fetch(remote: string, refspecs: readonly string[] = []): Promise<void> {
+    await this.run(['fetch', '--quiet', '--tags', remote, ...refspecs]);
   }
 
   /** The sha of `ref` on `remote`, or null when the remote has no such ref. */
   async remoteRef(remote: string, ref: string): Promise<string | null> {
-    const out = await this.output(['ls-remote', '--', remote, ref]);
-    const line = out.split('\n').find((entry) => entry.endsWith(`\t${ref}`));
-    return line ? line.split('\t')[0]! : null;
+    return (await this.remoteRefs(remote, [ref])).get(ref) ?? null;
   }
 
+  /** What `remote` holds for exactly these full ref names, read from the remote itself; absent refs are left out. */
+  async remoteRefs(remote: string, refs: readonly string[]): Promise<Map<string, string>> {
+    const out = await this.output(['ls-remote', '--', remote, ...refs]);
+    const found = new Map<string, string>();
+    for (const line of out.split('\n')) {
+      const [sha, ref] = line.split('\t');
+      if (sha && ref && refs.includes(ref)) found.set(ref, sha);
+    }
+    return found;
+  }
+
+  /** Pushed outside the terminal's process group (see RunOptions.detached); judged by git's exit status. */
   async push(remote: string, refspecs: readonly string[], options: { atomic: boolean }): Promise<void> {
-    await this.run(['push', '--porcelain', ...(options.atomic ? ['--atomic'] : []), '--', remote, ...refspecs]);
+    await this.run(['push', '--porcelain', ...(options.atomic ? ['--atomic'] : []), '--', remote, ...refspecs], { detached: true });
   }
 
   // --- refs and history ---
@@ -216,6 +251,12 @@ export class Git {
       refs.set(name!, sha!);
     }
     return refs;
+  }
+
+  /** One commit with its parents and full message. */
+  async commit(sha: string): Promise<Commit> {
+    const text = (await this.run(['log', '-1', '-z', '--format=%H %P%n%s%n%B', sha, '--'])).stdout;
+    return parseLogRecord(text, 0, text.endsWith('\0') ? text.length - 1 : text.length);
   }
 
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {

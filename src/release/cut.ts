@@ -1,14 +1,18 @@
 import path from 'node:path';
 import { loadConfig, resolveNotifyConfig, type Env, type NotifyConfig, type ReleaseConfig } from '../config.js';
 import { ExitCode, UserError } from '../errors.js';
-import { Git, GitError, type Checkout, type RefUpdate } from '../git.js';
+import { Git, GitError, gitFailureReason, type Checkout, type RefUpdate } from '../git.js';
 import { jiraDetailsFor, type JiraDetails } from '../notify/jira.js';
 import { notifyRelease } from '../notify/notify.js';
 import { redact } from '../redact.js';
 import { commitAnalyzer, type CommitFacts } from './analyze.js';
+import { ReleaseStateError } from './failure.js';
+import { findLeftover, settleLeftover } from './leftovers.js';
 import { acquireLock } from './lock.js';
+import { NOTES_FETCH_REFSPEC, NOTES_REF, noteCommit, readReleaseNote } from './notes.js';
 import { planRelease, releaseDate, renderPlannedChangelog, withJiraDetails, type PlannedChangelog, type ReleasePlan } from './plan.js';
 import { readReport, writeReport, type ReleaseReport } from './report.js';
+import { pushRelease, pushStaging } from './push.js';
 import { repoWebOf } from './repo-url.js';
 import type { Steps } from './steps.js';
 
@@ -27,7 +31,7 @@ export interface CutOptions {
 }
 
 export type CutOutcome =
-  | { status: 'nothing-to-release'; base: string; head: string; baseSha: string; headSha: string }
+  | { status: 'nothing-to-release'; base: string; head: string; baseSha: string; headSha: string; stagingBehind: StagingBehind | null }
   | { status: 'dry-run' | 'released' | 'staging-retried' | 'aborted'; report: ReleaseReport; reportFile: string | null; changelogPreview?: () => Promise<string> };
 
 /** A branch as the cut will use it: the local ref, and the sha the release builds on. */
@@ -126,7 +130,7 @@ async function moveRefs(git: Git, steps: Steps, updates: RefUpdate[], currentRef
 }
 
 function gitErrorDetail(error: unknown): string {
-  return error instanceof GitError ? redact(error.result.stderr.trim().split('\n').filter(Boolean).slice(-2).join(' / ')) : String(error);
+  return error instanceof GitError ? gitFailureReason(error.result) : redact(String(error));
 }
 
 export async function runCut(options: CutOptions): Promise<CutOutcome> {
@@ -142,6 +146,12 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
   const sharing: Sharing = { notify, originUrl: remotes.get(config.remote) ?? null };
   const releaseLock = acquireLock(commonDir, say);
   try {
+    // Before the fetch: a tag left here unpushed would make it fail ("would clobber existing tag").
+    const leftover = await findLeftover(git, config);
+    if (leftover) {
+      await steps.run(`settle ${leftover.tag} left unpushed`, () =>
+        settleLeftover(leftover, { git, config, currentRef, dryRun: options.dryRun, say }));
+    }
     const [stagingSha] = await Promise.all([
       steps.run(`check ${config.stagingRemote}`, async () => {
         try {
@@ -152,7 +162,7 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
       }),
       steps.run(`fetch ${config.remote}`, async () => {
         try {
-          await git.fetch(config.remote);
+          await git.fetch(config.remote, [NOTES_FETCH_REFSPEC]);
         } catch (error) {
           throw fail(`git fetch ${config.remote} failed: ${gitErrorDetail(error)}`, `check the ${config.remote} URL and your access, then re-run`);
         }
@@ -238,54 +248,63 @@ interface ReleaseInputs {
 
 async function release(git: Git, options: CutOptions, config: ReleaseConfig, inputs: ReleaseInputs): Promise<CutOutcome> {
   const { steps } = options;
-  const { base, head, merge, plan, changelog, currentRef, reportsDir } = inputs;
+  const { base, head, merge, plan, changelog, currentRef } = inputs;
   const tagRef = `refs/tags/${plan.tag}`;
-  let releaseCommit = '';
+  let report: ReleaseReport = { ...plan.report };
   try {
-    await steps.run('commit release', async () => {
+    // Pushed with origin's value before each ref, so that a failed push can be judged from origin.
+    const pushed = await steps.run('commit release', async () => {
       const mergeCommit = await git.commitTree(merge.tree, [base.sha, head.sha], plan.mergeMessage);
-      releaseCommit = changelog.changelog === null
+      const releaseCommit = changelog.changelog === null
         ? mergeCommit
         : await git.commitTree(await git.replaceTopLevelFile(merge.tree, config.changelogFile, changelog.changelog), [mergeCommit], plan.releaseMessage);
       const tagObject = await git.annotatedTag(plan.tag, releaseCommit, plan.tagMessage);
+      report = { ...plan.report, releaseCommit, pushed: { origin: true, staging: false } };
+      const notesBefore = (await git.refs([NOTES_REF])).get(NOTES_REF) ?? null;
+      const notes = await noteCommit(git, notesBefore, report);
       await moveRefs(git, steps, [
         branchUpdate(base, releaseCommit),
         branchUpdate(head, releaseCommit),
         { ref: tagRef, oldSha: null, newSha: tagObject },
+        { ref: NOTES_REF, oldSha: notesBefore, newSha: notes },
       ], currentRef, `release-cut: ${plan.tag}`);
+      return [
+        { ref: base.ref, oldSha: base.sha, newSha: releaseCommit },
+        { ref: head.ref, oldSha: head.sha, newSha: releaseCommit },
+        { ref: tagRef, oldSha: null, newSha: tagObject },
+        { ref: NOTES_REF, oldSha: notesBefore, newSha: notes },
+      ];
     });
-    await steps.run(`push ${config.remote}`, async () => {
-      try {
-        await git.push(config.remote, [`${base.ref}:${base.ref}`, `${head.ref}:${head.ref}`, `${tagRef}:${tagRef}`], { atomic: true });
-      } catch (error) {
-        throw fail(`${config.remote} rejected the release push (${gitErrorDetail(error)})`, 'nothing was released and your branches are as they were; fix the cause and re-run');
-      }
-    });
+    await steps.run(`push ${config.remote}`, () => pushRelease(git, config.remote, pushed, options.say));
   } catch (error) {
-    if (!(await steps.rollback())) options.say('rollback was incomplete: check `git reflog` for the branches named above');
+    // Part of the release on origin, or origin unreadable: the local release is kept for the commands named (or a re-run).
+    if (!(error instanceof ReleaseStateError) && !(await steps.rollback())) options.say('rollback was incomplete: check `git reflog` for the branches named above');
     throw error;
   }
   steps.commit();
-
-  const report: ReleaseReport = { ...plan.report, releaseCommit, pushed: { origin: true, staging: false } };
-  const stagingError = await pushStaging(git, options, config);
-  report.pushed.staging = stagingError === null;
-  if (stagingError) throw stagingFailure(config, plan.tag, stagingError, report, await writeReport(reportsDir, report));
-  return { status: 'released', report, reportFile: await share(report, reportsDir, inputs.sharing, options) };
+  return finishOnStaging(git, options, config, report, inputs, 'released');
 }
 
-async function pushStaging(git: Git, options: CutOptions, config: ReleaseConfig): Promise<string | null> {
+/** The release is on origin: push it to staging, then share it (or say that staging failed, exit 3). */
+async function finishOnStaging(git: Git, options: CutOptions, config: ReleaseConfig, report: ReleaseReport, inputs: { reportsDir: string; sharing: Sharing }, status: 'released' | 'staging-retried'): Promise<CutOutcome> {
+  const ref = `refs/heads/${config.base}`;
+  let stagingError: string | null = null;
   try {
-    await options.steps.run(`push ${config.stagingRemote}`, () =>
-      git.push(config.stagingRemote, [`refs/heads/${config.base}:refs/heads/${config.base}`], { atomic: false }));
-    return null;
+    await options.steps.run(`push ${config.stagingRemote}`, async () => {
+      stagingError = await pushStaging(git, config.stagingRemote, ref, report.releaseCommit!, options.say);
+      if (stagingError !== null) throw new Error(stagingError);
+    });
   } catch (error) {
-    if (error instanceof UserError) throw error;
-    return gitErrorDetail(error);
+    if (stagingError === null) throw error;
   }
+  report.pushed = { origin: true, staging: stagingError === null };
+  if (stagingError !== null) throw stagingFailure(config, report.tag, stagingError, report, await writeReport(inputs.reportsDir, report));
+  return { status, report, reportFile: await share(report, inputs.reportsDir, inputs.sharing, options) };
 }
 
 export class PartialReleaseError extends UserError {
+  readonly status = 'staging-failed';
+
   constructor(message: string, hint: string, readonly report: ReleaseReport, readonly reportFile: string) {
     super(message, { hint, exitCode: ExitCode.partial });
   }
@@ -320,20 +339,35 @@ async function finishedRelease(git: Git, options: CutOptions, config: ReleaseCon
     await options.steps.run('fast-forward local branches', () => moveRefs(git, options.steps, fastForwards, currentRef, 'release-cut: fast-forward'));
     options.steps.commit();
   }
-  const nothing: CutOutcome = { status: 'nothing-to-release', base: config.base, head: config.head, baseSha: base.sha, headSha: head.sha };
-  if (stagingSha === base.sha) return nothing;
+  const nothing = async (): Promise<CutOutcome> => ({
+    status: 'nothing-to-release', base: config.base, head: config.head, baseSha: base.sha, headSha: head.sha,
+    stagingBehind: stagingSha === base.sha ? null : await stagingLag(git, config, base.sha, stagingSha),
+  });
+  if (stagingSha === base.sha) return nothing();
   const [tag] = await git.tagsPointingAt(base.sha, `${config.tagPrefix}*`);
-  if (!tag) return nothing;
+  if (!tag) return nothing();
 
-  const saved = await readReport(reportsDir, tag);
-  const report: ReleaseReport = saved ?? {
+  const report: ReleaseReport = (await readReport(reportsDir, tag)) ?? (await readReleaseNote(git, base.sha)) ?? {
     tag, date: '', base: config.base, head: config.head, baseSha: base.sha, headSha: head.sha, range: `${base.sha}..${base.sha}`,
     compareUrl: null, commitCount: 0, jira: [], withoutJira: [], releaseCommit: base.sha,
     dryRun: options.dryRun, pushed: { origin: true, staging: false },
   };
   if (options.dryRun) return { status: 'dry-run', report: { ...report, dryRun: true }, reportFile: null };
-  const stagingError = await pushStaging(git, options, config);
-  report.pushed = { origin: true, staging: stagingError === null };
-  if (stagingError) throw stagingFailure(config, tag, stagingError, report, await writeReport(reportsDir, report));
-  return { status: 'staging-retried', report, reportFile: await share(report, reportsDir, inputs.sharing, options) };
+  return finishOnStaging(git, options, config, { ...report, releaseCommit: base.sha, dryRun: false }, inputs, 'staging-retried');
+}
+
+/** Staging's base is not the released one, yet there is nothing to release: how far off it is and the command that syncs it. */
+export interface StagingBehind {
+  stagingSha: string | null;
+  /** true: staging has commits main lacks, the sync overwrites them. */
+  diverged: boolean;
+  command: string;
+}
+
+async function stagingLag(git: Git, config: ReleaseConfig, baseSha: string, stagingSha: string | null): Promise<StagingBehind> {
+  // Staging's commit may be unknown here; then it is not in main's history either.
+  const behind = stagingSha === null || (await git.isAncestor(stagingSha, baseSha).catch(() => false));
+  const lease = behind ? '' : `--force-with-lease=refs/heads/${config.base}:${stagingSha} `;
+  const push = `git push ${lease}${config.stagingRemote} ${config.remote}/${config.base}:refs/heads/${config.base}`;
+  return { stagingSha, diverged: !behind, command: push };
 }

@@ -5,6 +5,7 @@ import { groupCommitsByCard, type CardGrouping } from './cards.js';
 import { insertChangelogSection, renderChangelogSection, type SectionInput } from './changelog.js';
 import { describeIssue, GROUP_ORDER, groupOfCard, UNGROUPED, type JiraDetails } from '../notify/jira.js';
 import { compareUrl, fileUrl, type RepoWeb } from './repo-url.js';
+import { withReleaseTrailer } from './notes.js';
 import type { ReleaseReport } from './report.js';
 
 /** Everything the plan is built from, gathered from git by the cut beforehand. */
@@ -60,8 +61,8 @@ export function planRelease(facts: ReleaseFacts): ReleasePlan {
   const summary = `${facts.commits.length} commits, ${grouping.cards.length} Jira cards, ${grouping.withoutJira.length} commits without a key`;
   return {
     tag,
-    mergeMessage: `Merge branch '${config.head}' into ${config.base} for ${tag}`,
-    releaseMessage: `${RELEASE_SUBJECT_PREFIX}${tag}\n\nAdd the ${tag} section to ${config.changelogFile}: ${summary}.\n`,
+    mergeMessage: withReleaseTrailer(`Merge branch '${config.head}' into ${config.base} for ${tag}`, tag),
+    releaseMessage: withReleaseTrailer(`${RELEASE_SUBJECT_PREFIX}${tag}\n\nAdd the ${tag} section to ${config.changelogFile}: ${summary}.`, tag),
     tagMessage: `Release ${tag}\n\n${summary}.\n`,
     grouping,
     section: { tag, date: facts.date, baseSha: facts.baseSha, headSha: facts.headSha, compareUrl: compare, commits: facts.commits, grouping },
