@@ -7,7 +7,8 @@ import { resendReport } from '../src/notify/resend.js';
 
 const HELP = `Usage: npm run release:notify -- <tag> [options]
 
-Shares a finished release's report (release-reports/<tag>.json, written by the cut)
+Shares a finished release's report (stored in git with the release, as a note under
+refs/notes/release-cut, so any clone can share it; release-reports/ is a cache)
 again: Slack, email and the GitHub Release, or only the channel named.
 
 Options:

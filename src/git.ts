@@ -46,7 +46,7 @@ export function gitFailureReason(result: GitResult): string {
     const match = /^!\t([^:]*):([^\t]*)\t(\[[^\]]+\])\s*(.*)$/.exec(line);
     return match ? [`! ${match[3]} ${short(match[1]!)} -> ${short(match[2]!)}${match[4] ? ` ${match[4]}` : ''}`] : [];
   });
-  const told = result.stderr.split('\n').map((line) => line.trim())
+  const told = result.stderr.split('\n').map((line) => line.trim().replace(/\s+/g, ' '))
     .filter((line) => /^(fatal:|error:|remote:|! \[)/.test(line) && !/^error: failed to push some refs/.test(line) && line !== 'remote:');
   const reasons = [...new Set([...rejected, ...told])];
   const fallback = firstLine(result.stderr || result.stdout) || `git exited with status ${result.exitCode}`;
@@ -214,9 +214,14 @@ export class Git {
     return remotes;
   }
 
-  /** Branches and tags, plus `refspecs` (e.g. the release notes ref). */
-  async fetch(remote: string, refspecs: readonly string[] = []): Promise<void> {
-    await this.run(['fetch', '--quiet', '--tags', remote, ...refspecs]);
+  /**
+   * What the remote's configured refspecs fetch, and tags, plus `extraRefspecs` (e.g. the release
+   * notes), added as config: refspecs on the command line would replace the configured ones.
+   */
+  async fetch(remote: string, extraRefspecs: readonly string[] = []): Promise<void> {
+    const added = extraRefspecs.flatMap((refspec) => ['-c', `remote.${remote}.fetch=${refspec}`]);
+    // --no-progress, not --quiet: --quiet also drops the lines that say why a ref was refused.
+    await this.run([...added, 'fetch', '--no-progress', '--tags', remote]);
   }
 
   /** The sha of `ref` on `remote`, or null when the remote has no such ref. */

@@ -21,7 +21,7 @@ export function judgeRemote(pushed: readonly RefUpdate[], observed: ReadonlyMap<
     else movedByOthers.push(ref);
   }
   if (applied.length === pushed.length) return { kind: 'applied' };
-  if (applied.length === 0 && movedByOthers.length === 0) return { kind: 'untouched' };
+  if (applied.length === 0) return { kind: 'untouched' };
   return { kind: 'partial', applied, missing, movedByOthers };
 }
 
