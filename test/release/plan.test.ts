@@ -102,8 +102,9 @@ plan('builds messages, changelog and report from facts alone', async () => {
     commits, existingTags: [], repo: repoWebOf('git@github.com:acme/shop.git'),
   });
   assert.is(result.tag, 'release/2026-11-24');
-  assert.is(result.mergeMessage, "Merge branch 'develop' into main for release/2026-11-24");
+  assert.is(result.mergeMessage, "Merge branch 'develop' into main for release/2026-11-24\n\nRelease-Cut: release/2026-11-24\n");
   assert.match(result.releaseMessage, /^chore\(release\): release\/2026-11-24\n/);
+  assert.match(result.releaseMessage, /\n\nRelease-Cut: release\/2026-11-24\n$/);
   assert.is(result.report.compareUrl, `https://github.com/acme/shop/compare/${'a'.repeat(40)}...${commits[1]!.sha}`);
   const rendered = await renderPlannedChangelog(result, '# Changelog\n');
   assert.ok(rendered.changelog!.startsWith('# Changelog\n\n## release/2026-11-24'));
