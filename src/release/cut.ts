@@ -7,7 +7,7 @@ import { notifyRelease } from '../notify/notify.js';
 import { redact } from '../redact.js';
 import { commitAnalyzer, type CommitFacts } from './analyze.js';
 import { ReleaseStateError } from './failure.js';
-import { findLeftover, settleLeftover } from './leftovers.js';
+import { findLeftover, settleLeftover, withoutOrphanTags } from './leftovers.js';
 import { acquireLock } from './lock.js';
 import { NOTES_FETCH_REFSPEC, NOTES_REF, noteCommit, readReleaseNote } from './notes.js';
 import { planRelease, releaseDate, renderPlannedChangelog, withJiraDetails, type PlannedChangelog, type ReleasePlan } from './plan.js';
@@ -170,6 +170,7 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
     ]);
     const date = releaseDate(options.now);
     const { base, head, todaysTags } = await steps.run('check branches', () => resolveBranches(git, config, date));
+    const existingTags = todaysTags.length === 0 ? todaysTags : await withoutOrphanTags(git, todaysTags, base.sha, options.dryRun, say);
     const fastForwards = [base, head].filter((branch) => branch.localSha !== branch.sha).map((branch) => branchUpdate(branch, branch.sha));
 
     const commits = await steps.run('collect commits', async () => {
@@ -194,7 +195,7 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
       );
     }
     const drafted = await steps.run('plan', async () =>
-      planRelease({ config, date, baseSha: base.sha, headSha: head.sha, commits, existingTags: todaysTags, repo: repoWebOf(sharing.originUrl) }));
+      planRelease({ config, date, baseSha: base.sha, headSha: head.sha, commits, existingTags, repo: repoWebOf(sharing.originUrl) }));
     const plan = withJiraDetails(drafted, await jiraDetails(drafted.grouping.cards.map((card) => card.key), notify, options));
     const plannedChangelog = async (): Promise<PlannedChangelog> => renderPlannedChangelog(plan, await git.readFile(merge.tree, config.changelogFile));
 

@@ -99,3 +99,24 @@ export async function settleLeftover(leftover: Leftover, context: LeftoverContex
   say(`removed ${tag} (its release commits and tag): a previous cut had committed it here but not pushed it, and ${config.remote} has moved on since; cutting afresh`);
   return 'removed';
 }
+
+/**
+ * Today's tags, less the cut's own orphans: a tag on a commit carrying its trailer that `main`
+ * on the remote does not contain was never released (a crashed cut whose branches were reset by
+ * hand). It is deleted (kept in a dry run) so the release does not become `.2` because of it.
+ */
+export async function withoutOrphanTags(git: Git, tags: readonly string[], releasedBase: string, dryRun: boolean, say: (line: string) => void): Promise<string[]> {
+  const kept: string[] = [];
+  for (const tag of tags) {
+    const tagRef = `refs/tags/${tag}`;
+    const target = await git.output(['rev-parse', `${tagRef}^{commit}`]);
+    const orphan = releaseTagOf((await git.commit(target)).message) === tag && !(await git.isAncestor(target, releasedBase));
+    if (!orphan) {
+      kept.push(tag);
+      continue;
+    }
+    if (!dryRun) await git.updateRefs([{ ref: tagRef, oldSha: await git.output(['rev-parse', tagRef]), newSha: null }], `release-cut: remove the orphan tag ${tag}`);
+    say(`${dryRun ? 'would remove' : 'removed'} the tag ${tag}: a previous cut made it here and it was never released`);
+  }
+  return kept;
+}

@@ -192,6 +192,19 @@ fault('kill -9 mid-push, a fresh clone releases meanwhile: the old clone removes
   assert.is.not(released, leftover);
 }));
 
+fault('kill -9 mid-push, then branches reset by hand: the orphan tag is removed, no .2', () => withFault(async (fault) => {
+  await killMidPush(fault, 1);
+  const w = git(fault.sandbox.work);
+  await w`git reset --quiet --hard origin/main`;
+  await w`git branch --force develop origin/develop`;
+  const result = await runCutCli(fault.sandbox, ['--json']);
+  assert.is(result.exitCode, 0, result.stderr);
+  assert.match(result.stderr, `removed the tag ${fault.tag}: a previous cut made it here and it was never released`);
+  const report = json(result);
+  assert.equal([report.status, report.tag], ['released', fault.tag]);
+  await assertReleasedEverywhere(fault, report.releaseCommit!);
+}));
+
 fault('kill -9 after origin took the push: a fresh clone, then the same clone, push staging with the cards from the note', () => withFault(async (fault) => {
   const leftover = await killMidPush(fault, 0);
   const ci = await freshClone(fault.sandbox, 'ci', fault.originUrl, fault.stagingUrl);
