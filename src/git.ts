@@ -30,7 +30,7 @@ export type Logger = (line: string) => void;
 
 export class GitError extends Error {
   constructor(readonly args: readonly string[], readonly result: GitResult) {
-    super(`git ${redact(args.join(' '))} failed (exit ${result.exitCode}): ${redact(firstLine(result.stderr || result.stdout))}`);
+    super(`git ${redact(args.join(' '))} failed (exit ${result.exitCode}): ${gitFailureReason(result)}`);
     this.name = 'GitError';
   }
 }
