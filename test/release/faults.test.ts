@@ -94,12 +94,17 @@ fault('origin refuses the push: its reason (--porcelain) is shown, everything ro
   assert.equal(await snapshot(fault.sandbox), before);
 }));
 
-fault('Ctrl-C (SIGINT to the process group) while origin takes the push: the push is finished, then the release, exit 0', () => withFault(async (fault) => {
-  await slowPush(fault.sandbox.origin, fault.marks, 1, 0);
+/** A terminal's Ctrl-C (SIGINT to the cut's whole process group) while `bareRepo`'s hook holds the push, which it then answers with `exitCode`. */
+async function ctrlCDuringPush(fault: Fault, bareRepo: string, exitCode: 0 | 1): Promise<CliResult> {
+  await slowPush(bareRepo, fault.marks, 1, exitCode);
   const cut = startCutInSession(fault.sandbox.work);
-  await waitFor(exists(`${fault.marks}.started`), 'the origin push');
+  await waitFor(exists(`${fault.marks}.started`), `the push to ${path.basename(bareRepo)}`);
   cut.signalGroup('SIGINT');
-  const result = await cut.result;
+  return cut.result;
+}
+
+fault('Ctrl-C (SIGINT to the process group) while origin takes the push: the push is finished, then the release, exit 0', () => withFault(async (fault) => {
+  const result = await ctrlCDuringPush(fault, fault.sandbox.origin, 0);
   assert.is(result.exitCode, 0, result.stderr);
   assert.match(result.stderr, 'SIGINT: stopping after the current step');
   assert.is(firstLine(result.stdout), `Released ${fault.tag} (${releaseDate(new Date())}): develop -> main`);
@@ -108,23 +113,15 @@ fault('Ctrl-C (SIGINT to the process group) while origin takes the push: the pus
 }));
 
 fault('Ctrl-C while origin refuses the push: rolled back exactly, exit 1', () => withFault(async (fault) => {
-  await slowPush(fault.sandbox.origin, fault.marks, 1, 1);
   const before = await snapshot(fault.sandbox);
-  const cut = startCutInSession(fault.sandbox.work);
-  await waitFor(exists(`${fault.marks}.started`), 'the origin push');
-  cut.signalGroup('SIGINT');
-  const result = await cut.result;
+  const result = await ctrlCDuringPush(fault, fault.sandbox.origin, 1);
   assert.is(result.exitCode, 1, result.stderr);
   assert.match(errorLine(result), /^release-cut: origin rejected the release push \(.*pre-receive hook declined.*\) — nothing was released/);
   assert.equal(await snapshot(fault.sandbox), before);
 }));
 
 fault('Ctrl-C while staging takes the push: finished and shared, exit 0', () => withFault(async (fault) => {
-  await slowPush(fault.sandbox.staging, fault.marks, 1, 0);
-  const cut = startCutInSession(fault.sandbox.work);
-  await waitFor(exists(`${fault.marks}.started`), 'the staging push');
-  cut.signalGroup('SIGINT');
-  const result = await cut.result;
+  const result = await ctrlCDuringPush(fault, fault.sandbox.staging, 0);
   assert.is(result.exitCode, 0, result.stderr);
   assert.is(firstLine(result.stdout), `Released ${fault.tag} (${releaseDate(new Date())}): develop -> main`);
   assert.match(result.stdout, 'Pushed: origin yes, staging yes');
@@ -132,11 +129,7 @@ fault('Ctrl-C while staging takes the push: finished and shared, exit 0', () => 
 }));
 
 fault("Ctrl-C while staging refuses the push: judged by git's exit status, exit 3, staging no", () => withFault(async (fault) => {
-  await slowPush(fault.sandbox.staging, fault.marks, 1, 1);
-  const cut = startCutInSession(fault.sandbox.work);
-  await waitFor(exists(`${fault.marks}.started`), 'the staging push');
-  cut.signalGroup('SIGINT');
-  const result = await cut.result;
+  const result = await ctrlCDuringPush(fault, fault.sandbox.staging, 1);
   assert.is(result.exitCode, 3, result.stderr);
   assert.match(errorLine(result), new RegExp(`^release-cut: ${fault.tag} is released on origin, but the push of main to staging failed \\(.*frozen for the test`));
   assert.match(result.stdout, 'Pushed: origin yes, staging no');
