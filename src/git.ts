@@ -21,7 +21,8 @@ export interface RunOptions {
   streaming?: boolean;
   /**
    * In its own session and process group, so a terminal's Ctrl-C (SIGINT to the whole
-   * foreground group) does not reach it: a push is finished, never cut in half.
+   * foreground group) does not reach it: the step finishes (a push is never cut in half) and
+   * the cut stops after it. For the network calls.
    */
   detached?: boolean;
 }
@@ -221,7 +222,7 @@ export class Git {
   async fetch(remote: string, extraRefspecs: readonly string[] = []): Promise<void> {
     const added = extraRefspecs.flatMap((refspec) => ['-c', `remote.${remote}.fetch=${refspec}`]);
     // --no-progress, not --quiet: --quiet also drops the lines that say why a ref was refused.
-    await this.run([...added, 'fetch', '--no-progress', '--tags', remote]);
+    await this.run([...added, 'fetch', '--no-progress', '--tags', remote], { detached: true });
   }
 
   /** The sha of `ref` on `remote`, or null when the remote has no such ref. */
@@ -231,7 +232,7 @@ export class Git {
 
   /** What `remote` holds for exactly these full ref names, read from the remote itself; absent refs are left out. */
   async remoteRefs(remote: string, refs: readonly string[]): Promise<Map<string, string>> {
-    const out = await this.output(['ls-remote', '--', remote, ...refs]);
+    const out = await this.output(['ls-remote', '--', remote, ...refs], { detached: true });
     const found = new Map<string, string>();
     for (const line of out.split('\n')) {
       const [sha, ref] = line.split('\t');

@@ -138,6 +138,21 @@ fault("Ctrl-C while staging refuses the push: judged by git's exit status, exit 
   assert.is.not(await sha(fault.sandbox.staging, 'main'), release);
 }));
 
+fault('Ctrl-C during the fetch: the fetch finishes, then the cut stops, nothing changed, exit 130', () => withFault(async (fault) => {
+  const w = git(fault.sandbox.work);
+  await w`git remote set-url origin ${fault.sandbox.origin}`;
+  await w`git config remote.origin.uploadpack ${`sh -c 'touch "${fault.marks}.started"; sleep 1; exec git-upload-pack "$@"' --`}`;
+  const before = await snapshot(fault.sandbox);
+  const cut = startCutInSession(fault.sandbox.work);
+  await waitFor(exists(`${fault.marks}.started`), 'the fetch');
+  cut.signalGroup('SIGINT');
+  const result = await cut.result;
+  assert.is(result.exitCode, 130, result.stderr);
+  assert.match(result.stderr, '✔ fetch origin');
+  assert.is(errorLine(result), 'release-cut: interrupted by SIGINT — re-run the cut when ready');
+  assert.equal(await snapshot(fault.sandbox), before);
+}));
+
 /** kill -9 of the whole cut while origin's hook holds the push, which `exitCode` then answers; returns once the push is over. */
 async function killMidPush(fault: Fault, exitCode: 0 | 1): Promise<string> {
   await slowPush(fault.sandbox.origin, fault.marks, 1, exitCode);
