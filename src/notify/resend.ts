@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { loadConfig, resolveNotifyConfig, type Env } from '../config.js';
+import { loadConfig, resolveNotifyConfig, type Env, type ReleaseConfig } from '../config.js';
 import { ExitCode, UserError } from '../errors.js';
 import { Git, GitError, gitFailureReason } from '../git.js';
 import { NOTES_FETCH_REFSPEC, readReleaseNote } from '../release/notes.js';
+import { reportFromGit } from '../release/report-from-git.js';
 import { readReport, writeReport, type ReleaseReport } from '../release/report.js';
 import { jiraDetailsFor } from './jira.js';
 import { mergeResults, notifyRelease, type ChannelName, type ChannelResult } from './notify.js';
@@ -23,26 +24,31 @@ export interface ResendOptions {
  * could not get its details.
  */
 /**
- * The report the release carries as a git note (release-reports/ is only this clone's cache):
- * read locally, else after fetching the tag and the notes from the remote.
+ * The report the release carries in git (release-reports/ is only this clone's cache): its note,
+ * fetched from the remote when this clone lacks it, else rebuilt from the release commits.
  */
-async function reportFromGit(git: Git, remote: string, tag: string): Promise<ReleaseReport> {
-  const local = async (): Promise<ReleaseReport | null> => {
+async function reportOfTag(git: Git, config: ReleaseConfig, tag: string, originUrl: string | null): Promise<ReleaseReport> {
+  const commitOfTag = async (): Promise<string | null> => {
     const commit = await git.run(['rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`], { okExitCodes: [0, 1] });
-    return commit.exitCode === 0 ? readReleaseNote(git, commit.stdout.trim()) : null;
+    return commit.exitCode === 0 ? commit.stdout.trim() : null;
   };
-  const found = await local();
-  if (found) return { ...found, dryRun: false };
-  try {
-    await git.fetch(remote, [NOTES_FETCH_REFSPEC]);
-  } catch (error) {
-    throw new UserError(`there is no report for ${tag} here, and ${remote} could not be read for it (${error instanceof GitError ? gitFailureReason(error.result) : String(error)})`, {
-      hint: `check the ${remote} remote and your access, then re-run`,
-    });
+  let commit = await commitOfTag();
+  if (!commit || !(await readReleaseNote(git, commit))) {
+    try {
+      await git.fetch(config.remote, [NOTES_FETCH_REFSPEC]);
+    } catch (error) {
+      throw new UserError(`there is no report for ${tag} here, and ${config.remote} could not be read for it (${error instanceof GitError ? gitFailureReason(error.result) : String(error)})`, {
+        hint: `check the ${config.remote} remote and your access, then re-run`,
+      });
+    }
+    commit = await commitOfTag();
   }
-  const fetched = await local();
-  if (fetched) return { ...fetched, dryRun: false };
-  throw new UserError(`there is no report for ${tag}: no release note on ${remote} for that tag`, { hint: 'check the tag (git tag --list "release/*"), or run the release cut first', exitCode: ExitCode.usage });
+  const report = commit ? await reportFromGit(git, config, tag, commit, originUrl) : null;
+  if (report) return report;
+  throw new UserError(`there is no report for ${tag}: ${commit ? 'it is not a release merge, or this clone is shallow' : `${config.remote} has no such release tag`}`, {
+    hint: commit ? 'share from a full clone (git fetch --unshallow)' : 'check the tag (git tag --list "release/*"), or run the release cut first',
+    exitCode: ExitCode.usage,
+  });
 }
 
 export async function resendReport(options: ResendOptions): Promise<ChannelResult[]> {
@@ -50,13 +56,13 @@ export async function resendReport(options: ResendOptions): Promise<ChannelResul
   const { config, env } = await loadConfig(git.cwd, options.env);
   const notify = resolveNotifyConfig(env, config);
   const reportsDir = path.join(git.cwd, config.reportsDir);
-  const report = (await readReport(reportsDir, options.tag)) ?? (await reportFromGit(git, config.remote, options.tag));
+  const originUrl = (await git.remotes()).get(config.remote) ?? null;
+  const report = (await readReport(reportsDir, options.tag)) ?? (await reportOfTag(git, config, options.tag, originUrl));
   for (const channel of options.channels ?? []) {
     const setting = notify[channel];
     if (!setting.on) throw new UserError(`${channel} is off: ${setting.reason}`, { hint: 'set it in the environment or .env (see .env.example)', exitCode: ExitCode.usage });
   }
   if (notify.jira.on && !report.jiraDetails?.available) report.jiraDetails = await jiraDetailsFor(report.jira.map((card) => card.key), notify);
-  const originUrl = (await git.remotes()).get(config.remote) ?? null;
   const results = await notifyRelease(report, notify, { channels: options.channels, dryRun: options.dryRun, say: options.say, originUrl });
   if (!options.dryRun) {
     report.notifications = mergeResults(report.notifications, results);

@@ -9,9 +9,10 @@ import { commitAnalyzer, type CommitFacts } from './analyze.js';
 import { ReleaseStateError } from './failure.js';
 import { findLeftover, settleLeftover, withoutOrphanTags } from './leftovers.js';
 import { acquireLock } from './lock.js';
-import { NOTES_FETCH_REFSPEC, NOTES_REF, noteCommit, readReleaseNote } from './notes.js';
+import { NOTES_FETCH_REFSPEC, NOTES_REF, noteCommit } from './notes.js';
 import { planRelease, releaseDate, renderPlannedChangelog, withJiraDetails, type PlannedChangelog, type ReleasePlan } from './plan.js';
 import { readReport, writeReport, type ReleaseReport } from './report.js';
+import { reportFromGit } from './report-from-git.js';
 import { pushRelease, pushStaging } from './push.js';
 import { repoWebOf } from './repo-url.js';
 import type { Steps } from './steps.js';
@@ -348,11 +349,13 @@ async function finishedRelease(git: Git, options: CutOptions, config: ReleaseCon
   const [tag] = await git.tagsPointingAt(base.sha, `${config.tagPrefix}*`);
   if (!tag) return nothing();
 
-  const report: ReleaseReport = (await readReport(reportsDir, tag)) ?? (await readReleaseNote(git, base.sha)) ?? {
+  const known: ReleaseReport = (await readReport(reportsDir, tag)) ?? (await reportFromGit(git, config, tag, base.sha, inputs.sharing.originUrl)) ?? {
     tag, date: '', base: config.base, head: config.head, baseSha: base.sha, headSha: head.sha, range: `${base.sha}..${base.sha}`,
     compareUrl: null, commitCount: 0, jira: [], withoutJira: [], releaseCommit: base.sha,
     dryRun: options.dryRun, pushed: { origin: true, staging: false },
   };
+  // A report rebuilt from the release commits has no Jira details: ask Jira now, as the cut did.
+  const report = known.jiraDetails?.available ? known : { ...known, jiraDetails: await jiraDetails(known.jira.map((card) => card.key), inputs.sharing.notify, options) };
   if (options.dryRun) return { status: 'dry-run', report: { ...report, dryRun: true }, reportFile: null };
   return finishOnStaging(git, options, config, { ...report, releaseCommit: base.sha, dryRun: false }, inputs, 'staging-retried');
 }

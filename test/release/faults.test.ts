@@ -312,6 +312,21 @@ fault('staging retry and release:notify from fresh clones share the real cards, 
   }
 });
 
+fault('a release without a note (cut by an older version): a fresh clone rebuilds its report from the release commits', () => withFault(async (fault) => {
+  const { sandbox } = fault;
+  await installHook(sandbox.staging, 'pre-receive', 'exit 1');
+  assert.is((await runCutCli(sandbox)).exitCode, 3);
+  await rm(path.join(sandbox.staging, 'hooks', 'pre-receive'));
+  await git(sandbox.origin)`git update-ref -d refs/notes/release-cut`;
+  const ci = await freshClone(sandbox, 'ci', fault.originUrl, fault.stagingUrl);
+  const retried = await runCutCli({ ...sandbox, work: ci }, ['--json']);
+  assert.is(retried.exitCode, 0, retried.stderr);
+  const report = json(retried);
+  assert.equal([report.status, report.tag, report.commitCount, report.jira.map((card) => card.key)], ['staging-retried', fault.tag, 1, ['EPN-1']]);
+  assert.is(report.range, `${await sha(ci, `${fault.tag}^^1`)}..${await sha(ci, `${fault.tag}^^2`)}`);
+  await assertReleasedEverywhere(fault, report.releaseCommit!, ci);
+}));
+
 fault('nothing to release while staging lags main: says so and how to sync it', () => withFault(async (fault) => {
   const { sandbox } = fault;
   await onBranch(sandbox, 'main', async () => {

@@ -1,0 +1,30 @@
+import type { ReleaseConfig } from '../config.js';
+import type { Git } from '../git.js';
+import { commitAnalyzer, type CommitFacts } from './analyze.js';
+import { readReleaseNote } from './notes.js';
+import { planRelease } from './plan.js';
+import type { ReleaseReport } from './report.js';
+import { fileUrl, repoWebOf } from './repo-url.js';
+
+/**
+ * A finished release's report from git alone, as any clone sees it: the note pushed with the
+ * release (Jira details included), else rebuilt from the release commits (the merge's parents
+ * give the range; no Jira details) for a release cut before notes were kept. Null when neither
+ * can be had (not a release merge, or a shallow clone whose history would drop cards).
+ */
+export async function reportFromGit(git: Git, config: ReleaseConfig, tag: string, releaseCommit: string, originUrl: string | null): Promise<ReleaseReport | null> {
+  const noted = await readReleaseNote(git, releaseCommit);
+  if (noted) return { ...noted, tag, releaseCommit, dryRun: false };
+  if ((await git.output(['rev-parse', '--is-shallow-repository'])) === 'true') return null;
+  const tip = await git.commit(releaseCommit);
+  const merge = tip.parents.length === 1 ? await git.commit(tip.parents[0]!) : tip;
+  const [baseSha, headSha] = merge.parents;
+  if (merge.parents.length !== 2 || !baseSha || !headSha) return null;
+  const analyze = commitAnalyzer(config.jiraProjectKeys, config.jiraBaseUrl !== null);
+  const newestFirst: CommitFacts[] = [];
+  for await (const batch of git.commitsBetween(baseSha, headSha)) newestFirst.push(...batch.map(analyze));
+  const repo = repoWebOf(originUrl);
+  const date = tag.slice(config.tagPrefix.length).replace(/\.\d+$/, '');
+  const { report } = planRelease({ config, date, baseSha, headSha, commits: newestFirst.reverse(), existingTags: [], repo });
+  return { ...report, tag, releaseCommit, changelogUrl: fileUrl(repo, tag, config.changelogFile), pushed: { origin: true, staging: false } };
+}
