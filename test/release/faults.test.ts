@@ -84,6 +84,26 @@ fault('origin applies the push, then the connection drops: released, staging pus
   await assertReleasedEverywhere(fault, await sha(fault.sandbox.work, 'main'));
 }));
 
+fault('origin ends up with part of the release (develop moved meanwhile): each ref named, the local release kept, exit 1', () => withFault(async (fault) => {
+  const { sandbox } = fault;
+  await installHook(sandbox.origin, 'reference-transaction', [
+    'if [ "$1" = committed ] && [ -z "$MOVING" ]; then',
+    '  MOVING=1 git update-ref refs/heads/develop refs/heads/develop^',
+    '  kill -9 "$PPID"',
+    'fi',
+    'exit 0',
+  ].join('\n'));
+  const result = await runCutCli(sandbox);
+  assert.is(result.exitCode, 1, result.stderr);
+  assert.match(errorLine(result), new RegExp(`^release-cut: origin took only part of the release push \\(.+\\): origin has main; origin has ${fault.tag}; origin has refs/notes/release-cut; origin's develop was moved by someone else meanwhile`));
+  assert.match(errorLine(result), '— your local branches and tag are kept');
+  const kept = await sha(sandbox.work, 'main');
+  assert.is(await sha(sandbox.origin, 'main'), kept);
+  assert.is(await sha(sandbox.work, `${fault.tag}^{commit}`), kept);
+  assert.is(await sha(sandbox.origin, 'develop'), await sha(sandbox.work, 'main^'));
+  assert.is.not(await sha(sandbox.staging, 'main'), kept, 'staging is not pushed');
+}));
+
 fault('origin refuses the push: its reason (--porcelain) is shown, everything rolled back, exit 1', () => withFault(async (fault) => {
   await installHook(fault.sandbox.origin, 'pre-receive', 'echo "protected branch" >&2; exit 1');
   const before = await snapshot(fault.sandbox);
