@@ -294,7 +294,7 @@ async function finishOnStaging(git: Git, options: CutOptions, config: ReleaseCon
   try {
     await options.steps.run(`push ${config.stagingRemote}`, async () => {
       stagingError = await pushStaging(git, config.stagingRemote, ref, report.releaseCommit!, options.say);
-      if (stagingError !== null) throw new Error(stagingError);
+      if (stagingError !== null) throw new Error(stagingError); // only so that the step prints as failed
     });
   } catch (error) {
     if (stagingError === null) throw error;
