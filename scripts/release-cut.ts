@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import path from 'node:path';
 import { exitCodeOf, formatError, parseCliArgs } from '../src/cli.js';
 import { ExitCode } from '../src/errors.js';
-import { failedChannels } from '../src/notify/notify.js';
+import { failedChannels, notifyRelease } from '../src/notify/notify.js';
 import { renderPreviews } from '../src/notify/preview.js';
 import { PartialReleaseError, runCut, type CutOutcome } from '../src/release/cut.js';
 import { renderTextReport } from '../src/release/report.js';
@@ -113,12 +113,13 @@ async function main(): Promise<number> {
       steps,
       say,
       verbose,
+      share: notifyRelease,
     });
     await printOutcome(outcome, values.json, outcome.status === 'nothing-to-release' ? null : outcome.reportFile);
     if (outcome.status === 'nothing-to-release') return ExitCode.ok;
     const failed = failedChannels(outcome.report.notifications);
     for (const result of failed) {
-      say(`${NAME}: ${outcome.report.tag} is released, but sharing on ${result.channel} failed (${result.detail}) — fix it, then: npm run release:notify -- ${outcome.report.tag} --channel ${result.channel}`);
+      say(`${NAME}: ${outcome.report.tag} is released, but sharing on ${result.channel} ${result.status === 'partial' ? 'was partial' : 'failed'} (${result.detail}) — fix it, then: npm run release:notify -- ${outcome.report.tag} --channel ${result.channel}`);
     }
     return failed.length > 0 ? ExitCode.partial : ExitCode.ok;
   } catch (error) {

@@ -3,8 +3,9 @@ import * as assert from 'uvu/assert';
 import { resolveNotifyConfig } from '../../src/config.js';
 import { buildEmail } from '../../src/notify/email.js';
 import { buildGithubRelease, GITHUB_BODY_LIMIT } from '../../src/notify/github.js';
-import { retryAfterMs } from '../../src/notify/http.js';
-import { groupCards, keysNamedInErrors, searchBody, unavailable, type JiraDetails } from '../../src/notify/jira.js';
+import { retryAfterMs } from '../../src/http.js';
+import { searchBody } from '../../src/jira/client.js';
+import { groupCards, unavailable, type JiraDetails } from '../../src/jira/details.js';
 import { buildSlackMessage, SLACK_LIMITS, type SlackBlock } from '../../src/notify/slack.js';
 import { releaseView } from '../../src/notify/view.js';
 import { redact } from '../../src/redact.js';
@@ -45,14 +46,9 @@ jira('groups cards as Stories, Bugs, Tasks, Other, then the cards Jira does not 
   assert.equal(groupCards(report(2).jira, unavailable('down')).map((group) => group.title), ['Jira cards']);
 });
 
-jira('search body: quoted keys in one key-in clause, the four fields, one page', () => {
-  assert.equal(searchBody(['EPN-1', 'OPS-22']), { jql: 'key in ("EPN-1", "OPS-22")', fields: ['summary', 'issuetype', 'status', 'assignee'], maxResults: 2 });
-});
-
-jira('the keys a 400 names as not existing, and only ours', () => {
-  const response = { json: { errorMessages: ["An issue with key 'EPN-9' does not exist for field 'key'.", "The issue key 'EPN-10' for field 'key' is invalid."] } };
-  assert.equal(keysNamedInErrors(response, ['EPN-1', 'EPN-9', 'EPN-10', 'EPN-99']), ['EPN-9', 'EPN-10']);
-  assert.equal(keysNamedInErrors({ json: { errorMessages: ['Field does not exist'] } }, ['EPN-1']), []);
+jira('search body: quoted keys in one key-in clause, the fields asked for, a page per batch, the next page token', () => {
+  assert.equal(searchBody(['EPN-1', 'OPS-22'], ['summary', 'status']), { jql: 'key in ("EPN-1", "OPS-22")', fields: ['summary', 'status'], maxResults: 2 });
+  assert.equal(searchBody(['EPN-1'], ['status'], 'tok-2').nextPageToken, 'tok-2');
 });
 
 const slack = suite('slack message');
@@ -141,7 +137,8 @@ config('each channel is on with all its variables and says which are missing oth
     SMTP_URL: 'smtps://mailer:p%40ss%2Fword@smtp.acme.test:465', RELEASE_EMAIL_TO: 'qa@acme.test, po@acme.test', RELEASE_EMAIL_FROM: 'release@acme.test',
     GITHUB_TOKEN: 'ghp_token', GITHUB_API_URL: 'https://ghe.acme.test/api/v3/', NOTIFY_TIMEOUT_MS: '250',
   }, { jiraBaseUrl: 'https://acme.atlassian.net' });
-  assert.equal(on.jira, { on: true, settings: { baseUrl: 'https://acme.atlassian.net', email: 'bot@acme.test', apiToken: 'jira-token-1' } });
+  assert.equal(on.jira, { on: true, settings: { baseUrl: 'https://acme.atlassian.net', deployment: 'cloud', email: 'bot@acme.test', apiToken: 'jira-token-1' } });
+  assert.equal(on.jiraRelease, { on: true, settings: { versionName: '{tag}', transition: null } }, 'the release in Jira is on whenever Jira is');
   assert.equal(on.email.on && on.email.settings.to, ['qa@acme.test', 'po@acme.test']);
   assert.equal(on.github.on && on.github.settings, { token: 'ghp_token', repository: null, apiUrl: 'https://ghe.acme.test/api/v3' });
   assert.is(on.timeoutMs, 250);
