@@ -31,7 +31,8 @@ const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('bas
 export function secretForms(values: readonly (string | undefined)[], pairs: readonly [string | undefined, string | undefined][] = []): string[] {
   const forms = new Set<string>();
   for (const value of values) {
-    if (!value) continue;
+    // Shorter values are no secrets worth the name, and masking them would mangle ordinary text.
+    if (!value || value.length < 4) continue;
     forms.add(value);
     forms.add(encodeURIComponent(value));
     try {
