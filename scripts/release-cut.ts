@@ -29,8 +29,9 @@ Exit codes: 0 released or nothing to release, 1 failed (nothing changed),
 2 bad usage or configuration, 3 released on origin but staging or a sharing channel
 failed, 130 interrupted.
 Configuration: JIRA_PROJECT_KEYS, JIRA_BASE_URL (environment or .env), or the
-"releaseCut" block of the repository's package.json. Jira details and sharing
-(Slack, email, GitHub Release): see .env.example; npm run release:notify re-sends.`;
+"releaseCut" block of the repository's package.json. Jira details, the release in
+Jira (fixVersion, JIRA_TRANSITION; JIRA_RELEASE=off turns it off) and sharing (Slack,
+email, GitHub Release): see .env.example; npm run release:notify re-sends.`;
 
 const NAME = 'release-cut';
 

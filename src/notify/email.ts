@@ -110,7 +110,11 @@ export async function sendEmail(message: EmailMessage, settings: EmailSettings, 
       refused,
     };
   } catch (error) {
-    const failure = error as Error & { code?: string; response?: string };
+    const failure = error as Error & { code?: string; response?: string; rejected?: string[]; rejectedErrors?: { recipient?: string; response?: string }[] };
+    if (failure.code === 'EENVELOPE' && failure.rejected && failure.rejected.length > 0) {
+      const refused = failure.rejected.map((address) => refusal(address, failure.rejectedErrors?.find((rejected) => rejected.recipient === address)));
+      throw new Error(`every recipient was refused: ${refused.join(', ')}`, { cause: error });
+    }
     if (failure.code === 'ETLS' || /STARTTLS/i.test(failure.message)) {
       throw new Error(`the SMTP server did not offer STARTTLS, so nothing was sent and the password stayed unsent (for a trusted local relay only: SMTP_REQUIRE_STARTTLS=false)`, { cause: error });
     }
