@@ -79,6 +79,16 @@ export class FakeHttp {
   }
 }
 
+/** A fake server for the length of `test`. */
+export async function withFakeHttp(test: (fake: FakeHttp) => Promise<void>): Promise<void> {
+  const fake = await FakeHttp.start();
+  try {
+    await test(fake);
+  } finally {
+    await fake.stop();
+  }
+}
+
 export function basicAuth(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 }

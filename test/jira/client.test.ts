@@ -4,7 +4,7 @@ import type { JiraSettings } from '../../src/config.js';
 import type { JiraClient } from '../../src/jira/client.js';
 import { fetchJiraDetails } from '../../src/jira/details.js';
 import { manageJiraRelease } from '../../src/jira/versions.js';
-import { basicAuth, downUrl, FakeHttp, fakeJira, routes, type FakeIssue } from '../helpers/fake-http.js';
+import { basicAuth, downUrl, FakeHttp, fakeJira, routes, withFakeHttp as withServer, type FakeIssue } from '../helpers/fake-http.js';
 
 const LIMITS = { timeoutMs: 1000, maxRetryWaitMs: 2000 };
 const EMAIL = 'bot@acme.test';
@@ -12,15 +12,6 @@ const TOKEN = 'jira-api-token-123';
 
 function cloud(fake: FakeHttp, limits = LIMITS): JiraClient {
   return { settings: { baseUrl: fake.url, deployment: 'cloud', email: EMAIL, apiToken: TOKEN }, limits };
-}
-
-async function withServer(test: (fake: FakeHttp) => Promise<void>): Promise<void> {
-  const fake = await FakeHttp.start();
-  try {
-    await test(fake);
-  } finally {
-    await fake.stop();
-  }
 }
 
 const cards = (count: number, status = 'Done'): FakeIssue[] =>

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { resolveNotifyConfig, type Env } from '../../src/config.js';
 import { notifyRelease } from '../../src/notify/notify.js';
 import type { ReleaseReport } from '../../src/release/report.js';
-import { FakeHttp, githubRoute, routes, slackRoute } from '../helpers/fake-http.js';
+import { FakeHttp, githubRoute, routes, slackRoute, withFakeHttp as withServer } from '../helpers/fake-http.js';
 import { SmtpProcess } from '../helpers/smtp.js';
 
 const WEBHOOK = '/services/T000/B000/webhook-secret-xyz';
@@ -15,15 +15,6 @@ function report(keys: string[]): ReleaseReport {
     jira: keys.map((key) => ({ key, url: null, commits: [{ sha: 'c'.repeat(40), subject: `${key}: work` }] })),
     withoutJira: [{ sha: 'd'.repeat(40), subject: 'chore: tidy' }], releaseCommit: 'e'.repeat(40), dryRun: false, pushed: { origin: true, staging: true },
   };
-}
-
-async function withServer(test: (fake: FakeHttp) => Promise<void>): Promise<void> {
-  const fake = await FakeHttp.start();
-  try {
-    await test(fake);
-  } finally {
-    await fake.stop();
-  }
 }
 
 const channels = suite('sharing channels');
