@@ -13,9 +13,9 @@ export interface JiraClient {
 }
 
 /** The issue search's batch: one `key in (...)` query per 50 keys. */
-export const BATCH_SIZE = 50;
+const BATCH_SIZE = 50;
 
-export function apiUrl(settings: JiraSettings, path: string): string {
+function apiUrl(settings: JiraSettings, path: string): string {
   return `${settings.baseUrl}/rest/api/${settings.deployment === 'cloud' ? 3 : 2}/${path}`;
 }
 
@@ -26,7 +26,7 @@ function authorization(settings: JiraSettings): string {
 }
 
 /** One request to Jira's REST API (`path` below /rest/api/<version>/); the answer whatever its status. */
-export function jiraRequest(client: JiraClient, method: HttpRequest['method'], path: string, json?: unknown): Promise<HttpResponse> {
+function jiraRequest(client: JiraClient, method: HttpRequest['method'], path: string, json?: unknown): Promise<HttpResponse> {
   return sendRequest({
     method,
     url: apiUrl(client.settings, path),
@@ -47,7 +47,7 @@ export interface SearchIssue {
   fields?: Record<string, unknown>;
 }
 
-export function searchJql(keys: readonly string[]): string {
+function searchJql(keys: readonly string[]): string {
   return `key in (${keys.map((key) => `"${key}"`).join(', ')})`;
 }
 
@@ -74,7 +74,7 @@ async function searchAllPages(client: JiraClient, keys: readonly string[], field
     if (!Array.isArray(body?.issues)) throw new HttpError('Jira answered without an issues list');
     issues.push(...body.issues);
     const more = cloud
-      ? body.isLast === false && typeof body.nextPageToken === 'string' && body.nextPageToken !== nextPageToken
+      ? body.isLast !== true && typeof body.nextPageToken === 'string' && body.nextPageToken !== nextPageToken
       : typeof body.total === 'number' && issues.length < body.total && body.issues.length > 0;
     if (!more) return issues;
     nextPageToken = body.nextPageToken;

@@ -122,10 +122,9 @@ export function jiraClient(notify: NotifyConfig): JiraClient | null {
  * secrets masked when Jira fails. Used by the cut and by release:notify alike.
  */
 export async function jiraDetailsFor(keys: readonly string[], notify: NotifyConfig): Promise<JiraDetails> {
-  const client = jiraClient(notify);
-  if (!client) return unavailable(`Jira is not configured: ${notify.jira.on ? '' : notify.jira.reason}`);
+  if (!notify.jira.on) return unavailable(`Jira is not configured: ${notify.jira.reason}`);
   if (keys.length === 0) return { available: true, reason: null, issues: {} };
-  const details = await fetchJiraDetails(keys, client);
+  const details = await fetchJiraDetails(keys, jiraClient(notify)!);
   if (!details.available) details.reason = redact(details.reason ?? '', notify.secrets);
   return details;
 }

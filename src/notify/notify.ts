@@ -43,6 +43,7 @@ function githubRepository(config: NotifyConfig, originUrl: string | null): strin
 async function releaseInJira(report: ReleaseReport, config: NotifyConfig): Promise<SendOutcome> {
   const client = jiraClient(config);
   if (!client || !config.jiraRelease.on) return 'off';
+  if (report.jira.length === 0) return 'no Jira cards in this release: nothing to do';
   const outcome = await manageJiraRelease(client, { keys: report.jira.map((card) => card.key), tag: report.tag, date: report.date }, config.jiraRelease.settings);
   const failedCards = outcome.cards.filter((card) => !card.ok);
   const projects = Object.entries(outcome.projects).map(([project, what]) => `${project} ${what}`).join(', ');

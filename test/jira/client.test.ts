@@ -147,5 +147,17 @@ release('a card Jira refuses to edit is reported as failed; the others are done'
   assert.is(outcome.version, 'Shop 2026-11-24');
 }));
 
+release('Data Center: the same steps over REST v2 with the personal access token', () => withServer(async (fake) => {
+  const jira = fakeJira(MIXED, { auth: 'Bearer pat-Z9y8X7', deployment: 'datacenter' });
+  fake.route = jira.route;
+  const client: JiraClient = { settings: { baseUrl: fake.url, deployment: 'datacenter', email: null, apiToken: 'pat-Z9y8X7' }, limits: LIMITS };
+  const outcome = await manageJiraRelease(client, { keys: ['EPN-1', 'OPS-7'], ...RELEASE }, { versionName: '{tag}', transition: 'Start' });
+  assert.equal(outcome.cards.map((card) => card.ok), [true, true]);
+  assert.equal(jira.versions.map((version) => version.name), [RELEASE.tag, RELEASE.tag]);
+  assert.is(jira.issues.get('OPS-7')!.status, 'In Progress');
+  assert.match(outcome.cards[0]!.did, '"Start" is not offered from "In Progress": left as is');
+  assert.ok(fake.received.every((request) => request.path.startsWith('/rest/api/2/')));
+}));
+
 search.run();
 release.run();
