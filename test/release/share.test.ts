@@ -93,14 +93,15 @@ const SECRET_FORMS = [
   base64(`\0mailer\0${SECRETS.smtpPassword}`),
 ];
 
-/** Every place a secret could leak to: the CLI's output, every file of the sandbox, the repositories' history, every request sent. */
-async function assertNoSecrets(sandbox: Sandbox, outputs: CliResult[], fake: FakeHttp): Promise<void> {
+/** Every place a secret could leak to: the CLI's output, every file of the sandbox, the repositories' history, every request and email sent. */
+async function assertNoSecrets(sandbox: Sandbox, outputs: CliResult[], fake: FakeHttp, smtp: SmtpProcess): Promise<void> {
   const places: [string, string][] = outputs.flatMap((output, i) => [[`stdout ${i}`, output.stdout], [`stderr ${i}`, output.stderr]] as [string, string][]);
   for (const file of await filesUnder(sandbox.root)) places.push([file, await readFile(file, 'latin1')]);
   for (const repo of [sandbox.work, sandbox.origin, sandbox.staging]) {
     places.push([`git log ${repo}`, (await git(repo)`git log --all -p --format=fuller`).stdout]);
   }
   for (const request of fake.received) places.push([`body of ${request.method} ${request.path}`, request.body]);
+  for (const mail of smtp.messages) places.push([`email ${mail.subject}`, `${mail.text}\n${mail.html}`]);
   assert.ok(places.length > 20, 'the sandbox files were read');
   for (const [where, text] of places) {
     for (const secret of SECRET_FORMS) assert.not.ok(text.includes(secret), `${secret} leaked into ${where}`);
@@ -157,7 +158,7 @@ share('all channels succeed: Jira groups the CHANGELOG and every message, each c
   assert.is(quiet.exitCode, 0, quiet.stderr);
   assert.match(quiet.stderr, 'every channel already succeeded');
   assert.is(fake.requestsTo(WEBHOOK).length, 1, 'a re-send without --channel sends nothing that succeeded');
-  await assertNoSecrets(sandbox, [result, quiet], fake);
+  await assertNoSecrets(sandbox, [result, quiet], fake, smtp);
 }));
 
 share('a failing channel does not undo the release: the others send, the cut exits 3 naming it; release:notify re-sends only that one', () => {
@@ -190,13 +191,13 @@ share('a failing channel does not undo the release: the others send, the cut exi
     const forced = await runNotifyCli(sandbox, [released.tag, '--force', '--dry-run'], env);
     assert.is(forced.exitCode, 0, forced.stderr);
     assert.match(forced.stderr, 'share: slack on, email on, github on, jira on');
-    await assertNoSecrets(sandbox, [result, resent, forced], fake);
+    await assertNoSecrets(sandbox, [result, resent, forced], fake, smtp);
   });
 });
 
 share('Jira refuses to edit a card (echoing the credentials): released, exit 3 naming jira; release:notify --channel jira finishes it without duplicates', () => {
   let refuse = true;
-  return withServices(async ({ fake, jira, env }, sandbox) => {
+  return withServices(async ({ fake, smtp, jira, env }, sandbox) => {
     const result = await runCutCli(sandbox, ['--json'], env);
     assert.is(result.exitCode, 3, result.stderr);
     const released = report(result);
@@ -216,7 +217,8 @@ share('Jira refuses to edit a card (echoing the credentials): released, exit 3 n
     assert.match(redo.stdout, `EPN-2: fixVersion "${released.tag}" added; moved through "Ready for QA"`);
     assert.is(jira.versions.filter((version) => version.name === released.tag).length, 1, 'the version is reused');
     assert.equal(jira.issues.get('EPN-2')!.fixVersions, [jira.versions.find((version) => version.name === released.tag)!.id]);
-    await assertNoSecrets(sandbox, [result, redo], fake);
+    await smtp.waitFor(1);
+    await assertNoSecrets(sandbox, [result, redo], fake, smtp);
   }, {
     jira: (request) => refuse && request.method === 'PUT' && request.path.endsWith('/issue/EPN-2')
       ? { status: 403, json: { errorMessages: [`You may not edit EPN-2 (${request.headers.authorization})`] } }
@@ -224,7 +226,7 @@ share('Jira refuses to edit a card (echoing the credentials): released, exit 3 n
   });
 });
 
-share('a refused recipient makes email partial: named in the output and the report, exit 3', () => withServices(async ({ smtp, env }, sandbox) => {
+share('a refused recipient makes email partial: named in the output and the report, exit 3', () => withServices(async ({ fake, smtp, env }, sandbox) => {
   const result = await runCutCli(sandbox, ['--json'], env);
   assert.is(result.exitCode, 3, result.stderr);
   const email = report(result).notifications?.find((n) => n.channel === 'email');
@@ -234,6 +236,7 @@ share('a refused recipient makes email partial: named in the output and the repo
   const [mail] = await smtp.waitFor(1);
   assert.equal(mail?.envelopeTo, ['qa@acme.test']);
   assert.equal(smtp.refused, ['gone@acme.test']);
+  await assertNoSecrets(sandbox, [result], fake, smtp);
 }, { refuse: ['gone@acme.test'] }));
 
 share('Jira that does not answer in time: the cut still releases and shares, saying details were unavailable; the Jira step fails alone', () => withServices(async ({ fake, env }, sandbox) => {
