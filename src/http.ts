@@ -85,7 +85,7 @@ async function attempt(request: HttpRequest, timeoutMs: number): Promise<HttpRes
  * How long a rate-limited answer asks to wait: Retry-After, else X-RateLimit-Reset (epoch
  * seconds) when no requests remain; null when the answer is not a rate limit.
  */
-export function rateLimitWaitMs(response: Pick<HttpResponse, 'status' | 'headers'>, now: number = Date.now()): number | null {
+function rateLimitWaitMs(response: Pick<HttpResponse, 'status' | 'headers'>, now: number = Date.now()): number | null {
   if (response.status !== 429 && response.status !== 403) return null;
   const retryAfter = retryAfterMs(response.headers.get('retry-after'), now);
   if (retryAfter !== null) return retryAfter;

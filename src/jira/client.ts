@@ -85,10 +85,12 @@ async function searchAllPages(client: JiraClient, keys: readonly string[], field
 /**
  * `fields` of each of `keys`: null for a key Jira does not know or does not show. A `key in
  * (...)` query with one such key fails as a whole (400, in wordings that vary), so a failing
- * batch is halved until the keys at fault stand alone.
+ * batch is halved until the keys at fault stand alone. When every key fails alone, the fault is
+ * the query, not the keys: that is an error, not a release of unknown cards.
  */
 export async function searchIssues(client: JiraClient, keys: readonly string[], fields: readonly string[]): Promise<Map<string, SearchIssue | null>> {
   const found = new Map<string, SearchIssue | null>();
+  let refusedAlone: string[] = [];
   const search = async (batch: readonly string[]): Promise<void> => {
     try {
       for (const issue of await searchAllPages(client, batch, fields)) if (issue.key) found.set(issue.key, issue);
@@ -97,6 +99,7 @@ export async function searchIssues(client: JiraClient, keys: readonly string[], 
       if (!(error instanceof BadQuery)) throw error;
       if (batch.length === 1) {
         found.set(batch[0]!, null);
+        refusedAlone = [...refusedAlone, error.message];
         return;
       }
       const half = Math.ceil(batch.length / 2);
@@ -105,5 +108,6 @@ export async function searchIssues(client: JiraClient, keys: readonly string[], 
     }
   };
   for (let start = 0; start < keys.length; start += BATCH_SIZE) await search(keys.slice(start, start + BATCH_SIZE));
+  if (keys.length > 1 && refusedAlone.length === keys.length) throw new HttpError(`Jira refused the search for each key alone (${refusedAlone[0]})`, 400);
   return found;
 }

@@ -55,6 +55,12 @@ search('unknown and invisible keys are found by halving the batch, whatever the 
   }
 });
 
+search('a search Jira refuses for every key, even alone, is an error, not a release of unknown cards', () => withServer(async (fake) => {
+  fake.route = () => ({ status: 400, json: { errorMessages: ["Field 'assignee' does not exist or you do not have permission to view it."] } });
+  const details = await fetchJiraDetails(['EPN-1', 'EPN-2', 'EPN-3'], cloud(fake));
+  assert.equal(details, { available: false, reason: "Jira did not answer usefully: Jira refused the search for each key alone (HTTP 400: Field 'assignee' does not exist or you do not have permission to view it.)", issues: {} });
+}));
+
 search('Data Center: REST v2 search paged by startAt, the personal access token as Bearer', () => withServer(async (fake) => {
   fake.route = fakeJira(cards(12), { auth: 'Bearer pat-Z9y8X7', deployment: 'datacenter', pageSize: 2 }).route;
   const client: JiraClient = { settings: { baseUrl: fake.url, deployment: 'datacenter', email: null, apiToken: 'pat-Z9y8X7' }, limits: LIMITS };
