@@ -34,12 +34,20 @@ export function versionName(pattern: string, tag: string, date: string): string 
 
 const projectOf = (key: string): string => key.slice(0, key.lastIndexOf('-'));
 
-/** The dry run's account of what the Jira step would do; reads nothing and changes nothing. */
-export function describeJiraRelease(input: JiraReleaseInput, settings: JiraReleaseSettings): string {
+/**
+ * The dry run's account of what the Jira step would do, from what the cut already knows (`unknown`:
+ * keys Jira said it does not have); reads nothing and changes nothing.
+ */
+export function describeJiraRelease(input: JiraReleaseInput, settings: JiraReleaseSettings, unknown: ReadonlySet<string> = new Set()): string {
   const name = versionName(settings.versionName, input.tag, input.date);
-  const projects = [...new Set(input.keys.map(projectOf))];
+  const known = input.keys.filter((key) => !unknown.has(key));
+  const projects = [...new Set(known.map(projectOf))];
   const lines = [`in ${projects.join(', ') || 'no project'}: create or reuse version "${name}" (release date ${input.date})`];
   for (const key of input.keys) {
+    if (unknown.has(key)) {
+      lines.push(`${key}: not found in Jira: would be skipped`);
+      continue;
+    }
     lines.push(`${key}: add fixVersion "${name}", keeping its other versions${settings.transition ? `; move through "${settings.transition}" unless already past it` : ''}`);
   }
   return `${lines.join('\n')}\n`;

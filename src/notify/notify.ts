@@ -92,9 +92,12 @@ function senders(report: ReleaseReport, view: ReleaseView, config: NotifyConfig,
     {
       channel: 'jira',
       setting: config.jiraRelease,
-      preview: () => config.jiraRelease.on
-        ? describeJiraRelease({ keys: report.jira.map((card) => card.key), tag: report.tag, date: report.date }, config.jiraRelease.settings)
-        : '',
+      preview: () => {
+        if (!config.jiraRelease.on) return '';
+        const details = report.jiraDetails;
+        const unknown = new Set(details?.available ? report.jira.map((card) => card.key).filter((key) => details.issues[key] === null) : []);
+        return describeJiraRelease({ keys: report.jira.map((card) => card.key), tag: report.tag, date: report.date }, config.jiraRelease.settings, unknown);
+      },
       send: () => releaseInJira(report, config),
     },
   ];
