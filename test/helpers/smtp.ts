@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,6 +31,7 @@ let certificate: Promise<Certificate> | null = null;
 export function throwawayCertificate(): Promise<Certificate> {
   certificate ??= (async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'smtp-cert-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     const files = { key: path.join(dir, 'key.pem'), cert: path.join(dir, 'cert.pem') };
     await execa('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
       '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', files.key, '-out', files.cert]);
