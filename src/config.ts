@@ -146,6 +146,11 @@ export interface JiraReleaseSettings {
   versionName: string;
   /** A workflow transition (or its target status) each card goes through, e.g. "Ready for QA". */
   transition: string | null;
+  /**
+   * Only cards in these statuses are moved (JIRA_TRANSITION_FROM); null: any card not yet in a
+   * later status category. Needed where the workflow lets a card move back within a category.
+   */
+  transitionFrom: string[] | null;
 }
 
 export interface SlackSettings {
@@ -243,7 +248,7 @@ function resolveJiraRelease(env: Env, jira: Channel<JiraSettings>): Channel<Jira
   if (!flag(env, 'JIRA_RELEASE', true)) return { on: false, reason: 'JIRA_RELEASE=off' };
   const versionName = env.JIRA_VERSION_NAME?.trim() || '{tag}';
   if (!/\{(tag|date)\}/.test(versionName)) throw configError('JIRA_VERSION_NAME must contain {tag} or {date}', 'e.g. JIRA_VERSION_NAME="Shop {tag}"');
-  return { on: true, settings: { versionName, transition: env.JIRA_TRANSITION?.trim() || null } };
+  return { on: true, settings: { versionName, transition: env.JIRA_TRANSITION?.trim() || null, transitionFrom: list(env.JIRA_TRANSITION_FROM) } };
 }
 
 /**

@@ -48,7 +48,7 @@ export function describeJiraRelease(input: JiraReleaseInput, settings: JiraRelea
       lines.push(`${key}: not found in Jira: would be skipped`);
       continue;
     }
-    lines.push(`${key}: add fixVersion "${name}", keeping its other versions${settings.transition ? `; move through "${settings.transition}" unless already past it` : ''}`);
+    lines.push(`${key}: add fixVersion "${name}", keeping its other versions${settings.transition ? `; move through "${settings.transition}" unless already past it${settings.transitionFrom ? ` (only from ${settings.transitionFrom.join(', ')})` : ''}` : ''}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -98,23 +98,28 @@ interface Transition {
   to?: { name?: string; statusCategory?: { key?: string } };
 }
 
-async function moveThrough(client: JiraClient, key: string, fields: CardFields, wanted: string): Promise<string> {
+async function moveThrough(client: JiraClient, key: string, fields: CardFields, settings: JiraReleaseSettings & { transition: string }): Promise<string> {
+  const wanted = settings.transition;
   const status = fields.status?.name ?? 'unknown';
   const same = (name: string | undefined): boolean => name?.toLowerCase() === wanted.toLowerCase();
   if (same(status)) return `already in "${status}"`;
+  const current = CATEGORY_RANK[fields.status?.statusCategory?.key ?? ''];
+  if (current === CATEGORY_RANK.done) return `already past "${wanted}" (${status})`;
+  if (settings.transitionFrom && !settings.transitionFrom.some((from) => from.toLowerCase() === status.toLowerCase())) {
+    return `"${status}" is not one of JIRA_TRANSITION_FROM: left as is`;
+  }
   const path = `issue/${encodeURIComponent(key)}/transitions`;
   const offered = ((await jiraExpectingOk(client, 'GET', path)).json as { transitions?: Transition[] } | null)?.transitions ?? [];
   const transition = offered.find((candidate) => same(candidate.name)) ?? offered.find((candidate) => same(candidate.to?.name));
   if (transition?.to?.name?.toLowerCase() === status.toLowerCase()) return `already in "${status}"`;
-  const current = CATEGORY_RANK[fields.status?.statusCategory?.key ?? ''];
   const target = CATEGORY_RANK[transition?.to?.statusCategory?.key ?? ''];
-  if (current === CATEGORY_RANK.done || (current !== undefined && target !== undefined && current > target)) return `already past "${wanted}" (${status})`;
+  if (current !== undefined && target !== undefined && current > target) return `already past "${wanted}" (${status})`;
   if (!transition?.id) return `"${wanted}" is not offered from "${status}": left as is`;
   await jiraExpectingOk(client, 'POST', path, { transition: { id: transition.id } });
   return `moved through "${wanted}" to "${transition.to?.name ?? wanted}"`;
 }
 
-async function releaseCard(client: JiraClient, key: string, issue: SearchIssue | null, versionId: string | undefined, name: string, transition: string | null): Promise<JiraCardOutcome> {
+async function releaseCard(client: JiraClient, key: string, issue: SearchIssue | null, versionId: string | undefined, name: string, settings: JiraReleaseSettings): Promise<JiraCardOutcome> {
   if (!issue) return { key, ok: true, did: 'not found in Jira: skipped' };
   const fields = (issue.fields ?? {}) as CardFields;
   const done: string[] = [];
@@ -126,7 +131,7 @@ async function releaseCard(client: JiraClient, key: string, issue: SearchIssue |
       await jiraExpectingOk(client, 'PUT', `issue/${encodeURIComponent(key)}`, { update: { fixVersions: [{ add: { id: versionId } }] } });
       done.push(`fixVersion "${name}" added`);
     }
-    if (transition) done.push(await moveThrough(client, key, fields, transition));
+    if (settings.transition) done.push(await moveThrough(client, key, fields, { ...settings, transition: settings.transition }));
     return { key, ok: true, did: done.join('; ') };
   } catch (error) {
     done.push(`failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -175,7 +180,7 @@ export async function manageJiraRelease(client: JiraClient, input: JiraReleaseIn
   const cards = await mapLimited(input.keys, 4, (key) => {
     const issue = issues.get(key) ?? null;
     const project = (issue?.fields as CardFields | undefined)?.project?.key ?? projectOf(issue?.key ?? key);
-    return releaseCard(client, key, issue, versionIds.get(project), name, settings.transition);
+    return releaseCard(client, key, issue, versionIds.get(project), name, settings);
   });
   return { version: name, projects: projectOutcomes, cards };
 }

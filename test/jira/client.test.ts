@@ -117,7 +117,7 @@ release('a version per project, created once with the release date; every card g
   jira.issues.get('EPN-1')!.fixVersions = ['19999'];
   fake.route = jira.route;
   const keys = ['EPN-1', 'EPN-2', 'EPN-3', 'OPS-7', 'EPN-404'];
-  const outcome = await manageJiraRelease(cloud(fake), { keys, ...RELEASE }, { versionName: '{tag}', transition: 'Ready for QA' });
+  const outcome = await manageJiraRelease(cloud(fake), { keys, ...RELEASE }, { versionName: '{tag}', transition: 'Ready for QA', transitionFrom: null });
   assert.equal(outcome.projects, { EPN: 'created', OPS: 'created' });
   assert.equal(jira.versions.filter((version) => version.name === RELEASE.tag).map((version) => [version.projectId, version.releaseDate]), [[10_000, '2026-11-24'], [10_001, '2026-11-24']]);
   const epnVersion = jira.versions.find((version) => version.name === RELEASE.tag && version.projectId === 10_000)!.id;
@@ -134,7 +134,7 @@ release('a version per project, created once with the release date; every card g
   assert.equal(edits[0]!.json, { update: { fixVersions: [{ add: { id: epnVersion } }] } });
 
   const writesBefore = fake.received.filter((request) => request.method !== 'GET' && !request.path.endsWith('/search/jql')).length;
-  const again = await manageJiraRelease(cloud(fake), { keys, ...RELEASE }, { versionName: '{tag}', transition: 'Ready for QA' });
+  const again = await manageJiraRelease(cloud(fake), { keys, ...RELEASE }, { versionName: '{tag}', transition: 'Ready for QA', transitionFrom: null });
   assert.equal(again.projects, { EPN: 'reused', OPS: 'reused' });
   assert.equal(again.cards.map((card) => card.did.split(';')[0]), [`fixVersion "${RELEASE.tag}" already set`, `fixVersion "${RELEASE.tag}" already set`, `fixVersion "${RELEASE.tag}" already set`, `fixVersion "${RELEASE.tag}" already set`, 'not found in Jira: skipped']);
   assert.match(again.cards[0]!.did, 'already in "Ready for QA"');
@@ -147,7 +147,7 @@ release('a card Jira refuses to edit is reported as failed; the others are done'
   fake.route = routes((request) => request.method === 'PUT' && request.path.endsWith('/issue/EPN-2')
     ? { status: 403, json: { errorMessages: [`You do not have permission to edit issues (${request.headers.authorization})`] } }
     : undefined, jira.route);
-  const outcome = await manageJiraRelease(cloud(fake), { keys: ['EPN-1', 'EPN-2'], ...RELEASE }, { versionName: 'Shop {date}', transition: null });
+  const outcome = await manageJiraRelease(cloud(fake), { keys: ['EPN-1', 'EPN-2'], ...RELEASE }, { versionName: 'Shop {date}', transition: null, transitionFrom: null });
   assert.equal(outcome.cards.map((card) => [card.key, card.ok]), [['EPN-1', true], ['EPN-2', false]]);
   assert.is(outcome.cards[1]!.did, 'failed: HTTP 403: You do not have permission to edit issues (Basic ***)');
   assert.is(outcome.version, 'Shop 2026-11-24');
@@ -157,12 +157,21 @@ release('Data Center: the same steps over REST v2 with the personal access token
   const jira = fakeJira(MIXED, { auth: 'Bearer pat-Z9y8X7', deployment: 'datacenter' });
   fake.route = jira.route;
   const client: JiraClient = { settings: { baseUrl: fake.url, deployment: 'datacenter', email: null, apiToken: 'pat-Z9y8X7' }, limits: LIMITS };
-  const outcome = await manageJiraRelease(client, { keys: ['EPN-1', 'OPS-7'], ...RELEASE }, { versionName: '{tag}', transition: 'Start' });
+  const outcome = await manageJiraRelease(client, { keys: ['EPN-1', 'OPS-7'], ...RELEASE }, { versionName: '{tag}', transition: 'Start', transitionFrom: null });
   assert.equal(outcome.cards.map((card) => card.ok), [true, true]);
   assert.equal(jira.versions.map((version) => version.name), [RELEASE.tag, RELEASE.tag]);
   assert.is(jira.issues.get('OPS-7')!.status, 'In Progress');
   assert.match(outcome.cards[0]!.did, '"Start" is not offered from "In Progress": left as is');
   assert.ok(fake.received.every((request) => request.path.startsWith('/rest/api/2/')));
+}));
+
+release('where the workflow lets a card move back (a global transition), JIRA_TRANSITION_FROM keeps cards past it where they are', () => withServer(async (fake) => {
+  const globalWorkflow = [{ id: '21', name: 'Ready for QA', from: [], to: 'Ready for QA' }];
+  const jira = fakeJira(MIXED, { auth: basicAuth(EMAIL, TOKEN), workflow: globalWorkflow });
+  fake.route = jira.route;
+  const outcome = await manageJiraRelease(cloud(fake), { keys: ['EPN-1', 'EPN-2', 'OPS-7'], ...RELEASE }, { versionName: '{tag}', transition: 'Ready for QA', transitionFrom: ['To Do', 'In Progress'] });
+  assert.equal([...jira.issues.values()].map((issue) => [issue.key, issue.status]), [['EPN-1', 'Ready for QA'], ['EPN-2', 'In QA'], ['EPN-3', 'Done'], ['OPS-7', 'Ready for QA']]);
+  assert.match(outcome.cards[1]!.did, '"In QA" is not one of JIRA_TRANSITION_FROM: left as is');
 }));
 
 search.run();
