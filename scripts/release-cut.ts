@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import path from 'node:path';
 import { exitCodeOf, formatError, parseCliArgs } from '../src/cli.js';
 import { ExitCode } from '../src/errors.js';
-import { failedChannels } from '../src/notify/notify.js';
+import { failedChannels, notifyRelease } from '../src/notify/notify.js';
 import { renderPreviews } from '../src/notify/preview.js';
 import { PartialReleaseError, runCut, type CutOutcome } from '../src/release/cut.js';
 import { renderTextReport } from '../src/release/report.js';
@@ -29,8 +29,9 @@ Exit codes: 0 released or nothing to release, 1 failed (nothing changed),
 2 bad usage or configuration, 3 released on origin but staging or a sharing channel
 failed, 130 interrupted.
 Configuration: JIRA_PROJECT_KEYS, JIRA_BASE_URL (environment or .env), or the
-"releaseCut" block of the repository's package.json. Jira details and sharing
-(Slack, email, GitHub Release): see .env.example; npm run release:notify re-sends.`;
+"releaseCut" block of the repository's package.json. Jira details, the release in
+Jira (fixVersion, JIRA_TRANSITION; JIRA_RELEASE=off turns it off) and sharing (Slack,
+email, GitHub Release): see .env.example; npm run release:notify re-sends.`;
 
 const NAME = 'release-cut';
 
@@ -118,12 +119,13 @@ async function main(): Promise<number> {
       steps,
       say,
       verbose,
+      share: notifyRelease,
     });
     await printOutcome(outcome, values.json, outcome.status === 'nothing-to-release' ? null : outcome.reportFile);
     if (outcome.status === 'nothing-to-release') return ExitCode.ok;
     const failed = failedChannels(outcome.report.notifications);
     for (const result of failed) {
-      say(`${NAME}: ${outcome.report.tag} is released, but sharing on ${result.channel} failed (${result.detail}) — fix it, then: npm run release:notify -- ${outcome.report.tag} --channel ${result.channel}`);
+      say(`${NAME}: ${outcome.report.tag} is released, but sharing on ${result.channel} ${result.status === 'partial' ? 'was partial' : 'failed'} (${result.detail}) — fix it, then: npm run release:notify -- ${outcome.report.tag} --channel ${result.channel}`);
     }
     return failed.length > 0 ? ExitCode.partial : ExitCode.ok;
   } catch (error) {

@@ -7,12 +7,14 @@ import { resendReport } from '../src/notify/resend.js';
 
 const HELP = `Usage: npm run release:notify -- <tag> [options]
 
-Shares a finished release's report (stored in git with the release, as a note under
-refs/notes/release-cut, so any clone can share it; release-reports/ is a cache)
-again: Slack, email and the GitHub Release, or only the channel named.
+Shares a finished release's report again (stored in git with the release, as a note under
+refs/notes/release-cut, so any clone can share it; release-reports/ is a cache): on the
+channels that did not succeed (Slack, email, the GitHub Release, and the release in Jira:
+fixVersion, transition), or only the channel named.
 
 Options:
-  --channel <name>  only this channel: slack, email or github (may be repeated)
+  --channel <name>  only this channel: slack, email, github or jira (may be repeated)
+  --force           send on every configured channel, also those that succeeded
   --dry-run         print what each channel would send; send nothing
   --json            print the channel results as one JSON document
   --repo <dir>      checkout whose report is shared (default: where the command was started)
@@ -20,9 +22,10 @@ Options:
   --help, -h        show this help
 
 Exit codes: 0 sent, 2 bad usage, configuration or no report for the tag,
-3 a channel failed (the message says which and why).
+3 a channel failed or was partial (the message says which and why).
 Settings: SLACK_WEBHOOK_URL; SMTP_URL, RELEASE_EMAIL_TO, RELEASE_EMAIL_FROM; GITHUB_TOKEN,
-GITHUB_REPOSITORY, GITHUB_API_URL (environment or .env; see .env.example).`;
+GITHUB_REPOSITORY, GITHUB_API_URL; JIRA_BASE_URL, JIRA_EMAIL, JIRA_API_TOKEN, JIRA_RELEASE,
+JIRA_TRANSITION (environment or .env; see .env.example).`;
 
 const NAME = 'release-notify';
 
@@ -39,6 +42,7 @@ function channelsOf(names: string[] | undefined): ChannelName[] | undefined {
 async function main(): Promise<number> {
   const { values, positionals } = parseCliArgs(NAME, process.argv.slice(2), {
     channel: { type: 'string', multiple: true },
+    force: { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     repo: { type: 'string' },
@@ -57,6 +61,7 @@ async function main(): Promise<number> {
     repoDir: path.resolve(values.repo ?? process.env.INIT_CWD ?? process.cwd()),
     tag,
     channels: channelsOf(values.channel),
+    force: values.force,
     dryRun: values['dry-run'],
     env: process.env,
     say,
@@ -67,10 +72,13 @@ async function main(): Promise<number> {
   } else if (values['dry-run']) {
     process.stdout.write(`Dry run: ${tag} would be shared as follows; nothing was sent.\n${renderPreviews(results)}`);
   } else {
-    for (const result of results) process.stdout.write(`${result.channel}: ${result.status} (${result.detail})\n`);
+    for (const result of results) {
+      process.stdout.write(`${result.channel}: ${result.status} (${result.detail})\n`);
+      for (const card of result.cards ?? []) process.stdout.write(`  ${card.key}: ${card.did}\n`);
+    }
   }
   const failed = failedChannels(results);
-  for (const result of failed) say(`${NAME}: ${result.channel} failed (${result.detail}) — fix it, then re-run with --channel ${result.channel}`);
+  for (const result of failed) say(`${NAME}: ${result.channel} ${result.status} (${result.detail}) — fix it, then re-run with --channel ${result.channel}`);
   return failed.length > 0 ? ExitCode.partial : ExitCode.ok;
 }
 

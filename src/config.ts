@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError, ExitCode } from './errors.js';
 import { isProjectKey, type ProjectKeys } from './jira-keys.js';
+import { secretForms } from './redact.js';
 
 /** The `releaseCut` block of the repository's package.json. */
 export interface PackageJsonBlock {
@@ -130,8 +131,26 @@ export type Channel<T> = { on: true; settings: T } | { on: false; reason: string
 
 export interface JiraSettings {
   baseUrl: string;
-  email: string;
+  /**
+   * `cloud`: REST v3, basic auth with JIRA_EMAIL and the API token. `datacenter` (Server too):
+   * REST v2, the personal access token in JIRA_API_TOKEN as a Bearer token.
+   */
+  deployment: 'cloud' | 'datacenter';
+  email: string | null;
   apiToken: string;
+}
+
+/** The release managed in Jira: a version per project on every released card, and an optional transition. */
+export interface JiraReleaseSettings {
+  /** The version's name, `{tag}` and `{date}` filled in (JIRA_VERSION_NAME, default `{tag}`). */
+  versionName: string;
+  /** A workflow transition (or its target status) each card goes through, e.g. "Ready for QA". */
+  transition: string | null;
+  /**
+   * Only cards in these statuses are moved (JIRA_TRANSITION_FROM); null: any card not yet in a
+   * later status category. Needed where the workflow lets a card move back within a category.
+   */
+  transitionFrom: string[] | null;
 }
 
 export interface SlackSettings {
@@ -140,6 +159,8 @@ export interface SlackSettings {
 
 export interface EmailSettings {
   smtpUrl: string;
+  /** smtp:// must upgrade with STARTTLS unless SMTP_REQUIRE_STARTTLS=false (a trusted local relay). */
+  requireStartTls: boolean;
   to: string[];
   from: string;
 }
@@ -153,6 +174,10 @@ export interface GithubSettings {
 
 export interface NotifyConfig {
   jira: Channel<JiraSettings>;
+  /** On whenever Jira is, unless JIRA_RELEASE=off. */
+  jiraRelease: Channel<JiraReleaseSettings>;
+  /** Statuses that count as ready (JIRA_READY_STATUSES); null: status category Done. */
+  readyStatuses: string[] | null;
   slack: Channel<SlackSettings>;
   email: Channel<EmailSettings>;
   github: Channel<GithubSettings>;
@@ -190,19 +215,40 @@ function positiveMs(env: Env, name: string, fallback: number): number {
   return value;
 }
 
-/** Every form in which a secret could be printed: as set, and URL-decoded (an SMTP password in a URL). */
-function secretForms(...values: (string | undefined)[]): string[] {
-  const forms = new Set<string>();
-  for (const value of values) {
-    if (!value) continue;
-    forms.add(value);
-    try {
-      forms.add(decodeURIComponent(value));
-    } catch {
-      // not percent-encoded: the value itself is enough
-    }
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (['on', 'true', '1', 'yes'].includes(raw)) return true;
+  if (['off', 'false', '0', 'no'].includes(raw)) return false;
+  throw configError(`${name} must be on or off, not "${env[name]}"`, `e.g. ${name}=${fallback ? 'off' : 'on'}`);
+}
+
+function list(raw: string | undefined): string[] | null {
+  const items = (raw ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  return items.length > 0 ? items : null;
+}
+
+function resolveJira(env: Env, baseUrl: string | null): Channel<JiraSettings> {
+  const deployment = env.JIRA_DEPLOYMENT?.trim().toLowerCase() || 'cloud';
+  if (deployment !== 'cloud' && deployment !== 'datacenter') {
+    throw configError(`JIRA_DEPLOYMENT must be cloud or datacenter, not "${env.JIRA_DEPLOYMENT}"`, 'cloud: JIRA_EMAIL + JIRA_API_TOKEN; datacenter: a personal access token in JIRA_API_TOKEN');
   }
-  return [...forms];
+  const needed = deployment === 'cloud' ? ['JIRA_EMAIL', 'JIRA_API_TOKEN'] : ['JIRA_API_TOKEN'];
+  if (baseUrl === null) return { on: false, reason: `${['JIRA_BASE_URL', ...needed].filter((name) => !env[name]?.trim()).join(', ')} not set` };
+  return channelFrom(env, needed, (value) => ({
+    baseUrl,
+    deployment,
+    email: deployment === 'cloud' ? value('JIRA_EMAIL') : null,
+    apiToken: value('JIRA_API_TOKEN'),
+  }));
+}
+
+function resolveJiraRelease(env: Env, jira: Channel<JiraSettings>): Channel<JiraReleaseSettings> {
+  if (!jira.on) return { on: false, reason: jira.reason };
+  if (!flag(env, 'JIRA_RELEASE', true)) return { on: false, reason: 'JIRA_RELEASE=off' };
+  const versionName = env.JIRA_VERSION_NAME?.trim() || '{tag}';
+  if (!/\{(tag|date)\}/.test(versionName)) throw configError('JIRA_VERSION_NAME must contain {tag} or {date}', 'e.g. JIRA_VERSION_NAME="Shop {tag}"');
+  return { on: true, settings: { versionName, transition: env.JIRA_TRANSITION?.trim() || null, transitionFrom: list(env.JIRA_TRANSITION_FROM) } };
 }
 
 /**
@@ -210,9 +256,7 @@ function secretForms(...values: (string | undefined)[]): string[] {
  * the commit hooks never trip over a notifier setting.
  */
 export function resolveNotifyConfig(env: Env, release: Pick<ReleaseConfig, 'jiraBaseUrl'>): NotifyConfig {
-  const jira: Channel<JiraSettings> = release.jiraBaseUrl === null
-    ? { on: false, reason: ['JIRA_BASE_URL', 'JIRA_EMAIL', 'JIRA_API_TOKEN'].filter((name) => !env[name]).join(', ') + ' not set' }
-    : channelFrom(env, ['JIRA_EMAIL', 'JIRA_API_TOKEN'], (value) => ({ baseUrl: release.jiraBaseUrl!, email: value('JIRA_EMAIL'), apiToken: value('JIRA_API_TOKEN') }));
+  const jira = resolveJira(env, release.jiraBaseUrl);
   const slack = channelFrom(env, ['SLACK_WEBHOOK_URL'], (value) => {
     checkUrl('SLACK_WEBHOOK_URL', value('SLACK_WEBHOOK_URL'), ['https:', 'http:'], 'https://hooks.slack.com/services/…');
     return { webhookUrl: value('SLACK_WEBHOOK_URL') };
@@ -220,7 +264,7 @@ export function resolveNotifyConfig(env: Env, release: Pick<ReleaseConfig, 'jira
   const email = channelFrom(env, ['SMTP_URL', 'RELEASE_EMAIL_TO', 'RELEASE_EMAIL_FROM'], (value) => {
     checkUrl('SMTP_URL', value('SMTP_URL'), ['smtp:', 'smtps:'], 'smtps://user:password@smtp.example.com:465');
     const to = value('RELEASE_EMAIL_TO').split(',').map((address) => address.trim()).filter(Boolean);
-    return { smtpUrl: value('SMTP_URL'), to, from: value('RELEASE_EMAIL_FROM') };
+    return { smtpUrl: value('SMTP_URL'), requireStartTls: flag(env, 'SMTP_REQUIRE_STARTTLS', true), to, from: value('RELEASE_EMAIL_FROM') };
   });
   const github = channelFrom(env, ['GITHUB_TOKEN'], (value) => {
     const repository = env.GITHUB_REPOSITORY?.trim() || null;
@@ -231,16 +275,27 @@ export function resolveNotifyConfig(env: Env, release: Pick<ReleaseConfig, 'jira
     checkUrl('GITHUB_API_URL', apiUrl, ['https:', 'http:'], 'https://github.example.com/api/v3');
     return { token: value('GITHUB_TOKEN'), repository, apiUrl: apiUrl.replace(/\/+$/, '') };
   });
-  const smtpPassword = env.SMTP_URL ? URL.canParse(env.SMTP_URL) ? new URL(env.SMTP_URL).password : '' : '';
+  const smtp = env.SMTP_URL && URL.canParse(env.SMTP_URL) ? new URL(env.SMTP_URL) : null;
+  const decoded = (text: string | undefined): string | undefined => {
+    try {
+      return text ? decodeURIComponent(text) : undefined;
+    } catch {
+      return text;
+    }
+  };
   const webhookPath = env.SLACK_WEBHOOK_URL && URL.canParse(env.SLACK_WEBHOOK_URL) ? new URL(env.SLACK_WEBHOOK_URL).pathname : '';
   return {
     jira,
+    jiraRelease: resolveJiraRelease(env, jira),
+    readyStatuses: list(env.JIRA_READY_STATUSES),
     slack,
     email,
     github,
     timeoutMs: positiveMs(env, 'NOTIFY_TIMEOUT_MS', 5000),
     maxRetryWaitMs: positiveMs(env, 'NOTIFY_RETRY_MAX_WAIT_MS', 10_000),
-    secrets: secretForms(env.JIRA_API_TOKEN, env.SLACK_WEBHOOK_URL, webhookPath.length > 1 ? webhookPath : undefined, env.SMTP_URL, smtpPassword, env.GITHUB_TOKEN)
-      .sort((a, b) => b.length - a.length),
+    secrets: secretForms(
+      [env.JIRA_API_TOKEN, env.SLACK_WEBHOOK_URL, webhookPath.length > 1 ? webhookPath : undefined, env.SMTP_URL, smtp?.password, env.GITHUB_TOKEN],
+      [[env.JIRA_EMAIL?.trim(), env.JIRA_API_TOKEN?.trim()], [decoded(smtp?.username), decoded(smtp?.password)]],
+    ),
   };
 }

@@ -1,6 +1,6 @@
 import type { GithubSettings } from '../config.js';
+import { describeFailure, HttpError, isOk, sendExpectingOk, sendRequest, type HttpLimits } from '../http.js';
 import { shortSha } from '../release/cards.js';
-import { describeFailure, HttpError, isOk, sendExpectingOk, sendRequest, type HttpLimits } from './http.js';
 import type { ReleaseView } from './view.js';
 
 /** A GitHub Release body holds at most 125,000 characters. */
@@ -8,6 +8,8 @@ export const GITHUB_BODY_LIMIT = 125_000;
 
 export interface GithubRelease {
   tag_name: string;
+  /** The release commit: without it GitHub creates a missing tag at the default branch's head. */
+  target_commitish?: string;
   name: string;
   body: string;
 }
@@ -21,6 +23,7 @@ export function buildGithubRelease(view: ReleaseView): GithubRelease {
   const lines = [
     `${view.compareUrl ? `[\`${view.range}\`](${view.compareUrl})` : `\`${view.range}\``} · ${view.commitCount} commits · ${view.cardCount} Jira cards · ${view.withoutJira.length} commits without a key`,
   ];
+  if (view.notReadyWarning) lines.unshift(`> [!WARNING]\n> ${escapeMarkdown(view.notReadyWarning)}`, '');
   if (view.jiraNote) lines.push('', `> ${escapeMarkdown(view.jiraNote)}`);
   for (const group of view.groups) {
     lines.push('', `### ${group.title}`, '');
@@ -39,7 +42,7 @@ export function buildGithubRelease(view: ReleaseView): GithubRelease {
     const more = `\n\n…cut short: the full list is in ${view.changelogUrl ? `[${view.changelogPlace}](${view.changelogUrl})` : view.changelogPlace}.\n`;
     body = `${body.slice(0, body.lastIndexOf('\n', GITHUB_BODY_LIMIT - more.length))}${more}`;
   }
-  return { tag_name: view.tag, name: view.title, body };
+  return { tag_name: view.tag, ...(view.releaseCommit ? { target_commitish: view.releaseCommit } : {}), name: view.title, body };
 }
 
 /**

@@ -1,24 +1,19 @@
 import type { Channel, NotifyConfig } from '../config.js';
+import type { HttpLimits } from '../http.js';
+import { jiraClient } from '../jira/details.js';
+import { describeJiraRelease, manageJiraRelease, type JiraCardOutcome } from '../jira/versions.js';
 import { redact } from '../redact.js';
 import { repoWebOf } from '../release/repo-url.js';
-import type { ReleaseReport } from '../release/report.js';
+import { CHANNELS, type ChannelName, type ChannelResult, type ReleaseReport } from '../release/report.js';
 import { buildEmail, sendEmail } from './email.js';
 import { buildGithubRelease, publishGithubRelease } from './github.js';
-import type { HttpLimits } from './http.js';
 import { buildSlackMessage, sendSlackMessage } from './slack.js';
 import { releaseView, type ReleaseView } from './view.js';
 
-export const CHANNELS = ['slack', 'email', 'github'] as const;
-export type ChannelName = (typeof CHANNELS)[number];
+export { CHANNELS, type ChannelName, type ChannelResult };
 
-export interface ChannelResult {
-  channel: ChannelName;
-  status: 'sent' | 'failed' | 'off' | 'dry-run';
-  /** What happened, or why the channel is off or failed (secrets masked). */
-  detail: string;
-  /** With --dry-run: what the channel would send. */
-  preview?: string;
-}
+/** What a channel's send did; a plain string means it all went out. */
+type SendOutcome = string | { status: 'sent' | 'partial' | 'failed'; detail: string; cards?: JiraCardOutcome[] };
 
 export interface NotifyOptions {
   /** Only these channels (release:notify --channel); all configured ones by default. */
@@ -34,7 +29,7 @@ interface Sender {
   setting: Channel<unknown>;
   /** The payload as it would go out, for --dry-run. */
   preview: () => string;
-  send: () => Promise<string>;
+  send: () => Promise<SendOutcome>;
 }
 
 function githubRepository(config: NotifyConfig, originUrl: string | null): string | null {
@@ -44,7 +39,20 @@ function githubRepository(config: NotifyConfig, originUrl: string | null): strin
   return web && !web.host.includes('gitlab') && web.path.split('/').length === 2 ? web.path : null;
 }
 
-function senders(view: ReleaseView, config: NotifyConfig, originUrl: string | null): Sender[] {
+/** The jira channel: the release's version on every card, and the configured transition. */
+async function releaseInJira(report: ReleaseReport, config: NotifyConfig): Promise<SendOutcome> {
+  const client = jiraClient(config);
+  if (!client || !config.jiraRelease.on) return 'off';
+  if (report.jira.length === 0) return 'no Jira cards in this release: nothing to do';
+  const outcome = await manageJiraRelease(client, { keys: report.jira.map((card) => card.key), tag: report.tag, date: report.date }, config.jiraRelease.settings);
+  const failedCards = outcome.cards.filter((card) => !card.ok);
+  const projects = Object.entries(outcome.projects).map(([project, what]) => `${project} ${what}`).join(', ');
+  const detail = `version "${outcome.version}" (${projects || 'no project'}) on ${outcome.cards.length - failedCards.length} of ${outcome.cards.length} cards`
+    + (failedCards.length > 0 ? `; failed: ${failedCards.map((card) => card.key).join(', ')}` : '');
+  return { status: failedCards.length > 0 ? 'failed' : 'sent', detail, cards: outcome.cards };
+}
+
+function senders(report: ReleaseReport, view: ReleaseView, config: NotifyConfig, originUrl: string | null): Sender[] {
   const limits: HttpLimits = { timeoutMs: config.timeoutMs, maxRetryWaitMs: config.maxRetryWaitMs };
   const repository = githubRepository(config, originUrl);
   return [
@@ -62,7 +70,11 @@ function senders(view: ReleaseView, config: NotifyConfig, originUrl: string | nu
         const to = config.email.on ? config.email.settings.to.join(', ') : '';
         return `To: ${to}\nSubject: ${message.subject}\n\n${message.text}`;
       },
-      send: async () => config.email.on ? sendEmail(buildEmail(view), config.email.settings, config.timeoutMs) : 'off',
+      send: async () => {
+        if (!config.email.on) return 'off';
+        const { detail, refused } = await sendEmail(buildEmail(view), config.email.settings, config.timeoutMs);
+        return { status: refused.length > 0 ? 'partial' : 'sent', detail };
+      },
     },
     {
       channel: 'github',
@@ -76,6 +88,17 @@ function senders(view: ReleaseView, config: NotifyConfig, originUrl: string | nu
         if (!repository) throw new Error('no repository: set GITHUB_REPOSITORY=owner/name (the origin remote is not a GitHub URL)');
         return publishGithubRelease(buildGithubRelease(view), config.github.settings, repository, limits);
       },
+    },
+    {
+      channel: 'jira',
+      setting: config.jiraRelease,
+      preview: () => {
+        if (!config.jiraRelease.on) return '';
+        const details = report.jiraDetails;
+        const unknown = new Set(details?.available ? report.jira.map((card) => card.key).filter((key) => details.issues[key] === null) : []);
+        return describeJiraRelease({ keys: report.jira.map((card) => card.key), tag: report.tag, date: report.date }, config.jiraRelease.settings, unknown);
+      },
+      send: () => releaseInJira(report, config),
     },
   ];
 }
@@ -91,25 +114,43 @@ function reasonOf(error: unknown): string {
 export async function notifyRelease(report: ReleaseReport, config: NotifyConfig, options: NotifyOptions): Promise<ChannelResult[]> {
   const view = releaseView(report);
   const mask = (text: string): string => redact(text, config.secrets);
-  const chosen = senders(view, config, options.originUrl).filter((sender) => !options.channels || options.channels.includes(sender.channel));
+  const chosen = senders(report, view, config, options.originUrl).filter((sender) => !options.channels || options.channels.includes(sender.channel));
   options.say(`share: ${chosen.map(({ channel, setting }) => (setting.on ? `${channel} on` : `${channel} off (${setting.reason})`)).join(', ')}`);
   const results = await Promise.all(chosen.map(async (sender): Promise<ChannelResult> => {
     if (!sender.setting.on) return { channel: sender.channel, status: 'off', detail: sender.setting.reason };
     if (options.dryRun) return { channel: sender.channel, status: 'dry-run', detail: 'would send; nothing sent', preview: mask(sender.preview()) };
     try {
-      return { channel: sender.channel, status: 'sent', detail: mask(await sender.send()) };
+      const outcome = await sender.send();
+      if (typeof outcome === 'string') return { channel: sender.channel, status: 'sent', detail: mask(outcome) };
+      return {
+        channel: sender.channel,
+        status: outcome.status,
+        detail: mask(outcome.detail),
+        ...(outcome.cards ? { cards: outcome.cards.map((card) => ({ ...card, did: mask(card.did) })) } : {}),
+      };
     } catch (error) {
       return { channel: sender.channel, status: 'failed', detail: mask(reasonOf(error)) };
     }
   }));
   for (const result of results) {
-    if (result.status === 'sent' || result.status === 'failed') options.say(`share: ${result.channel} ${result.status}: ${result.detail}`);
+    if (result.status !== 'off' && result.status !== 'dry-run') options.say(`share: ${result.channel} ${result.status}: ${result.detail}`);
   }
   return results;
 }
 
+/** Channels that did not fully succeed (failed, or partial: some email recipients refused): exit 3. */
 export function failedChannels(results: readonly ChannelResult[] | undefined): ChannelResult[] {
-  return (results ?? []).filter((result) => result.status === 'failed');
+  return (results ?? []).filter((result) => result.status === 'failed' || result.status === 'partial');
+}
+
+/**
+ * The channels a re-send goes to: those named, else all with --force, else those that did not
+ * succeed last time (failed, partial, off, or never tried).
+ */
+export function channelsToResend(previous: readonly ChannelResult[] | undefined, named: readonly ChannelName[] | undefined, force: boolean): ChannelName[] {
+  if (named && named.length > 0) return [...named];
+  if (force) return [...CHANNELS];
+  return CHANNELS.filter((channel) => (previous ?? []).find((result) => result.channel === channel)?.status !== 'sent');
 }
 
 /** The report's channel results with `latest` replacing earlier results of the same channels. */

@@ -1,9 +1,13 @@
 import type { SlackSettings } from '../config.js';
-import { sendRequest, describeFailure, HttpError, type HttpLimits } from './http.js';
+import { describeFailure, HttpError, sendRequest, type HttpLimits } from '../http.js';
+import { clipText, remoteReason } from '../redact.js';
 import type { ReleaseView } from './view.js';
 
-/** Block Kit limits (https://api.slack.com/reference/block-kit/blocks). */
-export const SLACK_LIMITS = { blocks: 50, headerText: 150, sectionText: 3000, contextText: 3000, fallbackText: 3000 } as const;
+/**
+ * Block Kit limits (https://api.slack.com/reference/block-kit/blocks), and the text of the whole
+ * message: Slack refuses much longer messages in practice (`msg_blocks_too_long`).
+ */
+export const SLACK_LIMITS = { blocks: 50, headerText: 150, sectionText: 3000, contextText: 3000, fallbackText: 3000, totalText: 12_000 } as const;
 
 export type SlackBlock =
   | { type: 'header'; text: { type: 'plain_text'; text: string; emoji: true } }
@@ -26,62 +30,77 @@ function link(url: string | null, label: string): string {
   return url ? `<${url}|${escapeMrkdwn(label)}>` : escapeMrkdwn(label);
 }
 
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+const section = (text: string): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text: clipText(text, SLACK_LIMITS.sectionText) } });
+const context = (text: string): SlackBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clipText(text, SLACK_LIMITS.contextText) }] });
+
+function textOf(block: SlackBlock): string {
+  if (block.type === 'section' || block.type === 'header') return block.text.text;
+  if (block.type === 'context') return block.elements.map((element) => element.text).join('');
+  return '';
 }
 
-const section = (text: string): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, SLACK_LIMITS.sectionText) } });
-const context = (text: string): SlackBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, SLACK_LIMITS.contextText) }] });
+const totalText = (blocks: readonly SlackBlock[]): number => blocks.reduce((sum, block) => sum + textOf(block).length, 0);
 
-/** Lines packed into as few sections as the text limit allows; each block remembers its card count. */
-function packSections(heading: string, lines: string[]): { block: SlackBlock; cards: number }[] {
-  const packed: { block: SlackBlock; cards: number }[] = [];
-  let text = heading;
-  let cards = 0;
-  for (const line of lines.map((entry) => clip(entry, SLACK_LIMITS.sectionText - heading.length - 1))) {
-    if (text.length + 1 + line.length > SLACK_LIMITS.sectionText) {
-      packed.push({ block: section(text), cards });
-      text = heading;
-      cards = 0;
-    }
-    text += `\n${line}`;
-    cards += 1;
-  }
-  packed.push({ block: section(text), cards });
-  return packed;
-}
-
+/**
+ * Header, summary, the not-ready warning, then the cards by group packed into sections, as many
+ * as Block Kit's 50 blocks and the total text budget allow; it always ends with the link to the
+ * full CHANGELOG section, saying how many cards did not fit.
+ */
 export function buildSlackMessage(view: ReleaseView): SlackMessage {
+  const text = clipText(`${view.title}: ${view.cardCount} Jira cards, ${view.commitCount} commits`, SLACK_LIMITS.fallbackText);
   const range = view.compareUrl ? `<${view.compareUrl}|${view.range}>` : `\`${view.range}\``;
   const head: SlackBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: clip(view.title, SLACK_LIMITS.headerText), emoji: true } },
+    { type: 'header', text: { type: 'plain_text', text: clipText(view.title, SLACK_LIMITS.headerText), emoji: true } },
     section(`${range} · ${view.commitCount} commits · ${view.cardCount} Jira cards`),
   ];
+  if (view.notReadyWarning) head.push(section(`:warning: *${escapeMrkdwn(view.notReadyWarning)}*`));
   if (view.jiraNote) head.push(context(escapeMrkdwn(view.jiraNote)));
-  const body: { block: SlackBlock; cards: number }[] = [];
-  for (const group of view.groups) {
-    const lines = group.cards.map((card) => `• ${link(card.url, card.key)}${card.details ? ` ${escapeMrkdwn(card.details)}` : ` ${escapeMrkdwn(card.commits[0]?.subject ?? '')}`}`);
-    body.push(...packSections(`*${escapeMrkdwn(group.title)}*`, lines));
-  }
   const without = view.withoutJira.length;
   const tail: SlackBlock[] = without > 0 ? [context(`${without} commit${without === 1 ? '' : 's'} without a Jira key`)] : [];
+  const where = link(view.changelogUrl, view.changelogPlace);
+  const closing = (hidden: number): SlackBlock => context(hidden > 0 ? `…and ${hidden} more cards: the full list is in ${where}` : `Full section: ${where}`);
 
-  const room = SLACK_LIMITS.blocks - head.length - tail.length;
-  let shown = body;
-  const truncation: SlackBlock[] = [];
-  if (body.length > room) {
-    shown = body.slice(0, room - 1);
-    const hidden = body.slice(room - 1).reduce((sum, entry) => sum + entry.cards, 0);
-    const where = view.changelogUrl ? `<${view.changelogUrl}|${escapeMrkdwn(view.changelogPlace)}>` : escapeMrkdwn(view.changelogPlace);
-    truncation.push(context(`…and ${hidden} more cards: the full list is in ${where}`));
+  let budget = SLACK_LIMITS.totalText - text.length - totalText([...head, ...tail, closing(view.cardCount)]);
+  let room = SLACK_LIMITS.blocks - head.length - tail.length - 1;
+  const body: SlackBlock[] = [];
+  let shown = 0;
+  let full = false;
+  for (const group of view.groups) {
+    const heading = `*${escapeMrkdwn(group.title)}*`;
+    let current: string | null = null;
+    for (const card of group.cards) {
+      const line = clipText(`• ${link(card.url, card.key)} ${escapeMrkdwn(card.details ?? card.commits[0]?.subject ?? '')}`, SLACK_LIMITS.sectionText - heading.length - 1);
+      const startsSection = current === null || current.length + 1 + line.length > SLACK_LIMITS.sectionText;
+      const cost = (startsSection ? heading.length : 0) + 1 + line.length;
+      if (cost > budget || (startsSection && room === 0)) {
+        full = true;
+        break;
+      }
+      if (startsSection) {
+        if (current !== null) body.push(section(current));
+        current = heading;
+        room -= 1;
+      }
+      current += `\n${line}`;
+      budget -= cost;
+      shown += 1;
+    }
+    if (current !== null) body.push(section(current));
+    if (full) break;
   }
-  const text = clip(`${view.title}: ${view.cardCount} Jira cards, ${view.commitCount} commits`, SLACK_LIMITS.fallbackText);
-  return { text, blocks: [...head, ...shown.map((entry) => entry.block), ...truncation, ...tail] };
+  return { text, blocks: [...head, ...body, ...tail, closing(view.cardCount - shown)] };
 }
 
-/** An incoming webhook answers 200 "ok", or an error code as text ("invalid_payload", "no_service"). */
+/**
+ * An incoming webhook answers 200 "ok" (Web API methods: `{"ok": true}`); anything else, a 200
+ * with another body included, is a failure with Slack's error code ("invalid_blocks").
+ */
 export async function sendSlackMessage(message: SlackMessage, settings: SlackSettings, limits: HttpLimits): Promise<string> {
   const response = await sendRequest({ method: 'POST', url: settings.webhookUrl, json: message }, limits);
   if (response.status !== 200) throw new HttpError(describeFailure(response), response.status);
+  const body = response.json as { ok?: unknown; error?: unknown } | null;
+  if (response.text.trim() !== 'ok' && body?.ok !== true) {
+    throw new HttpError(`Slack did not post the message: ${remoteReason(typeof body?.error === 'string' ? body.error : response.text) || 'empty answer'}`, 200);
+  }
   return `posted (${message.blocks.length} blocks)`;
 }

@@ -1,6 +1,6 @@
 import { shortSha, type Card, type CommitRef } from '../release/cards.js';
 import type { ReleaseReport } from '../release/report.js';
-import { describeIssue, groupCards, unavailable, type CardGroup } from './jira.js';
+import { describeIssue, groupCards, notReadyWarning, unavailable, type CardGroup } from '../jira/details.js';
 
 /** What every channel shows, computed once from the report: the builders only lay it out. */
 export interface ReleaseView {
@@ -16,6 +16,10 @@ export interface ReleaseView {
   withoutJira: CommitRef[];
   /** Set when there are no Jira details: says so and why. */
   jiraNote: string | null;
+  /** Set when released cards are not done in Jira: every message shows it first. */
+  notReadyWarning: string | null;
+  /** The commit the release tag points at (null in a dry run). */
+  releaseCommit: string | null;
   /** Where the full CHANGELOG section is: a link when the repository's web page is known. */
   changelogUrl: string | null;
   changelogPlace: string;
@@ -44,6 +48,8 @@ export function releaseView(report: ReleaseReport): ReleaseView {
     groups,
     withoutJira: report.withoutJira,
     jiraNote: details.available ? null : `Jira details were unavailable (${details.reason ?? 'unknown reason'}): cards are listed with their commit subjects.`,
+    notReadyWarning: notReadyWarning(report.notReady ?? []),
+    releaseCommit: report.releaseCommit,
     changelogUrl: report.changelogUrl ?? null,
     changelogPlace: `CHANGELOG.md at ${report.tag}`,
   };

@@ -18,6 +18,8 @@ export interface SectionInput {
   groupOf?: (card: Card) => string;
   /** Words after the card's key, e.g. its Jira summary and status. */
   detailsOf?: (card: Card) => string | null;
+  /** Released cards whose Jira status is not done: listed first, as a warning for QA. */
+  notReady?: readonly { key: string; status: string }[];
 }
 
 export function sectionMarker(headSha: string): string {
@@ -50,6 +52,10 @@ const MAIN_TEMPLATE = `## {{tag}} ({{date}})
 
 {{#if compareUrl}}[\`{{shortBase}}...{{shortHead}}\`]({{compareUrl}}){{else}}\`{{shortBase}}..{{shortHead}}\`{{/if}} · {{commitCount}} commits{{#if typeSummary}} ({{typeSummary}}){{/if}} · {{cardCount}} Jira cards
 
+{{#if notReady.length}}
+> ⚠ **Not done in Jira:** {{#each notReady}}{{key}} ({{status}}){{#unless @last}}, {{/unless}}{{/each}}
+
+{{/if}}
 {{#each commitGroups}}
 ### {{title}}
 
@@ -118,6 +124,7 @@ export async function renderChangelogSection(input: SectionInput): Promise<strin
     cardCount: input.grouping.cards.length,
     withoutJira: input.grouping.withoutJira.map((commit) => ({ subject: commit.subject, shortSha: shortSha(commit.sha) })),
     breaking,
+    notReady: input.notReady ?? [],
   };
   // The writer's Context type lists only its own fields; ours are template variables.
   const markdown = await writeChangelogString(entries, context as Context<(typeof entries)[number]>, {

@@ -2,8 +2,7 @@ import path from 'node:path';
 import { loadConfig, resolveNotifyConfig, type Env, type NotifyConfig, type ReleaseConfig } from '../config.js';
 import { ExitCode, UserError } from '../errors.js';
 import { Git, GitError, gitFailureReason, type Checkout, type RefUpdate } from '../git.js';
-import { jiraDetailsFor, type JiraDetails } from '../notify/jira.js';
-import { notifyRelease } from '../notify/notify.js';
+import { jiraDetailsFor, type JiraDetails } from '../jira/details.js';
 import { redact } from '../redact.js';
 import { commitAnalyzer, type CommitFacts } from './analyze.js';
 import { ReleaseStateError } from './failure.js';
@@ -11,7 +10,7 @@ import { findLeftover, settleLeftover, withoutOrphanTags } from './leftovers.js'
 import { acquireLock } from './lock.js';
 import { NOTES_FETCH_REFSPEC, NOTES_REF, noteCommit } from './notes.js';
 import { planRelease, releaseDate, renderPlannedChangelog, withJiraDetails, type PlannedChangelog, type ReleasePlan } from './plan.js';
-import { readReport, writeReport, type ReleaseReport } from './report.js';
+import { readReport, writeReport, type ChannelResult, type ReleaseReport } from './report.js';
 import { reportFromGit } from './report-from-git.js';
 import { pushRelease, pushStaging } from './push.js';
 import { repoWebOf } from './repo-url.js';
@@ -29,7 +28,11 @@ export interface CutOptions {
   /** Progress lines and warnings (stderr). */
   say: (line: string) => void;
   verbose: boolean;
+  /** The notifiers (Slack, email, GitHub, Jira), passed in by the entry point: release/ sits below notify/. */
+  share: ShareReport;
 }
+
+export type ShareReport = (report: ReleaseReport, notify: NotifyConfig, options: { dryRun: boolean; say: (line: string) => void; originUrl: string | null }) => Promise<ChannelResult[]>;
 
 export type CutOutcome =
   | { status: 'nothing-to-release'; base: string; head: string; baseSha: string; headSha: string; stagingBehind: StagingBehind | null }
@@ -197,13 +200,13 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
     }
     const drafted = await steps.run('plan', async () =>
       planRelease({ config, date, baseSha: base.sha, headSha: head.sha, commits, existingTags, repo: repoWebOf(sharing.originUrl) }));
-    const plan = withJiraDetails(drafted, await jiraDetails(drafted.grouping.cards.map((card) => card.key), notify, options));
+    const plan = withJiraDetails(drafted, await jiraDetails(drafted.grouping.cards.map((card) => card.key), notify, options), notify.readyStatuses);
     const plannedChangelog = async (): Promise<PlannedChangelog> => renderPlannedChangelog(plan, await git.readFile(merge.tree, config.changelogFile));
 
     if (options.dryRun) {
       const changelogPreview = async (): Promise<string> => (await plannedChangelog()).section;
       const report: ReleaseReport = { ...plan.report, dryRun: true };
-      report.notifications = await notifyRelease(report, notify, { dryRun: true, say, originUrl: sharing.originUrl });
+      report.notifications = await options.share(report, notify, { dryRun: true, say, originUrl: sharing.originUrl });
       return { status: 'dry-run', report, reportFile: null, changelogPreview };
     }
     const question = `Release ${plan.tag}: merge ${commits.length} commits from ${config.head} into ${config.base}, push both and the tag to ${config.remote}, then ${config.base} to ${config.stagingRemote}?`;
@@ -233,7 +236,7 @@ async function jiraDetails(keys: string[], notify: NotifyConfig, options: CutOpt
 
 /** Sends the report to every configured channel and keeps what each did in the report file. */
 async function share(report: ReleaseReport, reportsDir: string, sharing: Sharing, options: CutOptions): Promise<string> {
-  report.notifications = await notifyRelease(report, sharing.notify, { dryRun: false, say: options.say, originUrl: sharing.originUrl });
+  report.notifications = await options.share(report, sharing.notify, { dryRun: false, say: options.say, originUrl: sharing.originUrl });
   return writeReport(reportsDir, report);
 }
 

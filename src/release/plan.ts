@@ -3,7 +3,7 @@ import type { CommitFacts } from './analyze.js';
 import type { ReleaseConfig } from '../config.js';
 import { groupCommitsByCard, type CardGrouping } from './cards.js';
 import { insertChangelogSection, renderChangelogSection, type SectionInput } from './changelog.js';
-import { describeIssue, GROUP_ORDER, groupOfCard, UNGROUPED, type JiraDetails } from '../notify/jira.js';
+import { describeIssue, GROUP_ORDER, groupOfCard, notReadyCards, UNGROUPED, type JiraDetails } from '../jira/details.js';
 import { compareUrl, fileUrl, type RepoWeb } from './repo-url.js';
 import { withReleaseTrailer } from './notes.js';
 import type { ReleaseReport } from './report.js';
@@ -88,9 +88,11 @@ export function planRelease(facts: ReleaseFacts): ReleasePlan {
 
 /**
  * The plan with Jira's details: the CHANGELOG section groups cards by issue type and shows
- * summary and status; the report keeps the details for the messages and for re-sends.
+ * summary and status, and warns of the cards that are not ready; the report keeps both for the
+ * messages and for re-sends.
  */
-export function withJiraDetails(plan: ReleasePlan, details: JiraDetails): ReleasePlan {
+export function withJiraDetails(plan: ReleasePlan, details: JiraDetails, readyStatuses: readonly string[] | null): ReleasePlan {
+  const notReady = notReadyCards(plan.grouping.cards, details, readyStatuses);
   const section: SectionInput = details.available
     ? {
       ...plan.section,
@@ -99,7 +101,7 @@ export function withJiraDetails(plan: ReleasePlan, details: JiraDetails): Releas
       detailsOf: (card) => describeIssue(details.issues[card.key] ?? null, details),
     }
     : { ...plan.section, groupOrder: [UNGROUPED] };
-  return { ...plan, section, report: { ...plan.report, jiraDetails: details } };
+  return { ...plan, section: { ...section, notReady }, report: { ...plan.report, jiraDetails: details, notReady } };
 }
 
 /** The section for this release and the CHANGELOG.md it makes of `existing` (the merged tree's). */

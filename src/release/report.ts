@@ -1,8 +1,25 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ChannelResult } from '../notify/notify.js';
-import { describeIssue, type JiraDetails } from '../notify/jira.js';
+import { describeIssue, notReadyWarning, type JiraDetails, type NotReadyCard } from '../jira/details.js';
+import type { JiraCardOutcome } from '../jira/versions.js';
 import { shortSha, type Card, type CommitRef } from './cards.js';
+
+/** The sharing channels; `jira` is the release managed in Jira (fixVersion, transition). */
+export const CHANNELS = ['slack', 'email', 'github', 'jira'] as const;
+export type ChannelName = (typeof CHANNELS)[number];
+
+/** What one sharing channel did, kept in the report (written by the notifiers, read by the cut's report). */
+export interface ChannelResult {
+  channel: ChannelName;
+  /** `partial`: sent, but not to everyone (a refused email recipient). */
+  status: 'sent' | 'partial' | 'failed' | 'off' | 'dry-run';
+  /** What happened, or why the channel is off or failed (secrets masked). */
+  detail: string;
+  /** With --dry-run: what the channel would send. */
+  preview?: string;
+  /** The jira channel: what was done to each card. */
+  cards?: JiraCardOutcome[];
+}
 
 /** The cut's result: printed, written under release-reports/, and read by the notifiers. */
 export interface ReleaseReport {
@@ -25,6 +42,8 @@ export interface ReleaseReport {
   changelogUrl?: string | null;
   /** Summary, type, status and assignee per card, or why Jira could not say. */
   jiraDetails?: JiraDetails;
+  /** Released cards whose Jira status is not done (or not a configured ready status). */
+  notReady?: NotReadyCard[];
   /** What each sharing channel did (a re-send replaces its channel's entry). */
   notifications?: ChannelResult[];
 }
@@ -40,6 +59,8 @@ export function renderTextReport(report: ReleaseReport): string {
   ];
   const details = report.jiraDetails;
   if (details && !details.available) lines.splice(3, 0, `  Jira details unavailable: ${details.reason ?? 'unknown reason'}`);
+  const notReady = notReadyWarning(report.notReady ?? []);
+  if (notReady) lines.splice(3, 0, `  warning: ${notReady}`);
   if (report.jira.length > 0) lines.push('Jira cards:');
   for (const card of report.jira) {
     const issue = details?.available ? describeIssue(details.issues[card.key] ?? null, details) : null;
@@ -53,6 +74,7 @@ export function renderTextReport(report: ReleaseReport): string {
   if (!report.dryRun) lines.push('', `Pushed: origin ${mark(report.pushed.origin)}, staging ${mark(report.pushed.staging)}`);
   if (report.notifications && report.notifications.length > 0) {
     lines.push(`Shared: ${report.notifications.map((result) => `${result.channel} ${result.status} (${result.detail})`).join(', ')}`);
+    for (const card of report.notifications.find((result) => result.channel === 'jira')?.cards ?? []) lines.push(`  jira ${card.key}: ${card.did}`);
   }
   return `${lines.join('\n')}\n`;
 }

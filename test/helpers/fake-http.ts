@@ -79,6 +79,16 @@ export class FakeHttp {
   }
 }
 
+/** A fake server for the length of `test`. */
+export async function withFakeHttp(test: (fake: FakeHttp) => Promise<void>): Promise<void> {
+  const fake = await FakeHttp.start();
+  try {
+    await test(fake);
+  } finally {
+    await fake.stop();
+  }
+}
+
 export function basicAuth(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 }
@@ -89,37 +99,168 @@ export interface FakeIssue {
   type: string;
   status: string;
   assignee?: string;
+  /** Version ids already set on the card. */
+  fixVersions?: string[];
+  /** A card this user may not see: Jira answers as if it did not exist. */
+  hidden?: boolean;
+}
+
+/** The status categories of the stand-in's workflow (Jira: new, indeterminate, done). */
+export const STATUS_CATEGORY: Record<string, string> = {
+  'To Do': 'new', 'In Progress': 'indeterminate', 'Ready for QA': 'indeterminate', 'In QA': 'indeterminate', Done: 'done',
+};
+
+export interface FakeTransition {
+  id: string;
+  name: string;
+  /** Statuses it is offered from; empty: from any status (a global transition). */
+  from: string[];
+  to: string;
+}
+
+export const WORKFLOW: FakeTransition[] = [
+  { id: '11', name: 'Start', from: ['To Do'], to: 'In Progress' },
+  { id: '21', name: 'Ready for QA', from: ['In Progress'], to: 'Ready for QA' },
+  { id: '31', name: 'Test', from: ['Ready for QA'], to: 'In QA' },
+  { id: '41', name: 'Reopen', from: [], to: 'To Do' },
+  { id: '51', name: 'Close', from: ['In QA'], to: 'Done' },
+];
+
+export interface FakeVersion {
+  id: string;
+  name: string;
+  projectId: number;
+  releaseDate?: string;
+}
+
+export interface FakeJiraOptions {
+  /** The Authorization header Jira accepts. */
+  auth: string;
+  /** `datacenter`: REST v2, POST /rest/api/2/search paged by startAt/total. */
+  deployment?: 'cloud' | 'datacenter';
+  /** At most this many issues per page, whatever maxResults asks (Jira may send fewer). */
+  pageSize?: number;
+  /** The 400 a search with an unknown or hidden key gets; Jira's wording varies by version and language. */
+  unknownKeyError?: (key: string) => unknown;
+  workflow?: FakeTransition[];
 }
 
 /**
- * Jira's POST /rest/api/3/search/jql as documented: basic auth, a JSON body with `jql`
- * (`key in (...)`) and `fields`; a key Jira does not have fails the whole query with a 400
- * naming it, as Jira Cloud does.
+ * Jira as its REST API documents it, keeping state across calls: the issue search (Cloud
+ * POST /rest/api/3/search/jql paged by nextPageToken until isLast; Data Center POST
+ * /rest/api/2/search paged by startAt), project versions (GET /project/{key}/versions, POST
+ * /version), issue edit (PUT /issue/{key} with update.fixVersions add/remove or fields.fixVersions)
+ * and transitions (GET/POST /issue/{key}/transitions). A `key in (...)` search with one key
+ * Jira does not know, or does not show this user, fails as a whole with a 400.
  */
-export function jiraRoute(issues: readonly FakeIssue[], auth: string): Route {
-  return (request) => {
-    if (request.method !== 'POST' || request.path !== '/rest/api/3/search/jql') return undefined;
-    if (request.headers.authorization !== auth) return { status: 401, json: { errorMessages: ['Client must be authenticated'] } };
-    const body = request.json as { jql?: string; fields?: string[] } | null;
-    const keys = [...(body?.jql ?? '').matchAll(/"([A-Z][A-Z0-9_]+-\d+)"/g)].map((match) => match[1]!);
-    if (!/^key in \(/.test(body?.jql ?? '') || keys.length === 0 || !Array.isArray(body?.fields)) return { status: 400, json: { errorMessages: ['Invalid request payload.'] } };
-    const missing = keys.filter((key) => !issues.some((issue) => issue.key === key));
-    if (missing.length > 0) return { status: 400, json: { errorMessages: missing.map((key) => `An issue with key '${key}' does not exist for field 'key'.`), errors: {} } };
-    return {
-      json: {
-        issues: issues.filter((issue) => keys.includes(issue.key)).map((issue) => ({
-          key: issue.key,
-          fields: {
-            summary: issue.summary,
-            issuetype: { name: issue.type },
-            status: { name: issue.status },
-            assignee: issue.assignee ? { displayName: issue.assignee } : null,
-          },
-        })),
-        isLast: true,
-      },
-    };
+export function fakeJira(cards: readonly FakeIssue[], options: FakeJiraOptions): { route: Route; issues: Map<string, FakeIssue>; versions: FakeVersion[] } {
+  const issues = new Map(cards.map((card) => [card.key, { ...card, fixVersions: [...(card.fixVersions ?? [])] }]));
+  const versions: FakeVersion[] = [];
+  const projects = new Map<string, number>();
+  for (const key of issues.keys()) {
+    const project = key.slice(0, key.lastIndexOf('-'));
+    if (!projects.has(project)) projects.set(project, 10_000 + projects.size);
+  }
+  const api = `/rest/api/${options.deployment === 'datacenter' ? 2 : 3}/`;
+  const workflow = options.workflow ?? WORKFLOW;
+  const unknownKeyError = options.unknownKeyError ?? ((key: string) => ({ errorMessages: [`Der Wert ${key} ist für das Feld key nicht vorhanden.`], errors: {} }));
+  const projectOf = (key: string): string => key.slice(0, key.lastIndexOf('-'));
+  const visible = (key: string): FakeIssue | undefined => {
+    const issue = issues.get(key);
+    return issue && !issue.hidden ? issue : undefined;
   };
+  const render = (issue: FakeIssue, fields: string[]): unknown => {
+    const all: Record<string, unknown> = {
+      summary: issue.summary,
+      issuetype: { name: issue.type },
+      status: { name: issue.status, statusCategory: { key: STATUS_CATEGORY[issue.status] ?? 'indeterminate' } },
+      assignee: issue.assignee ? { displayName: issue.assignee } : null,
+      project: { id: String(projects.get(projectOf(issue.key))), key: projectOf(issue.key) },
+      fixVersions: issue.fixVersions!.map((id) => ({ id, name: versions.find((version) => version.id === id)?.name ?? id })),
+    };
+    return { key: issue.key, fields: Object.fromEntries(fields.filter((field) => field in all).map((field) => [field, all[field]])) };
+  };
+  const offered = (issue: FakeIssue): FakeTransition[] => workflow.filter((t) => (t.from.length === 0 || t.from.includes(issue.status)) && t.to !== issue.status);
+
+  const route: Route = (request) => {
+    if (!request.path.startsWith(api)) return undefined;
+    if (request.headers.authorization !== options.auth) return { status: 401, json: { errorMessages: ['Client must be authenticated to access this resource.'] } };
+    const path = request.path.slice(api.length).split('?')[0]!;
+    const body = request.json as Record<string, any> | null;
+
+    if (request.method === 'POST' && path === (options.deployment === 'datacenter' ? 'search' : 'search/jql')) {
+      const jql = String(body?.jql ?? '');
+      const keys = [...jql.matchAll(/"([A-Z][A-Z0-9_]+-\d+)"/g)].map((match) => match[1]!);
+      if (!/^key in \(/.test(jql) || keys.length === 0 || !Array.isArray(body?.fields)) return { status: 400, json: { errorMessages: ['Invalid request payload.'] } };
+      const missing = keys.find((key) => !visible(key));
+      if (missing) return { status: 400, json: unknownKeyError(missing) };
+      const matching = keys.map((key) => visible(key)!);
+      const size = Math.min(Number(body!.maxResults ?? 50), options.pageSize ?? Infinity);
+      if (options.deployment === 'datacenter') {
+        const startAt = Number(body!.startAt ?? 0);
+        return { json: { startAt, maxResults: size, total: matching.length, issues: matching.slice(startAt, startAt + size).map((issue) => render(issue, body!.fields)) } };
+      }
+      const offset = body!.nextPageToken ? Number(Buffer.from(String(body!.nextPageToken), 'base64').toString()) : 0;
+      const page = matching.slice(offset, offset + size);
+      const isLast = offset + size >= matching.length;
+      return { json: { issues: page.map((issue) => render(issue, body!.fields)), isLast, ...(isLast ? {} : { nextPageToken: Buffer.from(String(offset + size)).toString('base64') }) } };
+    }
+
+    const projectVersions = /^project\/([^/]+)\/versions$/.exec(path);
+    if (request.method === 'GET' && projectVersions) {
+      const projectId = projects.get(decodeURIComponent(projectVersions[1]!));
+      if (projectId === undefined) return { status: 404, json: { errorMessages: ['No project could be found.'] } };
+      return { json: versions.filter((version) => version.projectId === projectId).map((version) => ({ ...version, projectId: version.projectId, released: false, archived: false })) };
+    }
+    if (request.method === 'POST' && path === 'version') {
+      const projectId = typeof body?.projectId === 'number' ? body.projectId : projects.get(String(body?.project ?? ''));
+      if (typeof body?.name !== 'string' || !body.name || projectId === undefined || ![...projects.values()].includes(projectId)) {
+        return { status: 400, json: { errorMessages: [], errors: { project: 'Project must be specified.' } } };
+      }
+      if (body.releaseDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(body.releaseDate))) return { status: 400, json: { errors: { releaseDate: 'Invalid date format.' } } };
+      if (versions.some((version) => version.projectId === projectId && version.name === body.name)) {
+        return { status: 400, json: { errorMessages: [], errors: { name: 'A version with this name already exists in this project.' } } };
+      }
+      const version: FakeVersion = { id: String(20_000 + versions.length), name: body.name, projectId, releaseDate: body.releaseDate };
+      versions.push(version);
+      return { status: 201, json: version };
+    }
+
+    const issuePath = /^issue\/([^/]+)(\/transitions)?$/.exec(path);
+    const issue = issuePath ? visible(decodeURIComponent(issuePath[1]!)) : undefined;
+    if (issuePath && !issue) return { status: 404, json: { errorMessages: ['Issue does not exist or you do not have permission to see it.'] } };
+    if (issue && !issuePath![2] && request.method === 'PUT') {
+      const projectId = projects.get(projectOf(issue.key));
+      const known = (id: unknown): boolean => versions.some((version) => version.id === id && version.projectId === projectId);
+      const operations = body?.update?.fixVersions as { add?: { id?: string }; remove?: { id?: string } }[] | undefined;
+      const replacement = body?.fields?.fixVersions as { id?: string }[] | undefined;
+      if (!operations && !replacement) return { status: 400, json: { errorMessages: ['No fields or updates specified.'] } };
+      for (const operation of operations ?? []) {
+        const id = operation.add?.id ?? operation.remove?.id;
+        if (!known(id)) return { status: 400, json: { errors: { fixVersions: `Version id '${id}' is not valid` } } };
+        if (operation.add && !issue.fixVersions!.includes(id!)) issue.fixVersions!.push(id!);
+        if (operation.remove) issue.fixVersions = issue.fixVersions!.filter((existing) => existing !== id);
+      }
+      if (replacement) issue.fixVersions = replacement.map((version) => version.id!).filter(known);
+      return { status: 204, text: '' };
+    }
+    if (issue && issuePath![2] && request.method === 'GET') {
+      return { json: { transitions: offered(issue).map((t) => ({ id: t.id, name: t.name, to: { name: t.to, statusCategory: { key: STATUS_CATEGORY[t.to] } } })) } };
+    }
+    if (issue && issuePath![2] && request.method === 'POST') {
+      const transition = offered(issue).find((t) => t.id === body?.transition?.id);
+      if (!transition) return { status: 400, json: { errorMessages: [`Transition id '${body?.transition?.id}' is not valid for this issue.`] } };
+      issue.status = transition.to;
+      return { status: 204, text: '' };
+    }
+    return undefined;
+  };
+  return { route, issues, versions };
+}
+
+/** The issue search alone, for tests that need nothing else of Jira. */
+export function jiraRoute(issues: readonly FakeIssue[], auth: string): Route {
+  return fakeJira(issues, { auth }).route;
 }
 
 /** An incoming webhook: POST of a JSON body with `text` and `blocks`, answered "ok". */

@@ -3,11 +3,12 @@ import * as assert from 'uvu/assert';
 import { resolveNotifyConfig } from '../../src/config.js';
 import { buildEmail } from '../../src/notify/email.js';
 import { buildGithubRelease, GITHUB_BODY_LIMIT } from '../../src/notify/github.js';
-import { retryAfterMs } from '../../src/notify/http.js';
-import { groupCards, keysNamedInErrors, searchBody, unavailable, type JiraDetails } from '../../src/notify/jira.js';
+import { retryAfterMs } from '../../src/http.js';
+import { searchBody } from '../../src/jira/client.js';
+import { groupCards, unavailable, type JiraDetails } from '../../src/jira/details.js';
 import { buildSlackMessage, SLACK_LIMITS, type SlackBlock } from '../../src/notify/slack.js';
 import { releaseView } from '../../src/notify/view.js';
-import { redact } from '../../src/redact.js';
+import { clipText, redact, remoteReason, secretForms } from '../../src/redact.js';
 import type { ReleaseReport } from '../../src/release/report.js';
 
 function report(cards: number, details?: JiraDetails): ReleaseReport {
@@ -45,14 +46,9 @@ jira('groups cards as Stories, Bugs, Tasks, Other, then the cards Jira does not 
   assert.equal(groupCards(report(2).jira, unavailable('down')).map((group) => group.title), ['Jira cards']);
 });
 
-jira('search body: quoted keys in one key-in clause, the four fields, one page', () => {
-  assert.equal(searchBody(['EPN-1', 'OPS-22']), { jql: 'key in ("EPN-1", "OPS-22")', fields: ['summary', 'issuetype', 'status', 'assignee'], maxResults: 2 });
-});
-
-jira('the keys a 400 names as not existing, and only ours', () => {
-  const response = { json: { errorMessages: ["An issue with key 'EPN-9' does not exist for field 'key'.", "The issue key 'EPN-10' for field 'key' is invalid."] } };
-  assert.equal(keysNamedInErrors(response, ['EPN-1', 'EPN-9', 'EPN-10', 'EPN-99']), ['EPN-9', 'EPN-10']);
-  assert.equal(keysNamedInErrors({ json: { errorMessages: ['Field does not exist'] } }, ['EPN-1']), []);
+jira('search body: quoted keys in one key-in clause, the fields asked for, a page per batch, the next page token', () => {
+  assert.equal(searchBody(['EPN-1', 'OPS-22'], ['summary', 'status']), { jql: 'key in ("EPN-1", "OPS-22")', fields: ['summary', 'status'], maxResults: 2 });
+  assert.equal(searchBody(['EPN-1'], ['status'], 'tok-2').nextPageToken, 'tok-2');
 });
 
 const slack = suite('slack message');
@@ -95,6 +91,57 @@ slack('a long title is cut to the header limit', () => {
   long.tag = `release/${'x'.repeat(300)}`;
   const header = buildSlackMessage(releaseView(long)).blocks[0] as Extract<SlackBlock, { type: 'header' }>;
   assert.is(header.text.text.length, SLACK_LIMITS.headerText);
+});
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const blockText = (block: SlackBlock): string => block.type === 'section' ? block.text.text : block.type === 'context' ? block.elements[0]!.text : block.type === 'header' ? block.text.text : '';
+
+slack('text is clipped between code points: an emoji is never cut in half', () => {
+  const emoji = report(1, { available: true, reason: null, issues: { 'EPN-1': { summary: `${'x'.repeat(2900)}${'😀'.repeat(100)}`, type: 'Story', status: 'Done', assignee: null } } });
+  emoji.tag = `release/${'🚀'.repeat(100)}`;
+  const message = buildSlackMessage(releaseView(emoji));
+  for (const block of message.blocks) {
+    assert.not.ok(LONE_SURROGATE.test(blockText(block)), `a lone surrogate in ${blockText(block).slice(-20)}`);
+    assert.ok(blockText(block).length <= SLACK_LIMITS.sectionText);
+  }
+  assert.ok((message.blocks[0] as Extract<SlackBlock, { type: 'header' }>).text.text.length <= SLACK_LIMITS.headerText);
+  assert.is(clipText('ab😀', 3), 'ab…');
+  assert.is(clipText('a😀bc', 4), 'a😀…');
+});
+
+slack('the whole message stays within the total text budget and ends with the link to the full CHANGELOG section', () => {
+  const many = report(3000);
+  for (const card of many.jira) card.commits[0]!.subject = `${card.key}: ${'a long subject '.repeat(12)}`;
+  const message = buildSlackMessage(releaseView(many));
+  const total = message.text.length + message.blocks.map(blockText).join('').length;
+  assert.ok(total <= SLACK_LIMITS.totalText, `${total} characters`);
+  assert.ok(total > SLACK_LIMITS.totalText - 500, `the budget is used (${total})`);
+  const last = blockText(message.blocks.at(-1)!);
+  assert.match(last, /^…and (\d+) more cards: the full list is in <https:\/\/github\.com\/acme\/shop\/blob\/release\/2026-11-24\/CHANGELOG\.md\|CHANGELOG\.md at release\/2026-11-24>$/);
+  const shown = message.blocks.map(blockText).join('\n').split('\n• ').length - 1;
+  assert.is(shown + Number(/and (\d+) more/.exec(last)![1]), 3000, 'every card is shown or counted');
+
+  const short = buildSlackMessage(releaseView(report(2)));
+  assert.is(blockText(short.blocks.at(-1)!), 'Full section: <https://github.com/acme/shop/blob/release/2026-11-24/CHANGELOG.md|CHANGELOG.md at release/2026-11-24>');
+});
+
+const notReady = suite('cards not done in Jira');
+
+notReady('every message shows the warning first; the GitHub Release targets the release commit', () => {
+  const flagged = { ...report(5, details), notReady: [{ key: 'EPN-2', status: 'In QA' }, { key: 'EPN-4', status: 'Open' }] };
+  const view = releaseView(flagged);
+  const warning = '2 released cards are not done: EPN-2 (In QA), EPN-4 (Open)';
+  assert.is(view.notReadyWarning, warning);
+  const slackBlocks = buildSlackMessage(view).blocks;
+  assert.is(blockText(slackBlocks[2]!), `:warning: *${warning}*`, 'right after the summary');
+  const mail = buildEmail(view);
+  assert.match(mail.text, `Release release/2026-11-24 (2026-11-24)\n\nWARNING: ${warning}\n`);
+  assert.match(mail.html, `<h2>Release release/2026-11-24 (2026-11-24)</h2>\n<p><strong>⚠ ${warning}</strong></p>`);
+  const release = buildGithubRelease(view);
+  assert.ok(release.body.startsWith(`> [!WARNING]\n> ${warning}\n`));
+  assert.is(release.target_commitish, 'f'.repeat(40));
+  assert.is(buildGithubRelease(releaseView({ ...flagged, releaseCommit: null })).target_commitish, undefined, 'a dry run has no commit yet');
+  assert.is(releaseView(report(1, details)).notReadyWarning, null);
 });
 
 const email = suite('email message');
@@ -141,7 +188,8 @@ config('each channel is on with all its variables and says which are missing oth
     SMTP_URL: 'smtps://mailer:p%40ss%2Fword@smtp.acme.test:465', RELEASE_EMAIL_TO: 'qa@acme.test, po@acme.test', RELEASE_EMAIL_FROM: 'release@acme.test',
     GITHUB_TOKEN: 'ghp_token', GITHUB_API_URL: 'https://ghe.acme.test/api/v3/', NOTIFY_TIMEOUT_MS: '250',
   }, { jiraBaseUrl: 'https://acme.atlassian.net' });
-  assert.equal(on.jira, { on: true, settings: { baseUrl: 'https://acme.atlassian.net', email: 'bot@acme.test', apiToken: 'jira-token-1' } });
+  assert.equal(on.jira, { on: true, settings: { baseUrl: 'https://acme.atlassian.net', deployment: 'cloud', email: 'bot@acme.test', apiToken: 'jira-token-1' } });
+  assert.equal(on.jiraRelease, { on: true, settings: { versionName: '{tag}', transition: null, transitionFrom: null } }, 'the release in Jira is on whenever Jira is');
   assert.equal(on.email.on && on.email.settings.to, ['qa@acme.test', 'po@acme.test']);
   assert.equal(on.github.on && on.github.settings, { token: 'ghp_token', repository: null, apiUrl: 'https://ghe.acme.test/api/v3' });
   assert.is(on.timeoutMs, 250);
@@ -150,6 +198,34 @@ config('each channel is on with all its variables and says which are missing oth
   }
   const line = redact('posting to https://hooks.slack.com/services/T1/B2/sekrit failed; smtp said p@ss/word; /services/T1/B2/sekrit', on.secrets);
   assert.is(line, 'posting to *** failed; smtp said ***; ***');
+});
+
+config('every form of a secret is masked: raw, percent-encoded, base64, the Basic pair, Authorization headers; remote text cut short', () => {
+  const on = resolveNotifyConfig({ JIRA_EMAIL: 'bot@acme.test', JIRA_API_TOKEN: 'tok/en+1=', GITHUB_TOKEN: 'ghp_abcdef' }, { jiraBaseUrl: 'https://acme.atlassian.net' });
+  const basic = Buffer.from('bot@acme.test:tok/en+1=').toString('base64');
+  for (const form of ['tok/en+1=', 'tok%2Fen%2B1%3D', Buffer.from('tok/en+1=').toString('base64'), basic]) assert.ok(on.secrets.includes(form), form);
+  assert.is(redact(`auth ${basic}; url ?t=tok%2Fen%2B1%3D`, on.secrets), 'auth ***; url ?t=***');
+  assert.is(redact('Authorization: Bearer abc.def-123 and basic dXNlcjpwYXNz and Bearer%20xyz1'), 'Authorization: Bearer *** and basic *** and Bearer%20***');
+  assert.equal(secretForms(['ab']), [], 'too short to mask');
+  assert.is(remoteReason(`  \nbad request: ${'A'.repeat(40)} rejected\nsecond line`), 'bad request: *** rejected');
+  assert.is(remoteReason('word '.repeat(100)).length, 120);
+});
+
+config('JIRA_DEPLOYMENT=datacenter needs only the token; the release in Jira can be turned off; bad values are usage errors', () => {
+  const dc = resolveNotifyConfig({ JIRA_DEPLOYMENT: 'datacenter', JIRA_API_TOKEN: 'pat-1', JIRA_RELEASE: 'off' }, { jiraBaseUrl: 'https://jira.acme.test' });
+  assert.equal(dc.jira, { on: true, settings: { baseUrl: 'https://jira.acme.test', deployment: 'datacenter', email: null, apiToken: 'pat-1' } });
+  assert.equal(dc.jiraRelease, { on: false, reason: 'JIRA_RELEASE=off' });
+  const named = resolveNotifyConfig({ JIRA_EMAIL: 'a@b', JIRA_API_TOKEN: 't', JIRA_VERSION_NAME: 'Shop {date}', JIRA_TRANSITION: 'Ready for QA', JIRA_TRANSITION_FROM: 'In Progress,In Review', JIRA_READY_STATUSES: 'Done, Ready for QA' }, { jiraBaseUrl: 'https://x.test' });
+  assert.equal(named.jiraRelease, { on: true, settings: { versionName: 'Shop {date}', transition: 'Ready for QA', transitionFrom: ['In Progress', 'In Review'] } });
+  assert.equal(named.readyStatuses, ['Done', 'Ready for QA']);
+  for (const [name, value] of [['JIRA_DEPLOYMENT', 'server9'], ['JIRA_RELEASE', 'maybe'], ['JIRA_VERSION_NAME', 'fixed'], ['SMTP_REQUIRE_STARTTLS', 'nah']] as const) {
+    try {
+      resolveNotifyConfig({ JIRA_EMAIL: 'a@b', JIRA_API_TOKEN: 't', SMTP_URL: 'smtp://h:25', RELEASE_EMAIL_TO: 'a@b', RELEASE_EMAIL_FROM: 'c@d', [name]: value }, { jiraBaseUrl: 'https://x.test' });
+      assert.unreachable(`${name}=${value} should be refused`);
+    } catch (error) {
+      assert.is((error as { exitCode?: number }).exitCode, 2, `${name}: ${(error as Error).message}`);
+    }
+  }
 });
 
 config('a malformed URL setting is a usage error that does not echo the value', () => {
@@ -171,6 +247,7 @@ config('Retry-After in seconds or as a date', () => {
 
 jira.run();
 slack.run();
+notReady.run();
 email.run();
 github.run();
 config.run();

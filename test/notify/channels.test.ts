@@ -1,14 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { resolveNotifyConfig, type Env } from '../../src/config.js';
-import { fetchJiraDetails } from '../../src/notify/jira.js';
 import { notifyRelease } from '../../src/notify/notify.js';
 import type { ReleaseReport } from '../../src/release/report.js';
-import { basicAuth, downUrl, FakeHttp, githubRoute, jiraRoute, routes, slackRoute, type FakeIssue } from '../helpers/fake-http.js';
+import { FakeHttp, githubRoute, routes, slackRoute, withFakeHttp as withServer } from '../helpers/fake-http.js';
 import { SmtpProcess } from '../helpers/smtp.js';
 
-const LIMITS = { timeoutMs: 1000, maxRetryWaitMs: 2000 };
-const JIRA = { email: 'bot@acme.test', apiToken: 'jira-api-token-123' };
 const WEBHOOK = '/services/T000/B000/webhook-secret-xyz';
 
 function report(keys: string[]): ReleaseReport {
@@ -20,67 +17,19 @@ function report(keys: string[]): ReleaseReport {
   };
 }
 
-async function withServer(test: (fake: FakeHttp) => Promise<void>): Promise<void> {
-  const fake = await FakeHttp.start();
-  try {
-    await test(fake);
-  } finally {
-    await fake.stop();
-  }
-}
-
-const jira = suite('jira details over HTTP');
-
-jira('one search per batch of 50 keys, basic auth with the API token, all four fields', () => withServer(async (fake) => {
-  const issues: FakeIssue[] = Array.from({ length: 120 }, (_, i) => ({ key: `EPN-${i + 1}`, summary: `Card ${i + 1}`, type: i % 2 ? 'Bug' : 'Story', status: 'Done', assignee: 'Ana' }));
-  fake.route = jiraRoute(issues, basicAuth(JIRA.email, JIRA.apiToken));
-  const details = await fetchJiraDetails(issues.map((issue) => issue.key), { baseUrl: fake.url, ...JIRA }, LIMITS);
-  assert.is(details.available, true);
-  assert.is(fake.received.length, 3);
-  assert.equal(fake.received.map((request) => [request.method, request.path]), Array(3).fill(['POST', '/rest/api/3/search/jql']));
-  assert.equal((fake.received[2]!.json as { fields: string[] }).fields, ['summary', 'issuetype', 'status', 'assignee']);
-  assert.is(Object.keys(details.issues).length, 120);
-  assert.equal(details.issues['EPN-2'], { summary: 'Card 2', type: 'Bug', status: 'Done', assignee: 'Ana' });
-}));
-
-jira('keys Jira does not know are retried without and listed as unknown', () => withServer(async (fake) => {
-  fake.route = jiraRoute([{ key: 'EPN-1', summary: 'Known', type: 'Task', status: 'Open' }], basicAuth(JIRA.email, JIRA.apiToken));
-  const details = await fetchJiraDetails(['EPN-1', 'EPN-404'], { baseUrl: fake.url, ...JIRA }, LIMITS);
-  assert.is(details.available, true);
-  assert.equal(details.issues, { 'EPN-404': null, 'EPN-1': { summary: 'Known', type: 'Task', status: 'Open', assignee: null } });
-  assert.equal(fake.received.map((request) => (request.json as { jql: string }).jql), ['key in ("EPN-1", "EPN-404")', 'key in ("EPN-1")']);
-}));
-
-jira('a Jira that hangs, refuses the credentials or is gone gives "unavailable" within the timeout', () => withServer(async (fake) => {
-  fake.route = () => ({ delayMs: 5000, json: {} });
-  const started = Date.now();
-  const slow = await fetchJiraDetails(['EPN-1'], { baseUrl: fake.url, ...JIRA }, { timeoutMs: 200, maxRetryWaitMs: 0 });
-  assert.ok(Date.now() - started < 2000, 'bounded');
-  assert.equal(slow, { available: false, reason: 'Jira did not answer usefully: no answer within 200 ms', issues: {} });
-
-  fake.route = jiraRoute([], basicAuth(JIRA.email, 'another token'));
-  const refused = await fetchJiraDetails(['EPN-1'], { baseUrl: fake.url, ...JIRA }, LIMITS);
-  assert.is(refused.reason, 'Jira did not answer usefully: HTTP 401: Client must be authenticated');
-
-  const gone = await fetchJiraDetails(['EPN-1'], { baseUrl: await downUrl(), ...JIRA }, LIMITS);
-  assert.match(gone.reason!, /^Jira did not answer usefully: could not connect \(ECONNREFUSED\)$/);
-}));
-
-jira.run();
-
 const channels = suite('sharing channels');
 
 function env(fake: FakeHttp, smtp: SmtpProcess | null, extra: Env = {}): Env {
   return {
     SLACK_WEBHOOK_URL: `${fake.url}${WEBHOOK}`,
-    ...(smtp ? { SMTP_URL: smtp.url('mailer', 'smtp-pass-word!'), RELEASE_EMAIL_TO: 'qa@acme.test,po@acme.test', RELEASE_EMAIL_FROM: 'Release Bot <release@acme.test>' } : {}),
+    ...(smtp ? { SMTP_URL: smtp.url('mailer', 'smtp-pass-word!'), RELEASE_EMAIL_TO: 'qa@acme.test,po@acme.test', RELEASE_EMAIL_FROM: 'Release Bot <release@acme.test>', SMTP_REQUIRE_STARTTLS: 'false' } : {}),
     GITHUB_TOKEN: 'ghp_test_token_456', GITHUB_REPOSITORY: 'acme/shop', GITHUB_API_URL: fake.url,
     NOTIFY_TIMEOUT_MS: '2000', NOTIFY_RETRY_MAX_WAIT_MS: '3000',
     ...extra,
   };
 }
 
-channels('slack, email over real SMTP and a GitHub Release all go out', async () => {
+channels('slack, email over real SMTP (a trusted local relay: SMTP_REQUIRE_STARTTLS=false) and a GitHub Release all go out', async () => {
   const fake = await FakeHttp.start();
   const smtp = await SmtpProcess.start('mailer', 'smtp-pass-word!');
   try {
@@ -89,8 +38,8 @@ channels('slack, email over real SMTP and a GitHub Release all go out', async ()
     const config = resolveNotifyConfig(env(fake, smtp), { jiraBaseUrl: null });
     const lines: string[] = [];
     const results = await notifyRelease(report(['EPN-1']), config, { dryRun: false, say: (line) => lines.push(line), originUrl: null });
-    assert.equal(results.map((result) => [result.channel, result.status]), [['slack', 'sent'], ['email', 'sent'], ['github', 'sent']], JSON.stringify(results));
-    assert.is(lines[0], 'share: slack on, email on, github on');
+    assert.equal(results.map((result) => [result.channel, result.status]), [['slack', 'sent'], ['email', 'sent'], ['github', 'sent'], ['jira', 'off']], JSON.stringify(results));
+    assert.is(lines[0], 'share: slack on, email on, github on, jira off (JIRA_BASE_URL, JIRA_EMAIL, JIRA_API_TOKEN not set)');
 
     const posted = fake.requestsTo(WEBHOOK);
     assert.is(posted.length, 1);
@@ -107,6 +56,7 @@ channels('slack, email over real SMTP and a GitHub Release all go out', async ()
     assert.is(mail!.contentType?.value, 'multipart/alternative');
 
     assert.equal(github.releases.get('release/2026-11-24')?.name, 'Release release/2026-11-24 (2026-11-24)');
+    assert.is((fake.requestsTo('/repos/')[0]!.json as { target_commitish?: string }).target_commitish, 'e'.repeat(40), 'the tag is made at the release commit if GitHub lacks it');
   } finally {
     await smtp.stop();
     await fake.stop();
@@ -118,9 +68,10 @@ channels('one failing channel does not stop the others; its reason is given with
   const config = resolveNotifyConfig(env(fake, null), { jiraBaseUrl: null });
   const results = await notifyRelease(report(['EPN-1']), config, { dryRun: false, say: () => {}, originUrl: null });
   assert.equal(results, [
-    { channel: 'slack', status: 'sent', detail: 'posted (5 blocks)' },
+    { channel: 'slack', status: 'sent', detail: 'posted (6 blocks)' },
     { channel: 'email', status: 'off', detail: 'SMTP_URL, RELEASE_EMAIL_TO, RELEASE_EMAIL_FROM not set' },
     { channel: 'github', status: 'failed', detail: 'HTTP 401: Bad credentials for ***' },
+    { channel: 'jira', status: 'off', detail: 'JIRA_BASE_URL, JIRA_EMAIL, JIRA_API_TOKEN not set' },
   ]);
 }));
 
@@ -190,7 +141,7 @@ channels('--dry-run previews every configured channel and sends nothing', async 
   try {
     const config = resolveNotifyConfig(env(fake, smtp), { jiraBaseUrl: null });
     const results = await notifyRelease(report(['EPN-1']), config, { dryRun: true, say: () => {}, originUrl: null });
-    assert.equal(results.map((result) => result.status), ['dry-run', 'dry-run', 'dry-run']);
+    assert.equal(results.map((result) => result.status), ['dry-run', 'dry-run', 'dry-run', 'off']);
     assert.match(results[0]!.preview!, '"type": "header"');
     assert.match(results[1]!.preview!, 'To: qa@acme.test, po@acme.test\nSubject: Release release/2026-11-24');
     assert.match(results[2]!.preview!, 'POST /repos/acme/shop/releases');
@@ -206,7 +157,7 @@ channels('--dry-run previews every configured channel and sends nothing', async 
 channels('an SMTP server that refuses the login fails the email channel without printing the password', async () => {
   const smtp = await SmtpProcess.start('mailer', 'the-right-password');
   try {
-    const config = resolveNotifyConfig({ SMTP_URL: smtp.url('mailer', 'wrong-pass-9'), RELEASE_EMAIL_TO: 'qa@acme.test', RELEASE_EMAIL_FROM: 'release@acme.test', NOTIFY_TIMEOUT_MS: '2000' }, { jiraBaseUrl: null });
+    const config = resolveNotifyConfig({ SMTP_URL: smtp.url('mailer', 'wrong-pass-9'), SMTP_REQUIRE_STARTTLS: 'false', RELEASE_EMAIL_TO: 'qa@acme.test', RELEASE_EMAIL_FROM: 'release@acme.test', NOTIFY_TIMEOUT_MS: '2000' }, { jiraBaseUrl: null });
     const [email] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['email'], say: () => {}, originUrl: null });
     assert.is(email!.status, 'failed');
     assert.match(email!.detail, /Invalid username or password/);
@@ -216,5 +167,59 @@ channels('an SMTP server that refuses the login fails the email channel without 
     await smtp.stop();
   }
 });
+
+channels('smtp:// to a server without STARTTLS: nothing is sent and the password never crosses in clear', async () => {
+  const smtp = await SmtpProcess.start('mailer', 'pw-in-clear-1');
+  try {
+    const config = resolveNotifyConfig({ SMTP_URL: `${smtp.url('mailer', 'pw-in-clear-1')}?requireTLS=false&ignoreTLS=true`, RELEASE_EMAIL_TO: 'qa@acme.test', RELEASE_EMAIL_FROM: 'release@acme.test', NOTIFY_TIMEOUT_MS: '2000' }, { jiraBaseUrl: null });
+    const [email] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['email'], say: () => {}, originUrl: null });
+    assert.is(email!.status, 'failed');
+    assert.match(email!.detail, 'did not offer STARTTLS');
+    assert.match(email!.detail, 'SMTP_REQUIRE_STARTTLS=false');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(smtp.logins, [], 'the server never received AUTH (the URL\'s query cannot turn the requirement off)');
+    assert.is(smtp.messages.length, 0);
+  } finally {
+    await smtp.stop();
+  }
+});
+
+channels('GitHub rate limits: a 403 with x-ratelimit-reset is waited out; past the budget the channel fails saying so', () => withServer(async (fake) => {
+  const github = githubRoute('acme/shop', 'ghp_test_token_456');
+  let limited = 1;
+  const rateLimit = (): { status: number; headers: Record<string, string>; json: unknown } => ({
+    status: 403,
+    headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 1) },
+    json: { message: 'API rate limit exceeded for installation ID 1.' },
+  });
+  fake.route = (request) => request.path.startsWith('/repos/') && limited-- > 0 ? rateLimit() : github.route(request);
+  const config = resolveNotifyConfig(env(fake, null, { SLACK_WEBHOOK_URL: '' }), { jiraBaseUrl: null });
+  const started = Date.now();
+  const [sent] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['github'], say: () => {}, originUrl: null });
+  assert.is(sent!.status, 'sent', sent!.detail);
+  assert.ok(Date.now() - started >= 900, 'waited for the reset');
+  assert.is(fake.requestsTo('/repos/').length, 2);
+
+  fake.route = (request) => request.path.startsWith('/repos/') ? { ...rateLimit(), headers: { 'retry-after': '60' } } : undefined;
+  const [failed] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['github'], say: () => {}, originUrl: null });
+  assert.equal(failed, { channel: 'github', status: 'failed', detail: 'HTTP 403 (rate limited): API rate limit exceeded for installation ID 1.' });
+}));
+
+channels('Slack: only an "ok" answer counts as posted', () => withServer(async (fake) => {
+  const config = resolveNotifyConfig(env(fake, null, { GITHUB_TOKEN: '' }), { jiraBaseUrl: null });
+  fake.route = (request) => request.path === WEBHOOK ? { status: 200, json: { ok: false, error: 'invalid_blocks' } } : undefined;
+  const [refused] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['slack'], say: () => {}, originUrl: null });
+  assert.equal(refused, { channel: 'slack', status: 'failed', detail: 'Slack did not post the message: invalid_blocks' });
+  fake.route = (request) => request.path === WEBHOOK ? { status: 200, json: { ok: true } } : undefined;
+  const [posted] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['slack'], say: () => {}, originUrl: null });
+  assert.is(posted!.status, 'sent');
+}));
+
+channels('a service that echoes the Authorization header: no form of the token reaches the result', () => withServer(async (fake) => {
+  fake.route = (request) => ({ status: 500, json: { message: `upstream said: ${request.headers.authorization} ${encodeURIComponent(String(request.headers.authorization))}` } });
+  const config = resolveNotifyConfig(env(fake, null, { SLACK_WEBHOOK_URL: '', NOTIFY_RETRY_MAX_WAIT_MS: '0' }), { jiraBaseUrl: null });
+  const [github] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['github'], say: () => {}, originUrl: null });
+  assert.is(github!.detail, 'HTTP 500: upstream said: Bearer *** Bearer%20***');
+}));
 
 channels.run();

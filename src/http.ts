@@ -1,14 +1,17 @@
 /**
- * The one HTTP path of the notifiers (Jira, Slack, GitHub): node's fetch with a timeout per
- * attempt, 429 Retry-After honoured and 5xx retried, all inside a bounded total wait.
+ * The one HTTP path of the Jira client and the notifiers (Slack, GitHub): node's fetch with a
+ * timeout per attempt; rate limits (429, or GitHub's 403 with Retry-After or an exhausted
+ * X-RateLimit-Remaining) waited out and 5xx retried, all inside a bounded total wait.
  */
+import { remoteReason } from './redact.js';
+
 export interface HttpLimits {
   timeoutMs: number;
   maxRetryWaitMs: number;
 }
 
 export interface HttpRequest {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   url: string;
   headers?: Record<string, string>;
   /** Sent as JSON. */
@@ -20,6 +23,7 @@ export interface HttpResponse {
   text: string;
   /** The body parsed as JSON, or null when it is not JSON. */
   json: unknown;
+  headers: Headers;
 }
 
 /** A request that could not get an answer, or got one that the channel cannot use. */
@@ -52,7 +56,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-async function attempt(request: HttpRequest, timeoutMs: number): Promise<{ response: HttpResponse; retryAfter: string | null }> {
+async function attempt(request: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
   const headers: Record<string, string> = { 'user-agent': 'release-toolkit', ...request.headers };
   if (request.json !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
   let response: Response;
@@ -74,37 +78,53 @@ async function attempt(request: HttpRequest, timeoutMs: number): Promise<{ respo
   } catch {
     throw new HttpError(`the answer did not arrive completely within ${timeoutMs} ms`, response.status);
   }
-  return { response: { status: response.status, text, json: parseJson(text) }, retryAfter: response.headers.get('retry-after') };
+  return { status: response.status, text, json: parseJson(text), headers: response.headers };
+}
+
+/**
+ * How long a rate-limited answer asks to wait: Retry-After, else X-RateLimit-Reset (epoch
+ * seconds) when no requests remain; null when the answer is not a rate limit.
+ */
+function rateLimitWaitMs(response: Pick<HttpResponse, 'status' | 'headers'>, now: number = Date.now()): number | null {
+  if (response.status !== 429 && response.status !== 403) return null;
+  const retryAfter = retryAfterMs(response.headers.get('retry-after'), now);
+  if (retryAfter !== null) return retryAfter;
+  const reset = Number(response.headers.get('x-ratelimit-reset'));
+  if (response.headers.get('x-ratelimit-remaining') === '0' && Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - now);
+  return response.status === 429 ? 1000 : null;
 }
 
 /**
  * Sends `request` and returns the final answer whatever its status; only a missing answer
- * (connection refused, timeout) throws. 429 waits for Retry-After and 5xx waits briefly, as long
- * as the total wait stays within `maxRetryWaitMs`.
+ * (connection refused, timeout) throws. A rate limit waits as long as it asks and a 5xx briefly,
+ * as long as the total wait stays within `maxRetryWaitMs`.
  */
 export async function sendRequest(request: HttpRequest, limits: HttpLimits): Promise<HttpResponse> {
   let waited = 0;
   for (let tries = 1; ; tries += 1) {
-    const { response, retryAfter } = await attempt(request, limits.timeoutMs);
-    const retryable = response.status === 429 || response.status >= 500;
-    if (!retryable || tries >= MAX_ATTEMPTS) return response;
-    const wait = response.status === 429 ? retryAfterMs(retryAfter) ?? 1000 : SERVER_ERROR_DELAY_MS;
-    if (waited + wait > limits.maxRetryWaitMs) return response;
+    const response = await attempt(request, limits.timeoutMs);
+    const wait = rateLimitWaitMs(response) ?? (response.status >= 500 ? SERVER_ERROR_DELAY_MS : null);
+    if (wait === null || tries >= MAX_ATTEMPTS || waited + wait > limits.maxRetryWaitMs) return response;
     await sleep(wait);
     waited += wait;
   }
 }
 
-/** "HTTP 403: invalid_token", with the first line of the answer's error text. */
-export function describeFailure(response: HttpResponse): string {
-  const body = response.json as { message?: unknown; errorMessages?: unknown; error?: unknown } | null;
+/**
+ * "HTTP 403: invalid_token": the status and a short reason from the answer's error text, never
+ * the whole body (a service may echo the request, credentials included).
+ */
+export function describeFailure(response: Pick<HttpResponse, 'status' | 'text' | 'json'> & { headers?: Headers }): string {
+  const body = response.json as { message?: unknown; errorMessages?: unknown; errors?: unknown; error?: unknown } | null;
+  const fieldErrors = body?.errors && typeof body.errors === 'object' && !Array.isArray(body.errors) ? Object.values(body.errors).filter((value) => typeof value === 'string') : [];
   const detail = typeof body?.message === 'string' ? body.message
-    : Array.isArray(body?.errorMessages) && body.errorMessages.length > 0 ? body.errorMessages.join('; ')
-      : typeof body?.error === 'string' ? body.error
-        : response.text;
-  const line = String(detail).split('\n')[0]!.trim().slice(0, 200);
-  const rateLimited = response.status === 429 ? ' (rate limited)' : '';
-  return `HTTP ${response.status}${rateLimited}${line ? `: ${line}` : ''}`;
+    : Array.isArray(body?.errorMessages) && body.errorMessages.length > 0 ? String(body.errorMessages[0])
+      : fieldErrors.length > 0 ? String(fieldErrors[0])
+        : typeof body?.error === 'string' ? body.error
+          : response.json === null ? response.text : '';
+  const reason = remoteReason(detail);
+  const rateLimited = response.status === 429 || (response.headers && rateLimitWaitMs({ status: response.status, headers: response.headers }) !== null) ? ' (rate limited)' : '';
+  return `HTTP ${response.status}${rateLimited}${reason ? `: ${reason}` : ''}`;
 }
 
 export function isOk(response: HttpResponse): boolean {
