@@ -1,6 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import path from 'node:path';
-import { exitCodeOf, formatError, parseCliArgs } from '../src/cli.js';
+import { exitCodeOf, formatError, parseCliArgs, repoDirOf } from '../src/cli.js';
 import { ExitCode, UserError } from '../src/errors.js';
 import { renderPreviews } from '../src/notify/preview.js';
 import { ConflictError, PartialReleaseError, runCut, type CutOutcome, type PlannedCut } from '../src/release/cut.js';
@@ -129,8 +128,7 @@ async function main(argv: string[]): Promise<number> {
 
     const interactive = !values.yes && !json && process.env.CI !== 'true' && process.stdin.isTTY === true;
     const outcome = await runCut({
-      // Under npm the process runs in the toolkit's folder; INIT_CWD is where the user typed the command.
-      repoDir: path.resolve(process.env.INIT_CWD ?? process.cwd(), values.repo ?? '.'),
+      repoDir: repoDirOf(values.repo, process.env, process.cwd()),
       dryRun,
       confirm: interactive ? confirm : null,
       overrides: {

@@ -200,6 +200,14 @@ function gitErrorDetail(error: unknown): string {
   return error instanceof GitError ? redact(error.result.stderr.trim().split('\n').filter(Boolean).slice(-2).join(' / ')) : String(error);
 }
 
+/** Promise.all that waits for every promise before rejecting with the first failure. */
+async function allSettled<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 export async function runCut(options: CutOptions): Promise<CutOutcome> {
   const { steps, say } = options;
   const checkout = await Git.open(options.repoDir, options.verbose ? say : null);
@@ -213,7 +221,8 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
   const sharing: Sharing = { notify, originUrl: remotes.get(config.remote) ?? null };
   const releaseLock = acquireLock(commonDir, say);
   try {
-    const [stagingSha] = await Promise.all([
+    // Both settle before a failure is reported, so the error is the last line the user sees.
+    const [stagingSha] = await allSettled([
       steps.run(`check ${config.stagingRemote}`, async () => {
         try {
           return await git.remoteRef(config.stagingRemote, `refs/heads/${config.base}`);

@@ -9,7 +9,7 @@ export const CUT_SCRIPT = path.join(distRoot, 'scripts', 'release-cut.js');
 export const NOTIFY_SCRIPT = path.join(distRoot, 'scripts', 'release-notify.js');
 
 /** Non-interactive, no configured keys, Jira details and every sharing channel off unless a test turns them on. */
-const CLI_ENV = { CI: 'true', JIRA_PROJECT_KEYS: '', JIRA_BASE_URL: '', JIRA_EMAIL: '', JIRA_API_TOKEN: '', SLACK_WEBHOOK_URL: '', SMTP_URL: '', GITHUB_TOKEN: '', GITHUB_REPOSITORY: '' };
+export const CLI_ENV = { CI: 'true', JIRA_PROJECT_KEYS: '', JIRA_BASE_URL: '', JIRA_EMAIL: '', JIRA_API_TOKEN: '', SLACK_WEBHOOK_URL: '', SMTP_URL: '', GITHUB_TOKEN: '', GITHUB_REPOSITORY: '' };
 
 export interface CliResult {
   exitCode: number;
