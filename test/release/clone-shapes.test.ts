@@ -3,11 +3,12 @@
  * worktrees, signed commits and tags, a terminal to answer on, and --json for every outcome.
  */
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import * as assert from 'uvu/assert';
+import { $ } from 'zx';
 import { commit, git, writeFiles, type Sandbox } from '../../src/sandbox.js';
 import { CLI_ENV, CUT_SCRIPT, onBranch, refsOf, runCutCli, sha, snapshot, withSandbox, type CliResult } from '../helpers/cut.js';
 import { suite } from '../helpers/suite.js';
@@ -235,6 +236,30 @@ shapes('commit.gpgSign and tag.gpgSign with an SSH key: the release commits and 
   const tag = await w`git verify-tag ${report.tag}`.nothrow();
   assert.is(tag.exitCode, 0, tag.stderr);
   assert.is(await status(sandbox.work), '');
+}));
+
+shapes('gpg.format openpgp: the release commits and the tag are signed with the user\'s GnuPG key', () => withSandbox(async (sandbox) => {
+  await developCards(sandbox, 1);
+  const gnupgHome = path.join(sandbox.root, 'gnupg');
+  await mkdir(gnupgHome, { mode: 0o700 });
+  const withGnupg = $({ cwd: sandbox.work, quiet: true, env: { ...process.env, GNUPGHOME: gnupgHome } });
+  try {
+    await withGnupg`gpg --batch --passphrase ${''} --quick-gen-key ${'Release Demo <release-demo@example.com>'} ed25519 sign never`;
+    const w = git(sandbox.work);
+    await w`git config commit.gpgSign true`;
+    await w`git config tag.gpgSign true`;
+    const result = await runCutCli(sandbox, ['--json'], { GNUPGHOME: gnupgHome });
+    assert.is(result.exitCode, 0, result.stderr);
+    const report = onlyDocument(result);
+    await assertReleasedEverywhere(sandbox, report.releaseCommit!);
+    for (const args of [['verify-commit', 'main'], ['verify-commit', 'main^'], ['verify-tag', report.tag!]]) {
+      const verified = await withGnupg`git ${args}`.nothrow();
+      assert.is(verified.exitCode, 0, `${args.join(' ')}: ${verified.stderr}`);
+      assert.match(verified.stderr, 'Good signature from "Release Demo <release-demo@example.com>"');
+    }
+  } finally {
+    await withGnupg`gpgconf --kill gpg-agent`.nothrow();
+  }
 }));
 
 shapes('a signing failure stops before anything moves or is pushed, with one line saying why', () => withSandbox(async (sandbox) => {
