@@ -3,7 +3,7 @@
  * worktrees, signed commits and tags, a terminal to answer on, and --json for every outcome.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -147,13 +147,24 @@ shapes('from a linked worktree, main checked out in the main worktree moves with
   const linked = path.join(sandbox.root, 'linked');
   await git(sandbox.work)`git worktree add --quiet -b feature ${linked} main`;
   await git(sandbox.work)`git worktree add --quiet ${path.join(sandbox.root, 'dev')} develop`;
+  const worktrees = [sandbox.work, linked, path.join(sandbox.root, 'dev')];
+
+  const hook = path.join(sandbox.origin, 'hooks', 'pre-receive');
+  await writeFile(hook, '#!/bin/sh\necho "pushes need approval" >&2\nexit 1\n', { mode: 0o755 });
+  const before = { ...(await snapshot(sandbox)), worktrees: await Promise.all(worktrees.map(status)) };
+  const rejected = await runCutCli({ ...sandbox, work: linked });
+  assert.is(rejected.exitCode, 1);
+  assert.match(lastLine(rejected.stderr), 'origin rejected the release push');
+  assert.equal({ ...(await snapshot(sandbox)), worktrees: await Promise.all(worktrees.map(status)) }, before, 'rolled back: every worktree as it was');
+  assert.not.ok(existsSync(path.join(sandbox.work, 'EPN-2.txt')), 'main worktree back on the old main');
+  await rm(hook);
 
   const result = await runCutCli({ ...sandbox, work: linked }, ['--json']);
   assert.is(result.exitCode, 0, result.stderr);
   const report = onlyDocument(result);
   assert.is(report.status, 'released');
   await assertReleasedEverywhere(sandbox, report.releaseCommit!);
-  for (const dir of [sandbox.work, linked, path.join(sandbox.root, 'dev')]) assert.is(await status(dir), '', `${dir} is clean`);
+  for (const dir of worktrees) assert.is(await status(dir), '', `${dir} is clean`);
   for (const dir of [sandbox.work, path.join(sandbox.root, 'dev')]) {
     assert.ok(existsSync(path.join(dir, 'EPN-2.txt')), `${dir} has the release's files`);
     assert.match(await readFile(path.join(dir, 'CHANGELOG.md'), 'utf8'), report.tag!);
