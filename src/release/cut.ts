@@ -64,7 +64,8 @@ async function preflight(checkout: Checkout, config: ReleaseConfig, dryRun: bool
     git.remotes(),
     dryRun ? 'not needed' : git.committerIdent(),
     dryRun ? NOT_SIGNING : git.signing(),
-    git.worktrees(),
+    // Without linked worktrees this one is the only one, checked above: spare the git call.
+    existsSync(path.join(checkout.commonDir, 'worktrees')) ? git.worktrees() : [],
   ]);
   const operation = Git.operationInProgress(checkout.gitDir);
   if (operation) throw fail(`${operation} is in progress in ${git.cwd}`, 'finish or abort it, then re-run');
