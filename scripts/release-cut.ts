@@ -118,7 +118,12 @@ async function main(argv: string[]): Promise<number> {
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals): void => {
       signals += 1;
-      if (signals > 1) process.exit(ExitCode.interrupted);
+      if (signals > 1) {
+        const error = new UserError(`${signal} again: stopped at once, in the middle of a step`, { hint: 'check git status, then re-run the cut', exitCode: ExitCode.interrupted });
+        if (json) write(`${JSON.stringify(errorDocument(error))}\n`);
+        say(formatError(NAME, error, false));
+        process.exit(ExitCode.interrupted);
+      }
       say(`${signal}: stopping after the current step (press again to quit at once)`);
       steps.interrupt(signal);
       cancelPrompt?.();

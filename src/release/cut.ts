@@ -94,13 +94,24 @@ function branchName(ref: string): string {
   return ref.replace(/^refs\/heads\//, '');
 }
 
+interface WorktreeProblem {
+  what: string;
+  fix: string;
+}
+
 /** Why a worktree cannot follow its branch: it is gone, or has changes its owner has not committed. */
-async function worktreeProblem(git: Git, worktree: Worktree): Promise<{ what: string; fix: string } | null> {
+async function worktreeProblem(git: Git, worktree: Worktree): Promise<WorktreeProblem | null> {
   if (worktree.prunable || !existsSync(worktree.path)) {
     return { what: 'which no longer exists', fix: 'forget it with: git worktree prune' };
   }
   const changed = await git.at(worktree.path).changedTrackedFiles();
   return changed.length > 0 ? { what: `which has uncommitted changes (${listFiles(changed)})`, fix: 'commit or stash them there' } : null;
+}
+
+/** Why moving a worktree's files from `from` to `to` would fail (an untracked file in the way), asked of git without changing anything. */
+async function moveProblem(tree: Git, from: string, to: string): Promise<WorktreeProblem | null> {
+  const why = await tree.workTreeMoveBlocker(from, to);
+  return why ? { what: `which cannot follow it: ${why}`, fix: 'move that file out of the way there' } : null;
 }
 
 function noSuchBranch(config: ReleaseConfig, name: string): UserError {
@@ -179,10 +190,8 @@ async function moveRefs(git: Git, steps: Steps, updates: RefUpdate[], reason: st
     return worktree && oldSha && newSha ? [{ ref, worktree, tree: git.at(worktree.path), from: oldSha, to: newSha }] : [];
   });
   for (const { ref, worktree, tree, from, to } of moves) {
-    const problem = (await worktreeProblem(git, worktree))?.what ?? (await tree.workTreeMoveBlocker(from, to));
-    if (problem) {
-      throw fail(`${branchName(ref)} is checked out in ${worktree.path}, which cannot follow it: ${problem}`, 'move that file or those changes out of the way there, then re-run; nothing was changed');
-    }
+    const problem = (await worktreeProblem(git, worktree)) ?? (await moveProblem(tree, from, to));
+    if (problem) throw fail(`${branchName(ref)} is checked out in ${worktree.path}, ${problem.what}`, `${problem.fix}, then re-run; nothing was changed`);
   }
   try {
     await git.updateRefs(updates, reason);

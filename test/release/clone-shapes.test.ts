@@ -181,7 +181,7 @@ shapes('an untracked file in the way, or changes, in a worktree holding main: re
 
   const blocked = await runCutCli({ ...sandbox, work: linked });
   assert.is(blocked.exitCode, 1);
-  assert.is(lastLine(blocked.stderr), `release-cut: main is checked out in ${sandbox.work}, which cannot follow it: Untracked working tree file 'EPN-1.txt' would be overwritten by merge. — move that file or those changes out of the way there, then re-run; nothing was changed`);
+  assert.is(lastLine(blocked.stderr), `release-cut: main is checked out in ${sandbox.work}, which cannot follow it: Untracked working tree file 'EPN-1.txt' would be overwritten by merge. — move that file out of the way there, then re-run; nothing was changed`);
   assert.equal({ ...(await snapshot(sandbox)), linked: await status(linked) }, before);
   assert.is(await readFile(path.join(sandbox.work, 'EPN-1.txt'), 'utf8'), 'mine, not committed\n');
 
