@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import { $ } from 'zx';
 import { commit, git, writeFiles, type Sandbox } from '../../src/sandbox.js';
 import { CLI_ENV, CUT_SCRIPT, onBranch, refsOf, runCutCli, sha, snapshot, withSandbox, type CliResult } from '../helpers/cut.js';
-import { suite } from '../helpers/suite.js';
+import { concurrentSuite } from '../helpers/suite.js';
 
 const TOOLKIT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -74,7 +74,7 @@ async function assertReleasedEverywhere(clone: Sandbox, releaseCommit: string): 
   }
 }
 
-const shapes = suite('release cut: clone shapes, worktrees, signing, --json, prompt');
+const { test: shapes, run } = concurrentSuite('release cut: clone shapes, worktrees, signing, --json, prompt', 3);
 
 shapes('a --depth 3 clone fetches the whole history first: every card is in the report and the CHANGELOG', () => withSandbox(async (sandbox) => {
   const keys = await developCards(sandbox, 6);
@@ -412,4 +412,4 @@ shapes('npm run release:cut -- --repo ../x from another directory cuts ../x rela
   assert.equal(document.jira!.map((card) => card.key), ['EPN-1']);
 }));
 
-shapes.run();
+run();
