@@ -191,6 +191,23 @@ shapes('an untracked file in the way, or changes, in a worktree holding main: re
   assert.is(lastLine(dirty.stderr), `release-cut: main is checked out in ${sandbox.work}, which has uncommitted changes (README.md) — commit or stash them there, then re-run`);
 }));
 
+shapes('a worktree holding develop whose directory is gone is named, with the command that forgets it', () => withSandbox(async (sandbox) => {
+  await developCards(sandbox, 1);
+  const gone = path.join(sandbox.root, 'gone');
+  await git(sandbox.work)`git worktree add --quiet ${gone} develop`;
+  await rm(gone, { recursive: true, force: true });
+  const before = await snapshot(sandbox);
+  const result = await runCutCli(sandbox);
+  assert.is(result.exitCode, 1);
+  assert.is(lastLine(result.stderr), `release-cut: develop is checked out in ${gone}, which no longer exists — forget it with: git worktree prune, then re-run`);
+  assert.equal(await snapshot(sandbox), before);
+
+  await git(sandbox.work)`git worktree prune`;
+  const released = await runCutCli(sandbox, ['--json']);
+  assert.is(released.exitCode, 0, released.stderr);
+  assert.is(onlyDocument(released).status, 'released');
+}));
+
 shapes('nothing to release: the fast-forward of main stops before moving when an untracked file is in the way', () => withSandbox(async (sandbox) => {
   const w = git(sandbox.work);
   await commit(sandbox.work, 'EPN-1: add login', { 'login.txt': 'login\n' });
