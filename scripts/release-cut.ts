@@ -1,11 +1,11 @@
 import { createInterface } from 'node:readline/promises';
-import path from 'node:path';
-import { exitCodeOf, formatError, parseCliArgs } from '../src/cli.js';
-import { ExitCode } from '../src/errors.js';
-import { failedChannels, notifyRelease } from '../src/notify/notify.js';
+import { exitCodeOf, formatError, parseCliArgs, repoDirOf } from '../src/cli.js';
+import { ExitCode, UserError } from '../src/errors.js';
+import { notifyRelease } from '../src/notify/notify.js';
 import { renderPreviews } from '../src/notify/preview.js';
-import { PartialReleaseError, runCut, type CutOutcome } from '../src/release/cut.js';
-import { renderTextReport } from '../src/release/report.js';
+import { ConflictError, PartialReleaseError, runCut, type CutOutcome, type PlannedCut } from '../src/release/cut.js';
+import { errorDocument, outcomeDocument, outcomeExitCode, sharingFailures } from '../src/release/cut-result.js';
+import { renderTextReport, type ReleaseReport } from '../src/release/report.js';
 import { Steps } from '../src/release/steps.js';
 
 const HELP = `Usage: npm run release:cut -- [options]
@@ -15,17 +15,19 @@ release/<date>, pushes main, develop and the tag to origin atomically, then main
 
 Options:
   --dry-run                preflight and collect, print the report and plan, change nothing
-  --json                   print the report as one JSON document (progress goes to stderr)
+  --json                   answer with one JSON document on stdout, errors included (progress
+                           goes to stderr); never asks for confirmation
   --yes, -y                do not ask for confirmation (implied when CI=true or stdin is not a TTY)
   --base <branch>          branch that is released to staging (default: main)
   --head <branch>          branch with the reviewed work (default: develop)
   --remote <name>          remote holding both branches (default: origin)
   --staging-remote <name>  remote that receives the release (default: staging)
-  --repo <dir>             checkout to cut (default: where the command was started)
+  --repo <dir>             checkout to cut, relative to where the command was typed
+                           (default: that directory)
   --verbose                print every git command and error stacks
   --help, -h               show this help
 
-Exit codes: 0 released or nothing to release, 1 failed (nothing changed),
+Exit codes: 0 released or nothing to release, 1 failed or answered no (nothing changed),
 2 bad usage or configuration, 3 released on origin but staging or a sharing channel
 failed, 130 interrupted.
 Configuration: JIRA_PROJECT_KEYS, JIRA_BASE_URL (environment or .env), or the
@@ -35,78 +37,111 @@ email, GitHub Release): see .env.example; npm run release:notify re-sends.`;
 
 const NAME = 'release-cut';
 
-async function printOutcome(outcome: CutOutcome, json: boolean, reportFile: string | null): Promise<void> {
-  if (json) {
-    const document = outcome.status === 'nothing-to-release' ? outcome : { status: outcome.status, ...outcome.report };
-    process.stdout.write(`${JSON.stringify(document)}\n`);
-    return;
-  }
+const write = (text: string): void => void process.stdout.write(text);
+
+async function printReport(report: ReleaseReport, changelogPreview?: () => Promise<string>): Promise<void> {
+  write(renderTextReport(report));
+  if (changelogPreview) write(`\nCHANGELOG section that would be added:\n\n${await changelogPreview()}`);
+}
+
+async function printOutcome(outcome: CutOutcome): Promise<void> {
   if (outcome.status === 'nothing-to-release') {
-    process.stdout.write(`nothing to release: ${outcome.head} has no commits that ${outcome.base} lacks\n`);
+    write(`nothing to release: ${outcome.head} has no commits that ${outcome.base} lacks\n`);
     const lag = outcome.stagingBehind;
     if (lag) {
       const where = lag.stagingSha === null ? `has no ${outcome.base}` : lag.diverged ? `has commits ${outcome.base} lacks` : `is behind ${outcome.base}`;
-      process.stdout.write(`staging ${where} (not a release this cut made); to sync it: ${lag.command}\n`);
+      write(`staging ${where} (not a release this cut made); to sync it: ${lag.command}\n`);
     }
     return;
   }
   if (outcome.status === 'aborted') {
-    process.stdout.write('aborted: nothing was changed\n');
+    write('aborted: nothing was changed\n');
     return;
   }
-  if (outcome.status === 'staging-retried') {
-    process.stdout.write(`${outcome.report.tag} was already released; pushed it to staging now\n`);
-  }
-  process.stdout.write(renderTextReport(outcome.report));
-  if (outcome.changelogPreview) process.stdout.write(`\nCHANGELOG section that would be added:\n\n${await outcome.changelogPreview()}`);
-  if (outcome.status === 'dry-run') process.stdout.write(renderPreviews(outcome.report.notifications));
-  if (reportFile) process.stdout.write(`Report: ${reportFile}\n`);
+  if (outcome.status === 'staging-retried') write(`${outcome.report.tag} was already released; pushed it to staging now\n`);
+  await printReport(outcome.report, outcome.changelogPreview);
+  if (outcome.status === 'dry-run') write(renderPreviews(outcome.report.notifications));
+  if (outcome.reportFile) write(`Report: ${outcome.reportFile}\n`);
 }
 
-async function confirm(question: string): Promise<boolean> {
+/** What a failure still has to show on stdout: the release that reached origin, or the plan that met a conflict. */
+function printFailure(error: unknown, dryRun: boolean): void {
+  if (error instanceof PartialReleaseError) write(`${renderTextReport(error.report)}Report: ${error.reportFile}\n`);
+  if (error instanceof ConflictError && dryRun) write(renderTextReport(error.report));
+}
+
+/** Set while the confirmation prompt waits: a signal answers it. */
+let cancelPrompt: (() => void) | null = null;
+
+/** Shows the plan, then asks; Ctrl-C at the prompt stops the cut (130) with nothing changed. */
+async function confirm(plan: PlannedCut): Promise<boolean> {
+  await printReport(plan.report, plan.changelogPreview);
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  const cancelled = new AbortController();
+  const cancel = (): void => cancelled.abort('interrupted');
+  const endOfInput = (): void => cancelled.abort('no answer');
+  cancelPrompt = cancel;
+  prompt.on('SIGINT', cancel);
+  prompt.on('close', endOfInput);
   try {
-    return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `)).trim());
+    return /^y(es)?$/i.test((await prompt.question(`${plan.question} [y/N] `, { signal: cancelled.signal })).trim());
+  } catch (error) {
+    if (cancelled.signal.reason === 'no answer') return false;
+    if (!cancelled.signal.aborted) throw error;
+    throw new UserError('interrupted at the prompt', { hint: 'nothing was changed', exitCode: ExitCode.interrupted });
   } finally {
+    cancelPrompt = null;
+    prompt.off('close', endOfInput);
     prompt.close();
   }
 }
 
-async function main(): Promise<number> {
-  const { values } = parseCliArgs(NAME, process.argv.slice(2), {
-    'dry-run': { type: 'boolean', default: false },
-    json: { type: 'boolean', default: false },
-    yes: { type: 'boolean', short: 'y', default: false },
-    base: { type: 'string' },
-    head: { type: 'string' },
-    remote: { type: 'string' },
-    'staging-remote': { type: 'string' },
-    repo: { type: 'string' },
-    verbose: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  });
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return ExitCode.ok;
-  }
-  const verbose = values.verbose || Boolean(process.env.DEBUG);
+async function main(argv: string[]): Promise<number> {
+  // Known before parsing, so that even a usage error answers in JSON.
+  const json = argv.includes('--json');
+  let verbose = Boolean(process.env.DEBUG);
+  let dryRun = false;
   const say = (line: string): void => void process.stderr.write(`${line}\n`);
-  const steps = new Steps(say);
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    signals += 1;
-    if (signals > 1) process.exit(ExitCode.interrupted);
-    say(`${signal}: stopping after the current step (press again to quit at once)`);
-    steps.interrupt(signal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
-  const interactive = !values.yes && process.env.CI !== 'true' && process.stdin.isTTY === true;
   try {
+    const { values } = parseCliArgs(NAME, argv, {
+      'dry-run': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      yes: { type: 'boolean', short: 'y', default: false },
+      base: { type: 'string' },
+      head: { type: 'string' },
+      remote: { type: 'string' },
+      'staging-remote': { type: 'string' },
+      repo: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    });
+    if (values.help) {
+      write(`${HELP}\n`);
+      return ExitCode.ok;
+    }
+    verbose ||= values.verbose;
+    dryRun = values['dry-run'];
+    const steps = new Steps(say);
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      signals += 1;
+      if (signals > 1) {
+        const error = new UserError(`${signal} again: stopped at once, in the middle of a step`, { hint: 'check git status, then re-run the cut', exitCode: ExitCode.interrupted });
+        if (json) write(`${JSON.stringify(errorDocument(error))}\n`);
+        say(formatError(NAME, error, false));
+        process.exit(ExitCode.interrupted);
+      }
+      say(`${signal}: stopping after the current step (press again to quit at once)`);
+      steps.interrupt(signal);
+      cancelPrompt?.();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+
+    const interactive = !values.yes && !json && process.env.CI !== 'true' && process.stdin.isTTY === true;
     const outcome = await runCut({
-      repoDir: path.resolve(values.repo ?? process.env.INIT_CWD ?? process.cwd()),
-      dryRun: values['dry-run'],
+      repoDir: repoDirOf(values.repo, process.env, process.cwd()),
+      dryRun,
       confirm: interactive ? confirm : null,
       overrides: {
         ...(values.base ? { base: values.base } : {}),
@@ -121,21 +156,18 @@ async function main(): Promise<number> {
       verbose,
       share: notifyRelease,
     });
-    await printOutcome(outcome, values.json, outcome.status === 'nothing-to-release' ? null : outcome.reportFile);
-    if (outcome.status === 'nothing-to-release') return ExitCode.ok;
-    const failed = failedChannels(outcome.report.notifications);
-    for (const result of failed) {
-      say(`${NAME}: ${outcome.report.tag} is released, but sharing on ${result.channel} ${result.status === 'partial' ? 'was partial' : 'failed'} (${result.detail}) — fix it, then: npm run release:notify -- ${outcome.report.tag} --channel ${result.channel}`);
+    if (json) write(`${JSON.stringify(outcomeDocument(outcome))}\n`);
+    else await printOutcome(outcome);
+    if (outcome.status !== 'nothing-to-release') {
+      for (const failure of sharingFailures(outcome.report)) say(formatError(NAME, failure, false));
     }
-    return failed.length > 0 ? ExitCode.partial : ExitCode.ok;
+    return outcomeExitCode(outcome);
   } catch (error) {
-    if (error instanceof PartialReleaseError) await printOutcome({ status: 'released', report: error.report, reportFile: error.reportFile }, values.json, error.reportFile);
+    if (json) write(`${JSON.stringify(errorDocument(error))}\n`);
+    else printFailure(error, dryRun);
     say(formatError(NAME, error, verbose));
     return exitCodeOf(error);
   }
 }
 
-process.exitCode = await main().catch((error: unknown) => {
-  process.stderr.write(`${formatError(NAME, error, Boolean(process.env.DEBUG))}\n`);
-  return exitCodeOf(error);
-});
+process.exitCode = await main(process.argv.slice(2));

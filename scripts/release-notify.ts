@@ -1,7 +1,7 @@
-import path from 'node:path';
-import { exitCodeOf, formatError, parseCliArgs } from '../src/cli.js';
+import { exitCodeOf, formatError, parseCliArgs, repoDirOf } from '../src/cli.js';
 import { ExitCode, UserError } from '../src/errors.js';
-import { CHANNELS, failedChannels, type ChannelName } from '../src/notify/notify.js';
+import { CHANNELS, type ChannelName } from '../src/notify/notify.js';
+import { failedChannels } from '../src/release/report.js';
 import { renderPreviews } from '../src/notify/preview.js';
 import { resendReport } from '../src/notify/resend.js';
 
@@ -58,7 +58,7 @@ async function main(): Promise<number> {
   const say = (line: string): void => void process.stderr.write(`${line}\n`);
   const verbose = values.verbose || Boolean(process.env.DEBUG);
   const results = await resendReport({
-    repoDir: path.resolve(values.repo ?? process.env.INIT_CWD ?? process.cwd()),
+    repoDir: repoDirOf(values.repo, process.env, process.cwd()),
     tag,
     channels: channelsOf(values.channel),
     force: values.force,

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ExitCode, UserError } from './errors.js';
 import { redact } from './redact.js';
@@ -24,4 +25,12 @@ export function formatError(name: string, error: unknown, verbose: boolean, secr
 
 export function exitCodeOf(error: unknown): number {
   return error instanceof UserError ? error.exitCode : ExitCode.failed;
+}
+
+/**
+ * The checkout a command works on: `--repo` taken relative to where the user typed the command.
+ * Under npm the process runs in the toolkit's folder and INIT_CWD holds that place.
+ */
+export function repoDirOf(repo: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
+  return path.resolve(env.INIT_CWD || cwd, repo ?? '.');
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -78,8 +79,32 @@ export interface Checkout {
   git: Git;
   gitDir: string;
   commonDir: string;
-  /** The checked-out branch (`refs/heads/...`), null when HEAD is detached. */
-  currentRef: string | null;
+  /** History is cut off (`clone --depth`): commits below the cut are missing. */
+  shallow: boolean;
+}
+
+export interface Worktree {
+  path: string;
+  /** The branch checked out there (`refs/heads/...`), null when detached or bare. */
+  branch: string | null;
+  /** Its directory is gone; `git worktree prune` forgets it. */
+  prunable: boolean;
+}
+
+/** Which objects the user's configuration wants signed (`commit.gpgSign`, `tag.gpgSign`). */
+export interface Signing {
+  commits: boolean;
+  tags: boolean;
+}
+
+/** Git was asked to sign and did not: its reason, in one line. */
+export class SigningError extends UserError {
+  constructor(what: string, stderr: string) {
+    super(`could not sign the release ${what}: ${redact(firstLine(stderr.replace(/^(error|fatal): /gm, '')) || 'git wrote it without a signature')}`, {
+      hint: 'fix the signing setup (user.signingKey, gpg.format, the key or its agent) or turn commit.gpgSign/tag.gpgSign off, then re-run; nothing was changed',
+    });
+    this.name = 'SigningError';
+  }
 }
 
 export interface MergeResult {
@@ -143,6 +168,11 @@ function parseLogRecord(text: string, start: number, end: number): Commit {
 export class Git {
   constructor(readonly cwd: string, private readonly log: Logger | null = null) {}
 
+  /** The same git, run in another directory (a linked worktree). */
+  at(dir: string): Git {
+    return new Git(dir, this.log);
+  }
+
   async run(args: readonly string[], options: RunOptions = {}): Promise<GitResult> {
     const started = performance.now();
     const outcome = await startGit(this.cwd, args, options).done;
@@ -161,22 +191,41 @@ export class Git {
 
   // --- where we are ---
 
-  /** The checkout containing `dir`, with where its git data lives and what HEAD is, in one git call. */
+  /** The checkout containing `dir`, with where its git data lives and whether it is shallow, in one git call. */
   static async open(dir: string, log: Logger | null = null): Promise<Checkout> {
     if (!existsSync(dir)) {
       throw new UserError(`${dir} does not exist`, { hint: 'pass --repo with the path of a git checkout' });
     }
     const probe = new Git(dir, log);
-    const args = ['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-dir', '--git-common-dir', '--symbolic-full-name', 'HEAD'];
+    const args = ['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-dir', '--git-common-dir', '--is-shallow-repository'];
     const result = await probe.run(args, { okExitCodes: [0, 128] });
-    const [top, gitDir, commonDir, head] = result.stdout.trim().split('\n');
+    const [top, gitDir, commonDir, shallow] = result.stdout.trim().split('\n');
     if (result.exitCode !== 0 || !top || !gitDir || !commonDir) {
       if (/not a git repository/i.test(result.stderr)) {
         throw new UserError(`${dir} is not inside a git work tree`, { hint: 'run the cut from your checkout, or pass --repo <dir>' });
       }
       throw new GitError(args, result);
     }
-    return { git: new Git(top, log), gitDir, commonDir, currentRef: head?.startsWith('refs/') ? head : null };
+    return { git: new Git(top, log), gitDir, commonDir, shallow: shallow === 'true' };
+  }
+
+  async isShallow(): Promise<boolean> {
+    return (await this.output(['rev-parse', '--is-shallow-repository'])) === 'true';
+  }
+
+  /** Every worktree of the repository, this one included. */
+  async worktrees(): Promise<Worktree[]> {
+    const fields = (await this.run(['worktree', 'list', '--porcelain', '-z'])).stdout.split('\0');
+    const worktrees: Worktree[] = [];
+    for (const field of fields) {
+      const space = field.indexOf(' ');
+      const [key, value] = space === -1 ? [field, ''] : [field.slice(0, space), field.slice(space + 1)];
+      if (key === 'worktree') worktrees.push({ path: value, branch: null, prunable: false });
+      const current = worktrees.at(-1);
+      if (current && key === 'branch') current.branch = value;
+      if (current && key === 'prunable') current.prunable = true;
+    }
+    return worktrees;
   }
 
   /** The merge, rebase, cherry-pick, revert or bisect the work tree is in the middle of, if any. */
@@ -198,6 +247,16 @@ export class Git {
     return out.split('\0').filter(Boolean).map((entry) => entry.slice(3));
   }
 
+  async signing(): Promise<Signing> {
+    const result = await this.run(['config', '-z', '--type=bool', '--get-regexp', '^(commit|tag)\\.gpgsign$'], { okExitCodes: [0, 1] });
+    const signing: Signing = { commits: false, tags: false };
+    for (const entry of result.stdout.split('\0').filter(Boolean)) {
+      const [key, value] = entry.split('\n');
+      signing[key === 'commit.gpgsign' ? 'commits' : 'tags'] = value === 'true';
+    }
+    return signing;
+  }
+
   async committerIdent(): Promise<string | null> {
     const result = await this.run(['var', 'GIT_COMMITTER_IDENT'], { okExitCodes: [0, 128] });
     return result.exitCode === 0 ? result.stdout.trim() : null;
@@ -216,13 +275,12 @@ export class Git {
   }
 
   /**
-   * What the remote's configured refspecs fetch, and tags, plus `extraRefspecs` (e.g. the release
-   * notes), added as config: refspecs on the command line would replace the configured ones.
+   * Fetches `refspecs` (and tags) from `remote`, with `--unshallow` for a shallow clone. Refspecs
+   * are named explicitly so a single-branch clone gets every branch the cut needs.
    */
-  async fetch(remote: string, extraRefspecs: readonly string[] = []): Promise<void> {
-    const added = extraRefspecs.flatMap((refspec) => ['-c', `remote.${remote}.fetch=${refspec}`]);
+  async fetch(remote: string, refspecs: readonly string[], options: { unshallow?: boolean } = {}): Promise<void> {
     // --no-progress, not --quiet: --quiet also drops the lines that say why a ref was refused.
-    await this.run([...added, 'fetch', '--no-progress', '--tags', remote], { detached: true });
+    await this.run(['fetch', '--no-progress', '--tags', ...(options.unshallow ? ['--unshallow'] : []), '--', remote, ...refspecs], { detached: true });
   }
 
   /** The sha of `ref` on `remote`, or null when the remote has no such ref. */
@@ -329,14 +387,43 @@ export class Git {
     return this.output(['mktree', '-z'], { input: listing });
   }
 
-  async commitTree(tree: string, parents: readonly string[], message: string): Promise<string> {
-    return this.output(['commit-tree', tree, ...parents.flatMap((parent) => ['-p', parent]), '-F', '-'], { input: message });
+  /** commit-tree ignores commit.gpgSign, so signing is asked for with -S; git's key settings apply. */
+  async commitTree(tree: string, parents: readonly string[], message: string, sign: boolean): Promise<string> {
+    const args = ['commit-tree', ...(sign ? ['-S'] : []), tree, ...parents.flatMap((parent) => ['-p', parent]), '-F', '-'];
+    if (!sign) return this.output(args, { input: message });
+    const result = await this.run(args, { input: message, okExitCodes: [0, 1, 128] });
+    const commit = result.stdout.trim();
+    if (result.exitCode !== 0 || !/^gpgsig(-sha256)? /m.test(await this.objectHeader(commit))) throw new SigningError('commit', result.stderr);
+    return commit;
   }
 
-  async annotatedTag(name: string, target: string, message: string): Promise<string> {
-    const tagger = await this.committerIdent();
-    const body = `object ${target}\ntype commit\ntag ${name}\ntagger ${tagger}\n\n${message.trimEnd()}\n`;
-    return this.output(['mktag'], { input: body });
+  /**
+   * Writes an annotated tag object without creating its ref (the ref moves later, in one
+   * transaction with the branches). Only `git tag` can sign, and it always creates the ref, so it
+   * runs with a reference-transaction hook that records the new object and aborts the ref update.
+   * `scratchDir` holds that hook (under the git dir: /tmp may be mounted noexec).
+   */
+  async annotatedTag(name: string, target: string, message: string, options: { sign: boolean; scratchDir: string }): Promise<string> {
+    const hooks = await mkdtemp(path.join(options.scratchDir, 'release-cut-tag-'));
+    try {
+      const created = path.join(hooks, 'created');
+      await writeFile(path.join(hooks, 'reference-transaction'), '#!/bin/sh\n[ "$1" = prepared ] || exit 0\ncat > "$RELEASE_CUT_TAG_CREATED"\nexit 1\n', { mode: 0o755 });
+      const args = ['-c', `core.hooksPath=${hooks}`, 'tag', '--annotate', options.sign ? '--sign' : '--no-sign', '--cleanup=verbatim', '-F', '-', '--', name, target];
+      const result = await this.run(args, { input: `${message.trimEnd()}\n`, env: { RELEASE_CUT_TAG_CREATED: created }, okExitCodes: [0, 1, 128] });
+      const tag = (await readFile(created, 'utf8').catch(() => '')).split(' ')[1] ?? '';
+      if (!tag) throw options.sign ? new SigningError('tag', result.stderr) : new GitError(args, result);
+      if (options.sign && !/^-----BEGIN (PGP SIGNATURE|SSH SIGNATURE|SIGNED MESSAGE)-----$/m.test(await this.output(['cat-file', 'tag', tag]))) {
+        throw new SigningError('tag', result.stderr);
+      }
+      return tag;
+    } finally {
+      await rm(hooks, { recursive: true, force: true });
+    }
+  }
+
+  private async objectHeader(commit: string): Promise<string> {
+    const text = await this.output(['cat-file', 'commit', commit]);
+    return text.slice(0, text.indexOf('\n\n'));
   }
 
   /** All updates or none: each one checks the ref still holds `oldSha`. */
@@ -353,5 +440,12 @@ export class Git {
   async moveWorkTree(from: string, to: string): Promise<void> {
     await this.run(['update-index', '-q', '--refresh'], { okExitCodes: [0, 1] });
     await this.run(['read-tree', '-m', '-u', from, to]);
+  }
+
+  /** Why moveWorkTree(from, to) would fail here (a file it would overwrite), or null; changes nothing. */
+  async workTreeMoveBlocker(from: string, to: string): Promise<string | null> {
+    await this.run(['update-index', '-q', '--refresh'], { okExitCodes: [0, 1] });
+    const result = await this.run(['read-tree', '--dry-run', '-m', '-u', from, to], { okExitCodes: [0, 128] });
+    return result.exitCode === 0 ? null : firstLine(result.stderr.replace(/^(error|fatal): /gm, '')) || `git read-tree exited ${result.exitCode}`;
   }
 }

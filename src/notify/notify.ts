@@ -139,9 +139,6 @@ export async function notifyRelease(report: ReleaseReport, config: NotifyConfig,
 }
 
 /** Channels that did not fully succeed (failed, or partial: some email recipients refused): exit 3. */
-export function failedChannels(results: readonly ChannelResult[] | undefined): ChannelResult[] {
-  return (results ?? []).filter((result) => result.status === 'failed' || result.status === 'partial');
-}
 
 /**
  * The channels a re-send goes to: those named, else all with --force, else those that did not

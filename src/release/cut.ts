@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, resolveNotifyConfig, type Env, type NotifyConfig, type ReleaseConfig } from '../config.js';
 import { ExitCode, UserError } from '../errors.js';
-import { Git, GitError, gitFailureReason, type Checkout, type RefUpdate } from '../git.js';
+import { Git, GitError, gitFailureReason, type Checkout, type RefUpdate, type Signing, type Worktree } from '../git.js';
 import { jiraDetailsFor, type JiraDetails } from '../jira/details.js';
 import { redact } from '../redact.js';
 import { commitAnalyzer, type CommitFacts } from './analyze.js';
@@ -19,8 +20,8 @@ import type { Steps } from './steps.js';
 export interface CutOptions {
   repoDir: string;
   dryRun: boolean;
-  /** Asked once, after the plan is shown; answers whether to go ahead. */
-  confirm: ((question: string) => Promise<boolean>) | null;
+  /** Shown the plan and asked once, before anything changes; answers whether to go ahead. */
+  confirm: ((plan: PlannedCut) => Promise<boolean>) | null;
   overrides: Partial<Pick<ReleaseConfig, 'base' | 'head' | 'remote' | 'stagingRemote'>>;
   now: Date;
   env: Env;
@@ -37,6 +38,13 @@ export type ShareReport = (report: ReleaseReport, notify: NotifyConfig, options:
 export type CutOutcome =
   | { status: 'nothing-to-release'; base: string; head: string; baseSha: string; headSha: string; stagingBehind: StagingBehind | null }
   | { status: 'dry-run' | 'released' | 'staging-retried' | 'aborted'; report: ReleaseReport; reportFile: string | null; changelogPreview?: () => Promise<string> };
+
+/** What a release would do, as the confirmation shows it. */
+export interface PlannedCut {
+  question: string;
+  report: ReleaseReport;
+  changelogPreview: () => Promise<string>;
+}
 
 /** A branch as the cut will use it: the local ref, and the sha the release builds on. */
 interface Branch {
@@ -55,12 +63,17 @@ function listFiles(files: readonly string[]): string {
   return files.length > 5 ? `${shown} and ${files.length - 5} more` : shown;
 }
 
-async function preflight(checkout: Checkout, config: ReleaseConfig, dryRun: boolean): Promise<Map<string, string>> {
+const NOT_SIGNING: Signing = { commits: false, tags: false };
+
+async function preflight(checkout: Checkout, config: ReleaseConfig, dryRun: boolean): Promise<{ remotes: Map<string, string>; signing: Signing }> {
   const { git } = checkout;
-  const [changed, remotes, ident] = await Promise.all([
+  const [changed, remotes, ident, signing, worktrees] = await Promise.all([
     git.changedTrackedFiles(),
     git.remotes(),
     dryRun ? 'not needed' : git.committerIdent(),
+    dryRun ? NOT_SIGNING : git.signing(),
+    // Without linked worktrees this one is the only one, checked above: spare the git call.
+    existsSync(path.join(checkout.commonDir, 'worktrees')) ? git.worktrees() : [],
   ]);
   const operation = Git.operationInProgress(checkout.gitDir);
   if (operation) throw fail(`${operation} is in progress in ${git.cwd}`, 'finish or abort it, then re-run');
@@ -75,7 +88,65 @@ async function preflight(checkout: Checkout, config: ReleaseConfig, dryRun: bool
   if (!ident) {
     throw fail('git does not know who is committing', 'set user.name and user.email (git config user.name "Release Bot"), then re-run');
   }
-  return remotes;
+  const released = new Set([config.base, config.head].map((name) => `refs/heads/${name}`));
+  for (const worktree of worktrees) {
+    if (worktree.branch && released.has(worktree.branch) && worktree.path !== git.cwd) {
+      const problem = await worktreeProblem(git, worktree);
+      if (problem) throw fail(`${branchName(worktree.branch)} is checked out in ${worktree.path}, ${problem.what}`, `${problem.fix}, then re-run`);
+    }
+  }
+  return { remotes, signing };
+}
+
+function branchName(ref: string): string {
+  return ref.replace(/^refs\/heads\//, '');
+}
+
+interface WorktreeProblem {
+  what: string;
+  fix: string;
+}
+
+/** Why a worktree cannot follow its branch: it is gone, or has changes its owner has not committed. */
+async function worktreeProblem(git: Git, worktree: Worktree): Promise<WorktreeProblem | null> {
+  if (worktree.prunable || !existsSync(worktree.path)) {
+    return { what: 'which no longer exists', fix: 'forget it with: git worktree prune' };
+  }
+  const changed = await git.at(worktree.path).changedTrackedFiles();
+  return changed.length > 0 ? { what: `which has uncommitted changes (${listFiles(changed)})`, fix: 'commit or stash them there' } : null;
+}
+
+/** Why moving a worktree's files from `from` to `to` would fail (an untracked file in the way), asked of git without changing anything. */
+async function moveProblem(tree: Git, from: string, to: string): Promise<WorktreeProblem | null> {
+  const why = await tree.workTreeMoveBlocker(from, to);
+  return why ? { what: `which cannot follow it: ${why}`, fix: 'move that file out of the way there' } : null;
+}
+
+function noSuchBranch(config: ReleaseConfig, name: string): UserError {
+  return fail(`${config.remote} has no branch "${name}"`, `push it first, or pass --${name === config.base ? 'base' : 'head'} <branch>`, ExitCode.usage);
+}
+
+/**
+ * Both branches with their whole history: a shallow clone would silently drop commits from the
+ * report, and a single-branch clone has no remote-tracking ref for the other branch.
+ */
+async function fetchBranches(checkout: Checkout, config: ReleaseConfig, say: (line: string) => void): Promise<void> {
+  const { git, shallow } = checkout;
+  if (shallow) say(`this clone is shallow: fetching the whole history of ${config.base} and ${config.head} from ${config.remote}`);
+  try {
+    const branches = [config.base, config.head].map((branch) => `+refs/heads/${branch}:refs/remotes/${config.remote}/${branch}`);
+    await git.fetch(config.remote, [...branches, NOTES_FETCH_REFSPEC], { unshallow: shallow });
+  } catch (error) {
+    const missing = error instanceof GitError ? /couldn't find remote ref refs\/heads\/(\S+)/.exec(error.result.stderr)?.[1] : undefined;
+    if (missing) throw noSuchBranch(config, missing);
+    throw fail(
+      `git fetch ${config.remote} failed: ${gitErrorDetail(error)}`,
+      shallow ? `this clone is shallow; run: git fetch --unshallow ${config.remote} (or clone without --depth), then re-run` : `check the ${config.remote} URL and your access, then re-run`,
+    );
+  }
+  if (shallow && (await git.isShallow())) {
+    throw fail(`this clone is still shallow after fetching from ${config.remote}: the report would miss commits`, `run: git fetch --unshallow ${config.remote} (or clone without --depth), then re-run`);
+  }
 }
 
 /**
@@ -91,9 +162,7 @@ async function resolveBranches(git: Git, config: ReleaseConfig, date: string): P
     const ref = `refs/heads/${name}`;
     const localSha = refs.get(ref) ?? null;
     const remoteSha = refs.get(`refs/remotes/${config.remote}/${name}`);
-    if (!remoteSha) {
-      throw fail(`${config.remote} has no branch "${name}"`, `push it first, or pass --${name === config.base ? 'base' : 'head'} <branch>`, ExitCode.usage);
-    }
+    if (!remoteSha) throw noSuchBranch(config, name);
     if (!localSha || localSha === remoteSha || (await git.isAncestor(localSha, remoteSha))) {
       return { name, ref, localSha, sha: remoteSha };
     }
@@ -119,17 +188,30 @@ function reversed(update: RefUpdate): RefUpdate {
 }
 
 /**
- * Moves refs in one transaction, and the checked-out work tree with them when its branch
- * moved; registers the exact inverse for rollback.
+ * Moves refs in one transaction, and the index and files of every worktree that has a moved
+ * branch checked out, as `git checkout` would; registers the exact inverse for rollback. A
+ * worktree that cannot follow (changes, an untracked file in the way) stops it before any ref moves.
  */
-async function moveRefs(git: Git, steps: Steps, updates: RefUpdate[], currentRef: string | null, reason: string): Promise<void> {
-  await git.updateRefs(updates, reason);
-  steps.onRollback('local branch and tag updates', () => git.updateRefs(updates.map(reversed), `${reason} (rolled back)`));
-  const checkedOut = updates.find((update) => update.ref === currentRef);
-  if (checkedOut?.oldSha && checkedOut.newSha) {
-    const { oldSha, newSha } = checkedOut;
-    await git.moveWorkTree(oldSha, newSha);
-    steps.onRollback('work tree update', () => git.moveWorkTree(newSha, oldSha));
+async function moveRefs(git: Git, steps: Steps, updates: RefUpdate[], reason: string): Promise<void> {
+  const worktrees = await git.worktrees();
+  const moves = updates.flatMap(({ ref, oldSha, newSha }) => {
+    const worktree = worktrees.find((candidate) => candidate.branch === ref);
+    return worktree && oldSha && newSha ? [{ ref, worktree, tree: git.at(worktree.path), from: oldSha, to: newSha }] : [];
+  });
+  for (const { ref, worktree, tree, from, to } of moves) {
+    const problem = (await worktreeProblem(git, worktree)) ?? (await moveProblem(tree, from, to));
+    if (problem) throw fail(`${branchName(ref)} is checked out in ${worktree.path}, ${problem.what}`, `${problem.fix}, then re-run; nothing was changed`);
+  }
+  try {
+    await git.updateRefs(updates, reason);
+    steps.onRollback('local branch and tag updates', () => git.updateRefs(updates.map(reversed), `${reason} (rolled back)`));
+    for (const { worktree, tree, from, to } of moves) {
+      await tree.moveWorkTree(from, to);
+      steps.onRollback(`work tree of ${worktree.path}`, () => tree.moveWorkTree(to, from));
+    }
+  } catch (error) {
+    await steps.rollback();
+    throw error;
   }
 }
 
@@ -137,16 +219,24 @@ function gitErrorDetail(error: unknown): string {
   return error instanceof GitError ? gitFailureReason(error.result) : redact(String(error));
 }
 
+/** Promise.all that waits for every promise before rejecting with the first failure. */
+async function allSettled<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 export async function runCut(options: CutOptions): Promise<CutOutcome> {
   const { steps, say } = options;
   const checkout = await Git.open(options.repoDir, options.verbose ? say : null);
-  const { git, commonDir, currentRef } = checkout;
+  const { git, commonDir } = checkout;
   const { config: loaded, env } = await loadConfig(git.cwd, options.env);
   const config: ReleaseConfig = { ...loaded, ...options.overrides };
   const notify = resolveNotifyConfig(env, config);
   const reportsDir = path.join(git.cwd, config.reportsDir);
 
-  const remotes = await steps.run('preflight', () => preflight(checkout, config, options.dryRun));
+  const { remotes, signing } = await steps.run('preflight', () => preflight(checkout, config, options.dryRun));
   const sharing: Sharing = { notify, originUrl: remotes.get(config.remote) ?? null };
   const releaseLock = acquireLock(commonDir, say);
   try {
@@ -154,9 +244,10 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
     const leftover = await findLeftover(git, config);
     if (leftover) {
       await steps.run(`settle ${leftover.tag} left unpushed`, () =>
-        settleLeftover(leftover, { git, config, currentRef, dryRun: options.dryRun, say }));
+        settleLeftover(leftover, { git, config, moveRefs: (updates, reason) => moveRefs(git, steps, updates, reason), dryRun: options.dryRun, say }));
     }
-    const [stagingSha] = await Promise.all([
+    // Both settle before a failure is reported, so the error is the last line the user sees.
+    const [stagingSha] = await allSettled([
       steps.run(`check ${config.stagingRemote}`, async () => {
         try {
           return await git.remoteRef(config.stagingRemote, `refs/heads/${config.base}`);
@@ -164,13 +255,7 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
           throw fail(`${config.stagingRemote} is unreachable: ${gitErrorDetail(error)}`, `fix the ${config.stagingRemote} remote (git remote -v) or its network, then re-run; nothing was changed`);
         }
       }),
-      steps.run(`fetch ${config.remote}`, async () => {
-        try {
-          await git.fetch(config.remote, [NOTES_FETCH_REFSPEC]);
-        } catch (error) {
-          throw fail(`git fetch ${config.remote} failed: ${gitErrorDetail(error)}`, `check the ${config.remote} URL and your access, then re-run`);
-        }
-      }),
+      steps.run(`fetch ${config.remote}`, () => fetchBranches(checkout, config, say)),
     ]);
     const date = releaseDate(options.now);
     const { base, head, todaysTags } = await steps.run('check branches', () => resolveBranches(git, config, date));
@@ -186,35 +271,37 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
       return newestFirst.reverse();
     });
     if (commits.length === 0) {
-      return await finishedRelease(git, options, config, { base, head, stagingSha, fastForwards, currentRef, reportsDir, sharing });
+      return await finishedRelease(git, options, config, { base, head, stagingSha, fastForwards, reportsDir, sharing });
     }
+    const drafted = await steps.run('plan', async () =>
+      planRelease({ config, date, baseSha: base.sha, headSha: head.sha, commits, existingTags, repo: repoWebOf(sharing.originUrl) }));
     // When main has nothing develop lacks (no hotfixes), the merge's tree is develop's own and
     // the history walk of a real merge is not needed.
     const merge = await steps.run('merge check', () =>
       commits.some((commit) => commit.parents.includes(base.sha)) ? git.treeOf(head.sha) : git.mergeTree(base.sha, head.sha));
     if (merge.conflicts.length > 0) {
-      throw fail(
+      throw new ConflictError(
         `${config.head} and ${config.base} conflict in ${listFiles(merge.conflicts)}`,
         `merge ${config.base} into ${config.head} and resolve the conflicts there (reviewed like any change), then re-run; nothing was changed`,
+        merge.conflicts,
+        { ...drafted.report, dryRun: true },
       );
     }
-    const drafted = await steps.run('plan', async () =>
-      planRelease({ config, date, baseSha: base.sha, headSha: head.sha, commits, existingTags, repo: repoWebOf(sharing.originUrl) }));
     const plan = withJiraDetails(drafted, await jiraDetails(drafted.grouping.cards.map((card) => card.key), notify, options), notify.readyStatuses);
     const plannedChangelog = async (): Promise<PlannedChangelog> => renderPlannedChangelog(plan, await git.readFile(merge.tree, config.changelogFile));
+    const changelogPreview = async (): Promise<string> => (await plannedChangelog()).section;
 
     if (options.dryRun) {
-      const changelogPreview = async (): Promise<string> => (await plannedChangelog()).section;
       const report: ReleaseReport = { ...plan.report, dryRun: true };
       report.notifications = await options.share(report, notify, { dryRun: true, say, originUrl: sharing.originUrl });
       return { status: 'dry-run', report, reportFile: null, changelogPreview };
     }
     const question = `Release ${plan.tag}: merge ${commits.length} commits from ${config.head} into ${config.base}, push both and the tag to ${config.remote}, then ${config.base} to ${config.stagingRemote}?`;
-    if (options.confirm && !(await options.confirm(question))) {
+    if (options.confirm && !(await options.confirm({ question, report: { ...plan.report, dryRun: true }, changelogPreview }))) {
       return { status: 'aborted', report: { ...plan.report, dryRun: true }, reportFile: null };
     }
     const changelog = await steps.run('render changelog', plannedChangelog);
-    return await release(git, options, config, { base, head, merge, plan, changelog, currentRef, reportsDir, sharing });
+    return await release(git, options, config, { base, head, merge, plan, changelog, signing, scratchDir: commonDir, reportsDir, sharing });
   } finally {
     releaseLock();
   }
@@ -246,24 +333,26 @@ interface ReleaseInputs {
   merge: { tree: string };
   plan: ReleasePlan;
   changelog: PlannedChangelog;
-  currentRef: string | null;
+  signing: Signing;
+  /** Where the cut may keep short-lived files (the git dir). */
+  scratchDir: string;
   reportsDir: string;
   sharing: Sharing;
 }
 
 async function release(git: Git, options: CutOptions, config: ReleaseConfig, inputs: ReleaseInputs): Promise<CutOutcome> {
   const { steps } = options;
-  const { base, head, merge, plan, changelog, currentRef } = inputs;
+  const { base, head, merge, plan, changelog, signing } = inputs;
   const tagRef = `refs/tags/${plan.tag}`;
   let report: ReleaseReport = { ...plan.report };
   try {
     // Pushed with origin's value before each ref, so that a failed push can be judged from origin.
     const pushed = await steps.run('commit release', async () => {
-      const mergeCommit = await git.commitTree(merge.tree, [base.sha, head.sha], plan.mergeMessage);
+      const mergeCommit = await git.commitTree(merge.tree, [base.sha, head.sha], plan.mergeMessage, signing.commits);
       const releaseCommit = changelog.changelog === null
         ? mergeCommit
-        : await git.commitTree(await git.replaceTopLevelFile(merge.tree, config.changelogFile, changelog.changelog), [mergeCommit], plan.releaseMessage);
-      const tagObject = await git.annotatedTag(plan.tag, releaseCommit, plan.tagMessage);
+        : await git.commitTree(await git.replaceTopLevelFile(merge.tree, config.changelogFile, changelog.changelog), [mergeCommit], plan.releaseMessage, signing.commits);
+      const tagObject = await git.annotatedTag(plan.tag, releaseCommit, plan.tagMessage, { sign: signing.tags, scratchDir: inputs.scratchDir });
       report = { ...plan.report, releaseCommit, pushed: { origin: true, staging: false } };
       const notesBefore = (await git.refs([NOTES_REF])).get(NOTES_REF) ?? null;
       const notes = await noteCommit(git, notesBefore, report);
@@ -272,7 +361,7 @@ async function release(git: Git, options: CutOptions, config: ReleaseConfig, inp
         branchUpdate(head, releaseCommit),
         { ref: tagRef, oldSha: null, newSha: tagObject },
         { ref: NOTES_REF, oldSha: notesBefore, newSha: notes },
-      ], currentRef, `release-cut: ${plan.tag}`);
+      ], `release-cut: ${plan.tag}`);
       return [
         { ref: base.ref, oldSha: base.sha, newSha: releaseCommit },
         { ref: head.ref, oldSha: head.sha, newSha: releaseCommit },
@@ -307,6 +396,13 @@ async function finishOnStaging(git: Git, options: CutOptions, config: ReleaseCon
   return { status, report, reportFile: await share(report, inputs.reportsDir, inputs.sharing, options) };
 }
 
+/** The branches conflict; carries the files and the report the release would have had. */
+export class ConflictError extends UserError {
+  constructor(message: string, hint: string, readonly conflicts: string[], readonly report: ReleaseReport) {
+    super(message, { hint, exitCode: ExitCode.failed });
+  }
+}
+
 export class PartialReleaseError extends UserError {
   readonly status = 'staging-failed';
 
@@ -329,7 +425,6 @@ interface FinishedInputs {
   head: Branch;
   stagingSha: string | null;
   fastForwards: RefUpdate[];
-  currentRef: string | null;
   reportsDir: string;
   sharing: Sharing;
 }
@@ -339,9 +434,9 @@ interface FinishedInputs {
  * then only the staging push is retried.
  */
 async function finishedRelease(git: Git, options: CutOptions, config: ReleaseConfig, inputs: FinishedInputs): Promise<CutOutcome> {
-  const { base, head, stagingSha, fastForwards, currentRef, reportsDir } = inputs;
+  const { base, head, stagingSha, fastForwards, reportsDir } = inputs;
   if (!options.dryRun && fastForwards.length > 0) {
-    await options.steps.run('fast-forward local branches', () => moveRefs(git, options.steps, fastForwards, currentRef, 'release-cut: fast-forward'));
+    await options.steps.run('fast-forward local branches', () => moveRefs(git, options.steps, fastForwards, 'release-cut: fast-forward'));
     options.steps.commit();
   }
   const nothing = async (): Promise<CutOutcome> => ({

@@ -37,7 +37,8 @@ export type LeftoverOutcome = 'on-remote' | 'finished' | 'removed';
 interface LeftoverContext {
   git: Git;
   config: ReleaseConfig;
-  currentRef: string | null;
+  /** Moves refs with every worktree that has one of them checked out (the cut's own ref mover). */
+  moveRefs: (updates: RefUpdate[], reason: string) => Promise<void>;
   dryRun: boolean;
   say: (line: string) => void;
 }
@@ -93,9 +94,7 @@ export async function settleLeftover(leftover: Leftover, context: LeftoverContex
     const parent = (await git.commit(notes)).parents[0] ?? null;
     updates.push({ ref: NOTES_REF, oldSha: notes, newSha: parent });
   }
-  await git.updateRefs(updates, `release-cut: remove the unpushed ${tag}`);
-  const checkedOut = updates.find((update) => update.ref === context.currentRef);
-  if (checkedOut?.newSha) await git.moveWorkTree(releaseCommit, checkedOut.newSha);
+  await context.moveRefs(updates, `release-cut: remove the unpushed ${tag}`);
   say(`removed ${tag} (its release commits and tag): a previous cut had committed it here but not pushed it, and ${config.remote} has moved on since; cutting afresh`);
   return 'removed';
 }

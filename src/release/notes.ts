@@ -30,7 +30,7 @@ export async function noteCommit(git: Git, parent: string | null, report: Releas
   const tree = parent
     ? await git.replaceTopLevelFile(`${parent}^{tree}`, commit, json)
     : await git.output(['mktree', '-z'], { input: `100644 blob ${await git.output(['hash-object', '-w', '--stdin'], { input: json })}\t${commit}\0` });
-  return git.commitTree(tree, parent ? [parent] : [], `release-cut: report of ${report.tag}\n`);
+  return git.commitTree(tree, parent ? [parent] : [], `release-cut: report of ${report.tag}\n`, false);
 }
 
 /** The report stored with a release commit, or null when it has none. */

@@ -98,3 +98,8 @@ export async function readReport(reportsDir: string, tag: string): Promise<Relea
     throw error;
   }
 }
+
+/** Channels that did not deliver to everyone: failed, or partial (some recipients refused). */
+export function failedChannels(results: readonly ChannelResult[] | undefined): ChannelResult[] {
+  return (results ?? []).filter((result) => result.status === 'failed' || result.status === 'partial');
+}

@@ -21,3 +21,35 @@ export function suite(name: string): Test {
   }
   return test;
 }
+
+/**
+ * A suite whose cases run `limit` at a time once the suite starts (each case in its own
+ * sandbox: slow real-git cases overlap their waiting), reported one by one under their names.
+ */
+export function concurrentSuite(name: string, limit: number): { test: (caseName: string, body: () => Promise<void>) => void; run: () => void } {
+  const test = suite(name);
+  const cases: Array<{ start: () => void; result: Promise<void> }> = [];
+  test.before(() => {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < cases.length) {
+        const entry = cases[next++]!;
+        entry.start();
+        await entry.result.catch(() => undefined);
+      }
+    };
+    for (let i = 0; i < limit; i += 1) void worker();
+  });
+  return {
+    test: (caseName, body) => {
+      let start = (): void => undefined;
+      const result = new Promise<void>((resolve, reject) => {
+        start = () => void body().then(resolve, reject);
+      });
+      result.catch(() => undefined); // reported when uvu awaits it
+      cases.push({ start, result });
+      test(caseName, () => result);
+    },
+    run: () => test.run(),
+  };
+}

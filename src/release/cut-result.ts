@@ -1,0 +1,79 @@
+import { ExitCode, UserError } from '../errors.js';
+import { redact } from '../redact.js';
+import { ConflictError, type CutOutcome } from './cut.js';
+import { failedChannels, type ReleaseReport } from './report.js';
+
+export type CutStatus =
+  | 'released'
+  | 'dry-run'
+  | 'nothing-to-release'
+  | 'staging-retried'
+  | 'staging-failed'
+  | 'conflict'
+  | 'aborted'
+  | 'interrupted'
+  | 'failed';
+
+export interface CutErrorDocument {
+  message: string;
+  hint: string | null;
+  exitCode: number;
+}
+
+/** What `release:cut --json` prints, whatever happened: `error` is there exactly when the exit code is not 0. */
+export type CutDocument = { status: CutStatus; error?: CutErrorDocument; conflicts?: string[] } & Partial<ReleaseReport> & Record<string, unknown>;
+
+/** A failure that still knows what the release holds (a conflict, a staging push that failed). */
+export interface WithReport {
+  report: ReleaseReport;
+}
+
+function hasReport(error: unknown): error is WithReport {
+  return typeof error === 'object' && error !== null && 'report' in error && typeof error.report === 'object' && error.report !== null;
+}
+
+/** The released tag's sharing channels that failed, each with the command that re-sends it. */
+export function sharingFailures(report: ReleaseReport): UserError[] {
+  return failedChannels(report.notifications).map((result) => new UserError(
+    `${report.tag} is released, but sharing on ${result.channel} ${result.status === 'partial' ? 'was partial' : 'failed'} (${result.detail})`,
+    { hint: `fix it, then: npm run release:notify -- ${report.tag} --channel ${result.channel}`, exitCode: ExitCode.partial },
+  ));
+}
+
+function errorOf(error: unknown): CutErrorDocument {
+  if (error instanceof UserError) return { message: redact(error.message), hint: error.hint === undefined ? null : redact(error.hint), exitCode: error.exitCode };
+  const message = error instanceof Error ? error.message : String(error);
+  return { message: redact(`unexpected error: ${message}`), hint: 're-run with --verbose for details', exitCode: ExitCode.failed };
+}
+
+export function outcomeExitCode(outcome: CutOutcome): number {
+  if (outcome.status === 'aborted') return ExitCode.failed;
+  if (outcome.status === 'nothing-to-release') return ExitCode.ok;
+  return sharingFailures(outcome.report).length > 0 ? ExitCode.partial : ExitCode.ok;
+}
+
+export function outcomeDocument(outcome: CutOutcome): CutDocument {
+  if (outcome.status === 'nothing-to-release') return { ...outcome };
+  const document: CutDocument = { status: outcome.status, ...outcome.report };
+  if (outcome.status === 'aborted') {
+    document.error = { message: 'aborted at the prompt', hint: 'nothing was changed', exitCode: ExitCode.failed };
+  }
+  const failures = sharingFailures(outcome.report);
+  if (failures.length > 0) {
+    document.error = { message: failures.map((failure) => failure.message).join('; '), hint: failures.map((failure) => failure.hint).join('; '), exitCode: ExitCode.partial };
+  }
+  return document;
+}
+
+function statusOf(error: unknown): CutStatus {
+  if (error instanceof UserError && error.exitCode === ExitCode.interrupted) return 'interrupted';
+  if (error instanceof ConflictError) return 'conflict';
+  if (error instanceof UserError && error.exitCode === ExitCode.partial) return 'staging-failed';
+  return 'failed';
+}
+
+export function errorDocument(error: unknown): CutDocument {
+  const document: CutDocument = { status: statusOf(error), ...(hasReport(error) ? error.report : {}), error: errorOf(error) };
+  if (error instanceof ConflictError) document.conflicts = error.conflicts;
+  return document;
+}
