@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { validateWorkflow } from '@action-validator/core';
 import { freePort } from './helpers/postgres.js';
 import { PROJECT_ROOT } from './helpers/hooks.js';
+import { SHELLCHECK_INSTALL, testNeedingTool } from './helpers/system-tool.js';
 import { readWorkflow, runJobInFreshClone, workflowPath } from './helpers/workflow.js';
 
 const workflows = suite('GitHub workflows');
@@ -81,7 +82,7 @@ workflows('release-cut.yml: of the two UTC schedules, only the one at 12:00 in B
   }
 });
 
-workflows('every run: script of both workflows passes shellcheck, as do the .ci scripts', async () => {
+testNeedingTool(workflows, 'shellcheck', SHELLCHECK_INSTALL)('every run: script of both workflows passes shellcheck, as do the .ci scripts', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'workflow-scripts-'));
   try {
     const scripts = [path.join(PROJECT_ROOT, '.ci', 'run'), path.join(PROJECT_ROOT, '.ci', 'system-packages.sh')];
