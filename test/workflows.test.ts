@@ -8,10 +8,11 @@ import * as assert from 'uvu/assert';
 import { validateWorkflow } from '@action-validator/core';
 import { freePort } from './helpers/postgres.js';
 import { PROJECT_ROOT } from './helpers/hooks.js';
-import { SHELLCHECK_INSTALL, testNeedingTool } from './helpers/system-tool.js';
+import { installed, SHELLCHECK_INSTALL, testNeedingTool } from './helpers/system-tool.js';
 import { readWorkflow, runJobInFreshClone, workflowPath } from './helpers/workflow.js';
 
 const workflows = suite('GitHub workflows');
+const shellcheckInstalled = installed('shellcheck');
 
 for (const file of ['ci.yml', 'release-cut.yml']) {
   workflows(`${file} validates against the workflow schema`, async () => {
@@ -108,8 +109,13 @@ workflows('ci.yml: the test job\'s commands pass in a fresh clone on this machin
   const job = (await readWorkflow('ci.yml')).jobs.test!;
   const { results, failures } = await runJobInFreshClone(job, {
     overrides: { PORT: String(await freePort()) },
-    // This test is part of `npm test`: the whole suite inside it would run itself again.
-    substitute: (run) => (run.trim() === 'npm test' ? 'npm test -- jira-keys' : run),
+    substitute: (run) => {
+      // This test is part of `npm test`: the whole suite inside it would run itself again.
+      if (run.trim() === 'npm test') return 'npm test -- jira-keys';
+      // On a machine without shellcheck the step would apt-get install it: a test must not install system packages.
+      if (run.trim() === 'bash .ci/system-packages.sh' && !shellcheckInstalled) return 'echo "shellcheck missing: not installing system packages from a test"';
+      return run;
+    },
   });
   assert.is(failures, '', failures);
   const ran = results.filter((result) => result.exitCode === 0).map((result) => result.step);

@@ -4,7 +4,7 @@ import type { Test } from 'uvu';
 export const SHELLCHECK_INSTALL = 'apt-get install shellcheck, or see github.com/koalaman/shellcheck';
 
 /** Whether `tool --version` runs: a missing binary and one that cannot be executed are both absent. */
-function installed(tool: string): boolean {
+export function installed(tool: string): boolean {
   return execaSync(tool, ['--version'], { reject: false, stdio: 'ignore' }).exitCode === 0;
 }
 
