@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { validateWorkflow } from '@action-validator/core';
+import { parse } from 'yaml';
 import { freePort } from './helpers/postgres.js';
 import { PROJECT_ROOT } from './helpers/hooks.js';
 import { installed, SHELLCHECK_INSTALL, testNeedingTool } from './helpers/system-tool.js';
@@ -20,11 +21,27 @@ for (const file of ['ci.yml', 'release-cut.yml']) {
   });
 }
 
-workflows('the README\'s not-yet-enabled deploy workflow validates too, and is not enabled', async () => {
+/** The deploy workflow the README shows under "Deploying to production" (to add; not enabled). */
+async function readmeDeployWorkflow(): Promise<string> {
   const readme = await readFile(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('### Deploying to production'));
   const deploy = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
   assert.ok(deploy, 'a yaml block under "Deploying to production"');
+  return deploy;
+}
+
+/** Both workflows and the README's deploy workflow, as text and parsed: the hardening rules hold for all three. */
+async function everyWorkflow(): Promise<Array<{ file: string; text: string; workflow: Workflow }>> {
+  const texts: Array<[string, string]> = [
+    ['ci.yml', await readFile(workflowPath('ci.yml'), 'utf8')],
+    ['release-cut.yml', await readFile(workflowPath('release-cut.yml'), 'utf8')],
+    ['README deploy.yml', await readmeDeployWorkflow()],
+  ];
+  return texts.map(([file, text]) => ({ file, text, workflow: parse(text) as Workflow }));
+}
+
+workflows('the README\'s not-yet-enabled deploy workflow validates too, and is not enabled', async () => {
+  const deploy = await readmeDeployWorkflow();
   assert.match(deploy, 'name: Deploy');
   assert.equal(validateWorkflow(deploy).errors, []);
   assert.not.ok(existsSync(workflowPath('deploy.yml')), 'shown in the README, not enabled');
@@ -73,9 +90,6 @@ workflows('release-cut.yml: Tuesday schedules, manual dispatch with a dry_run in
   assert.match(cut.jobs.cut!.steps.map((step) => step.run ?? '').join('\n'), 'npm run -s release:cut -- "${args[@]}"');
 });
 
-const bothWorkflows = async (): Promise<Array<[string, Workflow]>> =>
-  Promise.all(['ci.yml', 'release-cut.yml'].map(async (file) => [file, await readWorkflow(file)] as [string, Workflow]));
-
 /** `uses: owner/action@<40-hex sha> # vX.Y.Z` split into its parts, or null when it is not pinned that way. */
 function actionPin(line: string): { action: string; sha: string; version: string } | null {
   const pin = /^(?:- )?uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$/.exec(line.trim());
@@ -93,8 +107,8 @@ workflows('a pin is a full commit sha with its release in a comment: a tag, a sh
 
 workflows('every action is pinned by a full commit sha, with its release in a comment, one release of each action', async () => {
   const pins = new Map<string, { sha: string; version: string }>();
-  for (const file of ['ci.yml', 'release-cut.yml']) {
-    const lines = (await readFile(workflowPath(file), 'utf8')).split('\n').filter((line) => /^\s*(- )?uses:/.test(line));
+  for (const { file, text } of await everyWorkflow()) {
+    const lines = text.split('\n').filter((line) => /^\s*(- )?uses:/.test(line));
     assert.ok(lines.length > 0, `${file} uses actions`);
     for (const line of lines) {
       const pin = actionPin(line);
@@ -106,13 +120,18 @@ workflows('every action is pinned by a full commit sha, with its release in a co
   }
 });
 
-workflows('least privilege: no workflow-wide token; each job names its permissions; only the cut may write, and only contents', async () => {
-  for (const [file, workflow] of await bothWorkflows()) {
+workflows('least privilege: no workflow-wide token; each job names its permissions; only the cut writes contents, only deploys get an OIDC token', async () => {
+  const writesAllowed: Record<string, string[][]> = {
+    'release-cut.yml cut': [['contents', 'write']],
+    'README deploy.yml staging': [['id-token', 'write']],
+    'README deploy.yml production': [['id-token', 'write']],
+  };
+  for (const { file, workflow } of await everyWorkflow()) {
     assert.equal(workflow.permissions, {}, `${file}: permissions: {} at the top`);
     for (const [name, job] of Object.entries(workflow.jobs)) {
       assert.ok(job.permissions !== undefined, `${file}: job ${name} names its permissions`);
       const writes = Object.entries(job.permissions as Record<string, string>).filter(([, level]) => level === 'write');
-      const expected = file === 'release-cut.yml' && name === 'cut' ? [['contents', 'write']] : [];
+      const expected = writesAllowed[`${file} ${name}`] ?? [];
       assert.equal(writes, expected, `${file}: job ${name} writes only what it must`);
     }
   }
@@ -120,7 +139,7 @@ workflows('least privilege: no workflow-wide token; each job names its permissio
 });
 
 workflows('no token stays in .git/config, and no dependency\'s install script runs: every checkout and every npm ci', async () => {
-  for (const [file, workflow] of await bothWorkflows()) {
+  for (const { file, workflow } of await everyWorkflow()) {
     for (const [name, job] of Object.entries(workflow.jobs)) {
       for (const step of job.steps) {
         if (step.uses?.startsWith('actions/checkout@')) {
@@ -165,7 +184,7 @@ workflows('release-cut.yml: in the cut step git gets the push token and the stag
 });
 
 workflows('every job has a timeout of at most 30 minutes', async () => {
-  for (const [file, workflow] of await bothWorkflows()) {
+  for (const { file, workflow } of await everyWorkflow()) {
     for (const [name, job] of Object.entries(workflow.jobs)) {
       const minutes = job['timeout-minutes'];
       assert.ok(typeof minutes === 'number' && minutes > 0 && minutes <= 30, `${file}: job ${name} timeout-minutes: ${String(minutes)}`);
