@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { suite } from './helpers/suite.js';
@@ -11,10 +11,14 @@ const infra = suite('infra: the CDK app\'s own suite');
 const infraDir = path.join(PROJECT_ROOT, 'infra');
 const env = { PUPPETEER_SKIP_DOWNLOAD: '1' };
 
+/** node_modules/.package-lock.json is npm's record of what it installed: missing or older than the lockfile means stale. */
+function installIsCurrent(): boolean {
+  const installed = path.join(infraDir, 'node_modules', '.package-lock.json');
+  return existsSync(installed) && statSync(installed).mtimeMs >= statSync(path.join(infraDir, 'package-lock.json')).mtimeMs;
+}
+
 infra.before(async () => {
-  if (!existsSync(path.join(infraDir, 'node_modules'))) {
-    await execa('npm', ['ci', '--no-audit', '--no-fund'], { cwd: infraDir, env });
-  }
+  if (!installIsCurrent()) await execa('npm', ['ci', '--no-audit', '--no-fund'], { cwd: infraDir, env });
 });
 
 infra('synthesizes offline and passes its template and cdk-nag tests', async () => {

@@ -4,6 +4,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -65,13 +66,25 @@ export class Alarms extends Construct {
       period: minute,
     });
 
+    // Readiness, reported apart from the load balancer's liveness check: the app logs each request
+    // whose visit it could not count because the database did not answer (app/app.ts).
+    const visitsNotCounted = new logs.MetricFilter(this, 'VisitsNotCountedFilter', {
+      logGroup: web.logGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.msg', '=', 'visit not counted'),
+      metricNamespace: `hello/${environment.name}`,
+      metricName: 'VisitsNotCounted',
+      metricValue: '1',
+      defaultValue: 0,
+    }).metric({ period: minute, statistic: 'Sum' });
+
     const specs: AlarmSpec[] = [
       { id: 'Http5xxRate', description: 'More than 2% of requests answered 5xx (app or load balancer) for 3 minutes', metric: errorRate, threshold: 2, comparison: above, evaluationPeriods: 3, guardsDeploys: true },
       { id: 'LatencyP99', description: 'p99 response time above 1 s for 5 minutes', metric: web.targetGroup.metrics.targetResponseTime({ period: minute, statistic: 'p99' }), threshold: 1, comparison: above, evaluationPeriods: 5, guardsDeploys: true },
-      { id: 'UnhealthyHosts', description: 'At least one target failed /readyz for 2 minutes', metric: web.targetGroup.metrics.unhealthyHostCount({ period: minute, statistic: 'Maximum' }), threshold: 1, comparison: atLeast, evaluationPeriods: 2 },
+      { id: 'UnhealthyHosts', description: 'At least one target failed /healthz (the process does not answer) for 2 minutes', metric: web.targetGroup.metrics.unhealthyHostCount({ period: minute, statistic: 'Maximum' }), threshold: 1, comparison: atLeast, evaluationPeriods: 2 },
       { id: 'ServiceCpu', description: 'Service CPU above 80% for 10 minutes (scaling did not keep up, or the maximum is reached)', metric: web.service.metricCpuUtilization({ period: Duration.minutes(5) }), threshold: 80, comparison: above, evaluationPeriods: 2 },
       { id: 'DatabaseConnections', description: 'Database connections near the instance class maximum', metric: database.instance.metricDatabaseConnections({ period: Duration.minutes(5) }), threshold: environment.database.connectionsAlarmThreshold, comparison: above, evaluationPeriods: 2 },
       { id: 'DatabaseFreeStorage', description: 'Less than 2 GiB of database storage left (autoscaling storage is at its maximum or cannot keep up)', metric: database.instance.metricFreeStorageSpace({ period: Duration.minutes(5), statistic: 'Minimum' }), threshold: 2 * 1024 ** 3, comparison: below, evaluationPeriods: 1 },
+      { id: 'DatabaseUnreachable', description: 'The app could not reach the database for 3 minutes (visits not counted): live, but not ready; longer than a Multi-AZ failover', metric: visitsNotCounted, threshold: 1, comparison: atLeast, evaluationPeriods: 3 },
       { id: 'DatabaseCpu', description: 'Database CPU above 80% for 15 minutes', metric: database.instance.metricCPUUtilization({ period: Duration.minutes(5) }), threshold: 80, comparison: above, evaluationPeriods: 3 },
     ];
 

@@ -11,6 +11,8 @@ export interface DatabaseProps {
 }
 
 export const POSTGRES_PORT = 5432;
+/** One major everywhere: RDS here, compose's default image, and the tests' embedded server (checked by a test). */
+export const POSTGRES_MAJOR_VERSION = rds.PostgresEngineVersion.VER_17;
 
 /** Characters a generated password must not contain: it is put into a postgres:// URL unescaped. */
 const URL_UNSAFE = ` !"#$%&'()*+,-./:;<=>?@[\\]^_\`{|}~`;
@@ -33,7 +35,9 @@ export class Database extends Construct {
       allowAllOutbound: false,
     });
     this.instance = new rds.DatabaseInstance(this, 'Postgres', {
-      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
+      engine: rds.DatabaseInstanceEngine.postgres({ version: POSTGRES_MAJOR_VERSION }),
+      // The CA the app verifies the server against (rds-ca.ts picks its region's roots from the same family).
+      caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
       instanceType: new ec2.InstanceType(settings.instanceType),
       vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },

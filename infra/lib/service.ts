@@ -8,6 +8,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { POSTGRES_PORT, type Database } from './database.js';
 import type { ServiceEnvironment } from './environments.js';
+import { rdsRootCertificates } from './rds-ca.js';
 
 /** The app's port: app/config.ts defaults PORT to 8080. */
 export const APP_PORT = 8080;
@@ -28,15 +29,23 @@ export interface WebServiceProps {
   readonly logBucket: s3.IBucket;
 }
 
+/** Where the start command writes the RDS root certificates: a task volume, the root filesystem is read-only. */
+const CA_FILE = '/tmp/rds-ca.pem';
+
 /**
  * The app reads one DATABASE_URL (app/config.ts); Secrets Manager holds the credentials as fields.
  * ECS injects the fields, and the shell assembles the URL just before starting node (the password
- * is generated without URL-special characters, so it needs no escaping). TLS is on (RDS PostgreSQL
- * forces it); `no-verify` because the image does not bundle the RDS CA yet. Assumes the image's
- * working directory holds the compiled app (dist/app/server.js), as `npm run build` lays it out.
+ * is generated without URL-special characters, so it needs no escaping). TLS is verified:
+ * `sslmode=verify-full` against the region's RDS root certificates only (DB_CA_BUNDLE, written to
+ * a file for `sslrootcert`), and the host name must match the endpoint's certificate. Assumes the
+ * image's working directory holds the compiled app (dist/app/server.js), as `npm run build` lays it out.
  */
 function startWithDatabaseUrl(databaseName: string): string {
-  return `export DATABASE_URL="postgres://$DB_USER:$DB_PASSWORD@$DB_HOST:$DB_PORT/${databaseName}?sslmode=no-verify"; exec node dist/app/server.js`;
+  return [
+    `printf '%s' "$DB_CA_BUNDLE" > ${CA_FILE}`,
+    `export DATABASE_URL="postgres://$DB_USER:$DB_PASSWORD@$DB_HOST:$DB_PORT/${databaseName}?sslmode=verify-full&sslrootcert=${CA_FILE}"`,
+    'exec node dist/app/server.js',
+  ].join('; ');
 }
 
 /** Liveness through node itself: the image need not ship curl. */
@@ -44,14 +53,16 @@ const LIVENESS_PROBE = `fetch('http://127.0.0.1:${APP_PORT}/healthz').then((r) =
 
 /**
  * The app on ECS Fargate behind an internet-facing ALB: tasks in the private subnets of both AZs,
- * HTTPS on 443 (80 only redirects), readiness (/readyz) for the load balancer, liveness (/healthz)
- * for the container, rolling deploys with a circuit breaker, scaling on CPU and requests per task.
+ * HTTPS on 443 (80 only redirects), liveness (/healthz) for the load balancer and the container
+ * (readiness, which depends on the database, is an alarm: alarms.ts), rolling deploys with a
+ * circuit breaker, scaling on CPU and requests per task.
  */
 export class WebService extends Construct {
   readonly cluster: ecs.Cluster;
   readonly service: ecs.FargateService;
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly targetGroup: elbv2.ApplicationTargetGroup;
+  readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
@@ -72,14 +83,16 @@ export class WebService extends Construct {
       reason: 'ecr:GetAuthorizationToken has no resource-level permissions (it must be "*"); the pull actions are scoped to the one repository, the secret reads to the one secret.',
     });
 
-    const logGroup = new logs.LogGroup(this, 'AppLogs', {
+    const logGroup = this.logGroup = new logs.LogGroup(this, 'AppLogs', {
       retention: environment.logRetentionDays,
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    taskDefinition.addContainer('app', {
+    taskDefinition.addVolume({ name: 'tmp' });
+    const container = taskDefinition.addContainer('app', {
       image: ecs.ContainerImage.fromRegistry(repository.repositoryUriForDigest(image.digest)),
-      // No plain environment variables: PORT (8080) and HOST (0.0.0.0) are the app's defaults.
+      // PORT (8080) and HOST (0.0.0.0) are the app's defaults; the one plain variable is public certificates.
+      environment: { DB_CA_BUNDLE: rdsRootCertificates(environment.region) },
       command: ['sh', '-c', startWithDatabaseUrl(database.databaseName)],
       portMappings: [{ containerPort: APP_PORT }],
       secrets: {
@@ -99,6 +112,11 @@ export class WebService extends Construct {
       // SIGTERM first: the app finishes in-flight requests within 10 s, well inside this.
       stopTimeout: Duration.seconds(30),
       readonlyRootFilesystem: true,
+    });
+    container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
+    Validations.of(taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason: 'The one plain environment variable, DB_CA_BUNDLE, holds the public Amazon RDS root certificates; the credentials come from Secrets Manager.',
     });
 
     const appSecurityGroup = new ec2.SecurityGroup(this, 'AppSecurityGroup', {
@@ -153,8 +171,10 @@ export class WebService extends Construct {
       protocol: elbv2.ApplicationProtocol.HTTP,
       targets: [this.service],
       deregistrationDelay: Duration.seconds(30),
+      // Liveness, not readiness: during a database failover every task fails /readyz at once, and
+      // ECS would replace healthy tasks for nothing. The database's reachability is an alarm instead.
       healthCheck: {
-        path: '/readyz',
+        path: '/healthz',
         healthyHttpCodes: '200',
         interval: Duration.seconds(10),
         timeout: Duration.seconds(5),

@@ -26,7 +26,13 @@ const cases: [string, string, string][] = [
   ['service CPU', 'AWS/ECS/CPUUtilization', 'GreaterThanThreshold'],
   ['database connections', 'AWS/RDS/DatabaseConnections', 'GreaterThanThreshold'],
   ['database free storage', 'AWS/RDS/FreeStorageSpace', 'LessThanThreshold'],
+  ['database CPU', 'AWS/RDS/CPUUtilization', 'GreaterThanThreshold'],
+  ['readiness: requests that could not reach the database', 'hello/production/VisitsNotCounted', 'GreaterThanOrEqualToThreshold'],
 ];
+
+test('every alarm in the template is one of the cases above', () => {
+  assert.is(alarms.length, cases.length);
+});
 
 for (const [what, metric, comparison] of cases) {
   test(`an alarm on ${what} (${metric}) notifies the alarm topic, on ALARM and on OK`, () => {
@@ -43,6 +49,16 @@ test('the 5xx alarm is a rate: errors divided by requests', () => {
   assert.equal(metricNames(alarm).sort(), ['HTTPCode_ELB_5XX_Count', 'HTTPCode_Target_5XX_Count', 'RequestCount'].map((name) => `AWS/ApplicationELB/${name}`));
   const expression = alarm.Properties!.Metrics.find((entry: { Expression?: string }) => entry.Expression).Expression;
   assert.match(expression, /\/ MAX\(\[requests, 1\]\)/);
+});
+
+test('readiness is counted from the app\'s log: each "visit not counted" line, zero when there is none', () => {
+  const [, filter] = onlyResource(resources, 'AWS::Logs::MetricFilter');
+  const [logGroupId] = onlyResource(resources, 'AWS::Logs::LogGroup');
+  assert.is(logicalIdOf(filter.Properties!.LogGroupName), logGroupId);
+  assert.is(filter.Properties!.FilterPattern, '{ $.msg = "visit not counted" }');
+  assert.equal(filter.Properties!.MetricTransformations, [{ MetricNamespace: 'hello/production', MetricName: 'VisitsNotCounted', MetricValue: '1', DefaultValue: 0 }]);
+  const alarm = alarmOn('hello/production/VisitsNotCounted');
+  assert.ok(alarm.Properties!.EvaluationPeriods * 60 > 120, 'quiet through a typical Multi-AZ failover (60-120 s)');
 });
 
 test('the alarm topic is encrypted with a key CloudWatch may use', () => {

@@ -1,12 +1,15 @@
+import { X509Certificate } from 'node:crypto';
+import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { RDS_CA_NAME } from '../lib/rds-ca.js';
 import { onlyResource, synthesized } from './synth.js';
 
 const { resources } = synthesized('production');
 
-test('the load balancer sends traffic only to tasks whose /readyz answers 200 on port 8080', () => {
+test('the load balancer checks liveness (/healthz, 200 on port 8080), so a database failover replaces no task', () => {
   const [, group] = onlyResource(resources, 'AWS::ElasticLoadBalancingV2::TargetGroup');
-  assert.is(group.Properties!.HealthCheckPath, '/readyz');
+  assert.is(group.Properties!.HealthCheckPath, '/healthz', 'not /readyz: it fails on every task at once while the database fails over');
   assert.is(group.Properties!.Matcher.HttpCode, '200');
   assert.is(group.Properties!.Port, 8080);
   assert.is(group.Properties!.TargetType, 'ip');
@@ -54,8 +57,29 @@ test('the database password reaches the container from Secrets Manager, never as
   assert.equal([...secrets.keys()].sort(), ['DB_HOST', 'DB_PASSWORD', 'DB_PORT', 'DB_USER']);
   assert.match(secrets.get('DB_PASSWORD')!, /:password::/);
   assert.ok(secrets.get('DB_PASSWORD')!.includes(secretId) || secrets.get('DB_PASSWORD')!.includes('SecretAttachment'));
-  assert.is(container.Environment, undefined, 'no plain environment variables');
+  const plain = (container.Environment ?? []) as { Name: string; Value: string }[];
+  assert.equal(plain.map((variable) => variable.Name), ['DB_CA_BUNDLE'], 'the only plain variable is the public CA bundle');
   assert.match(container.Command.join(' '), /DATABASE_URL="postgres:\/\/\$DB_USER:\$DB_PASSWORD@\$DB_HOST:\$DB_PORT\//);
+});
+
+test('the database connection is TLS verified against the region\'s RDS roots (verify-full), never no-verify', () => {
+  const [, task] = onlyResource(resources, 'AWS::ECS::TaskDefinition');
+  const [container] = task.Properties!.ContainerDefinitions;
+  const command: string = container.Command[2];
+  assert.equal(container.Command.slice(0, 2), ['sh', '-c']);
+  assert.not.match(command, /no-verify|sslmode=(disable|allow|prefer|require)\b/);
+  const caFile = /sslmode=verify-full&sslrootcert=(\/\S+?\.pem)"/.exec(command)?.[1];
+  assert.ok(caFile, command);
+  assert.ok(command.startsWith(`printf '%s' "$DB_CA_BUNDLE" > ${caFile};`), 'the bundle is written before node starts');
+  // The root filesystem is read-only: the file goes to a task volume.
+  assert.is(container.ReadonlyRootFilesystem, true);
+  assert.equal(container.MountPoints, [{ ContainerPath: path.dirname(caFile), ReadOnly: false, SourceVolume: 'tmp' }]);
+  const bundle = container.Environment.find((variable: { Name: string }) => variable.Name === 'DB_CA_BUNDLE').Value as string;
+  const subjects = bundle.split(/(?<=-----END CERTIFICATE-----\n)/).filter(Boolean).map((pem) => new X509Certificate(pem).subject);
+  assert.ok(subjects.some((subject) => subject.split('\n').includes('CN=Amazon RDS eu-west-1 Root CA RSA2048 G1')), subjects.join('; '));
+  assert.ok(subjects.every((subject) => /CN=Amazon RDS eu-west-1 Root CA /.test(subject)), 'only the region\'s RDS roots');
+  const [, database] = onlyResource(resources, 'AWS::RDS::DBInstance');
+  assert.is(database.Properties!.CACertificateIdentifier, RDS_CA_NAME, 'the instance uses the CA family the bundle holds');
 });
 
 test.run();

@@ -8,6 +8,7 @@ import { execa } from 'execa';
 import { PROJECT_ROOT } from '../helpers/hooks.js';
 import { startShFolder } from '../helpers/app-process.js';
 import { freePort } from '../helpers/postgres.js';
+import { SHELLCHECK_INSTALL, testNeedingTool } from '../helpers/system-tool.js';
 
 async function startSh(dir: string, args: string[], env: Record<string, string>) {
   const result = await execa('bash', [path.join(dir, 'start.sh'), ...args], { reject: false, all: true, env });
@@ -26,7 +27,7 @@ startScript.after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-startScript('passes shellcheck', async () => {
+testNeedingTool(startScript, 'shellcheck', SHELLCHECK_INSTALL)('passes shellcheck', async () => {
   const result = await execa('shellcheck', [path.join(PROJECT_ROOT, 'start.sh')], { reject: false, all: true });
   assert.is(result.exitCode, 0, String(result.all));
 });

@@ -21,6 +21,8 @@ export interface WorkflowJob {
   env?: Record<string, string | number | boolean>;
   steps: WorkflowStep[];
   strategy?: { matrix?: Record<string, unknown[]> };
+  permissions?: Record<string, string>;
+  'timeout-minutes'?: number;
   [key: string]: unknown;
 }
 
