@@ -1,0 +1,95 @@
+# The commit hooks' shell fast path (POSIX sh, git, sed, grep): sourced by commit-msg and
+# prepare-commit-msg with JIRA_HOOKS set to this folder. The key patterns come from the rules
+# file that src/hook-rules.ts generates from package.json and src/jira-keys.ts, so the hooks and
+# the release cut agree; node starts only to refresh stale rules or to explain a refusal.
+# Hooks run at the top of the work tree (any linked worktree included).
+
+jira_rules_file="$JIRA_HOOKS/_/jira-rules.sh"
+jira_node_scripts="$JIRA_HOOKS/../dist/scripts"
+
+# What the rules were generated from; src/hook-rules.ts rulesStamp() computes the same text.
+jira_rules_stamp() {
+  sed -n '/"releaseCut"[[:space:]]*:/,/}/p' "${JIRA_PACKAGE_DIR}package.json" 2>/dev/null || :
+  if [ -f "${JIRA_PACKAGE_DIR}.env" ]; then
+    grep -E '^[[:space:]]*(export[[:space:]]+)?JIRA_PROJECT_KEYS[[:space:]]*=' "${JIRA_PACKAGE_DIR}.env" || :
+  fi
+  echo "${JIRA_PROJECT_KEYS+env:$JIRA_PROJECT_KEYS}"
+}
+
+jira_node() { # script, args...: runs a node script of this package when node and the build are there
+  command -v node >/dev/null 2>&1 && [ -f "$jira_node_scripts/$1.js" ] || return 127
+  jira_script=$1
+  shift
+  node "$jira_node_scripts/$jira_script.js" "$@"
+}
+
+# Loads the rules, refreshing them first when the configuration changed (needs node).
+jira_load_rules() {
+  JIRA_RULES=
+  # shellcheck source=/dev/null
+  [ -f "$jira_rules_file" ] && . "$jira_rules_file"
+  [ -n "$JIRA_RULES" ] && [ "$(jira_rules_stamp)" = "$JIRA_RULES_STAMP" ] && return 0
+  if jira_node commit-rules "$JIRA_HOOKS"; then
+    # shellcheck source=/dev/null
+    . "$jira_rules_file"
+    return 0
+  fi
+  if [ -n "$JIRA_RULES" ]; then
+    echo "$jira_hook: the Jira key rules predate your package.json releaseCut / JIRA_PROJECT_KEYS settings and node is not on PATH to refresh them; using them as they are (npm install refreshes them)." >&2
+    return 0
+  fi
+  echo "$jira_hook: the commit hooks are not set up here (no $jira_rules_file, no node on PATH to write it): run npm install, or commit with --no-verify." >&2
+  return 1
+}
+
+# core.commentChar as a sed regex; 'auto' and the like are read as git's default '#'.
+jira_comment_char() {
+  jira_cc=$(git config --get core.commentChar 2>/dev/null) || jira_cc='#'
+  case $jira_cc in ?) ;; *) jira_cc='#' ;; esac
+  case $jira_cc in [.*^\$/\\[]) jira_cc_re="\\$jira_cc" ;; *) jira_cc_re=$jira_cc ;; esac
+}
+
+# The message as git stores it (comments and the --verbose diff dropped), without blank lines.
+jira_clean() {
+  sed -e "/^$jira_cc_re ------------------------ >8 ------------------------\$/,\$d" \
+    -e "/^$jira_cc_re/d" -e 's/[[:space:]]*$//' -e '/^$/d' "$1"
+}
+
+jira_first_key() { # text: its first Jira key, or nothing
+  printf '%s\n' "$1" | LC_ALL=C sed -nE "$JIRA_FIRST_KEY_SED"
+}
+
+jira_branch_key() { # the first key of the checked-out branch, as people type them (dev-12_x)
+  jira_branch=$(git symbolic-ref --quiet --short HEAD 2>/dev/null) || return 0
+  case $jira_branch in *[1-9]*) printf '%s\n' "$jira_branch" | LC_ALL=C sed -nE "$JIRA_BRANCH_KEY_SED" ;; esac
+}
+
+jira_exempt() { # cleaned message: fixup!/squash!/amend!, a revert, the release cut's own subject
+  jira_subject=${1%%"$jira_nl"*}
+  printf '%s\n' "$jira_subject" | LC_ALL=C grep -Eq "$JIRA_EXEMPT_SUBJECT_ERE" && return 0
+  printf '%s\n' "$jira_subject" | LC_ALL=C grep -Eq "$JIRA_REVERT_SUBJECT_ERE" &&
+    printf '%s\n' "$1" | LC_ALL=C grep -Eq "$JIRA_REVERT_BODY_ERE"
+}
+
+# stdin -> stdout: the message with the key placed as releaseCut.commitKeyPlacement says.
+jira_place_key() { # key, cleaned message
+  case $JIRA_KEY_PLACEMENT in
+    trailer)
+      if [ -z "$2" ]; then printf '\n\nRefs: %s\n' "$1"; cat; else git interpret-trailers --if-exists addIfDifferent --trailer "Refs: $1"; fi ;;
+    prefix) sed -e "1s/^/$1: /" ;;
+    *)
+      jira_script="1{
+s/^([A-Za-z0-9_]+(\\([^()]*\\))?!?: )/\\1$1 /
+t
+s/^/$1: /
+}"
+      # scope: a header without a scope takes the key as its scope; one with a scope falls back.
+      [ "$JIRA_KEY_PLACEMENT" != scope ] || jira_script="1s/^([A-Za-z0-9_]+)(!?: )/\\1($1)\\2/
+t
+$jira_script"
+      sed -E "$jira_script" ;;
+  esac
+}
+
+jira_nl='
+'
