@@ -29,11 +29,15 @@ jira_load_rules() {
   # shellcheck source=/dev/null
   [ -f "$jira_rules_file" ] && . "$jira_rules_file"
   [ -n "$JIRA_RULES" ] && [ "$(jira_rules_stamp)" = "$JIRA_RULES_STAMP" ] && return 0
-  if jira_node commit-rules "$JIRA_HOOKS"; then
+  jira_status=0
+  jira_node commit-rules "$JIRA_HOOKS" || jira_status=$?
+  if [ "$jira_status" = 0 ]; then
     # shellcheck source=/dev/null
     . "$jira_rules_file"
     return 0
   fi
+  # node said what is wrong with the configuration
+  [ "$jira_status" = 127 ] || return 1
   if [ -n "$JIRA_RULES" ]; then
     echo "$jira_hook: the Jira key rules predate your package.json releaseCut / JIRA_PROJECT_KEYS settings and node is not on PATH to refresh them; using them as they are (npm install refreshes them)." >&2
     return 0
@@ -42,33 +46,45 @@ jira_load_rules() {
   return 1
 }
 
-# core.commentChar as a sed regex; 'auto' and the like are read as git's default '#'.
+# core.commentChar, and sed -E commands that drop what git drops: comment lines, and everything
+# below the scissors line of --verbose. 'auto' and the like are read as git's default '#'.
 jira_comment_char() {
   jira_cc=$(git config --get core.commentChar 2>/dev/null) || jira_cc='#'
   case $jira_cc in ?) ;; *) jira_cc='#' ;; esac
-  case $jira_cc in [.*^\$/\\[]) jira_cc_re="\\$jira_cc" ;; *) jira_cc_re=$jira_cc ;; esac
+  case $jira_cc in '^') jira_cc_re='\^' ;; '/') jira_cc_re='\/' ;; '\' | ']') jira_cc_re="\\$jira_cc" ;; *) jira_cc_re="[$jira_cc]" ;; esac
+  jira_uncomment="/^$jira_cc_re ------------------------ >8 ------------------------\$/,\$d
+/^$jira_cc_re/d"
 }
 
-# The message as git stores it (comments and the --verbose diff dropped), without blank lines.
-jira_clean() {
-  sed -e "/^$jira_cc_re ------------------------ >8 ------------------------\$/,\$d" \
-    -e "/^$jira_cc_re/d" -e 's/[[:space:]]*$//' -e '/^$/d' "$1"
+jira_clean() { # file: the message as git stores it, without blank lines
+  LC_ALL=C sed -E -e "$jira_uncomment" -e 's/[[:space:]]*$//' -e '/^$/d' "$1"
 }
 
-jira_first_key() { # text: its first Jira key, or nothing
-  printf '%s\n' "$1" | LC_ALL=C sed -nE "$JIRA_FIRST_KEY_SED"
+jira_first_key() { # file: the first Jira key of the message in it, or nothing
+  LC_ALL=C sed -nE -e "$jira_uncomment" -e "$JIRA_FIRST_KEY_SED" "$1"
 }
 
 jira_branch_key() { # the first key of the checked-out branch, as people type them (dev-12_x)
   jira_branch=$(git symbolic-ref --quiet --short HEAD 2>/dev/null) || return 0
-  case $jira_branch in *[1-9]*) printf '%s\n' "$jira_branch" | LC_ALL=C sed -nE "$JIRA_BRANCH_KEY_SED" ;; esac
+  case $jira_branch in
+    *[1-9]*) LC_ALL=C sed -nE "$JIRA_BRANCH_KEY_SED" <<BRANCH
+$jira_branch
+BRANCH
+      ;;
+  esac
 }
 
 jira_exempt() { # cleaned message: fixup!/squash!/amend!, a revert, the release cut's own subject
   jira_subject=${1%%"$jira_nl"*}
-  printf '%s\n' "$jira_subject" | LC_ALL=C grep -Eq "$JIRA_EXEMPT_SUBJECT_ERE" && return 0
-  printf '%s\n' "$jira_subject" | LC_ALL=C grep -Eq "$JIRA_REVERT_SUBJECT_ERE" &&
-    printf '%s\n' "$1" | LC_ALL=C grep -Eq "$JIRA_REVERT_BODY_ERE"
+  LC_ALL=C grep -Eq "$JIRA_EXEMPT_SUBJECT_ERE" <<SUBJECT && return 0
+$jira_subject
+SUBJECT
+  LC_ALL=C grep -Eq "$JIRA_REVERT_SUBJECT_ERE" <<SUBJECT || return 1
+$jira_subject
+SUBJECT
+  LC_ALL=C grep -Eq "$JIRA_REVERT_BODY_ERE" <<MESSAGE
+$1
+MESSAGE
 }
 
 # stdin -> stdout: the message with the key placed as releaseCut.commitKeyPlacement says.

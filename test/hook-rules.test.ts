@@ -39,7 +39,8 @@ const isAscii = (text: string) => /^[\x00-\x7f]*$/.test(text);
 for (const projectKeys of [['DEV'], ['DEV', 'MY_PROJ'], null] as ProjectKeys[]) {
   agree(`messages, ${projectKeys ? projectKeys.join(',') : 'no configured projects'}: the shell never accepts what findJiraKeys refuses`, async () => {
     for (const message of messages) {
-      const fromShell = await inHookShell(dir, projectKeys, 'jira_first_key "$MESSAGE"', { MESSAGE: message });
+      await writeFile(path.join(dir, 'message'), `${message}\n`);
+      const fromShell = await inHookShell(dir, projectKeys, 'jira_comment_char; jira_first_key message');
       const expected = findJiraKeys(message, projectKeys)[0] ?? '';
       if (isAscii(message) || fromShell !== '') assert.is(fromShell, expected, JSON.stringify(message));
       // Next to non-ASCII the shell may say "no key"; the hook then asks node (findJiraKeys).

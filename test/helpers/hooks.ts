@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,10 +50,11 @@ export async function createHookedRepo(options: { releaseCut?: Record<string, un
  */
 export async function pathWithoutNode(): Promise<string> {
   const bin = await mkdtemp(path.join(os.tmpdir(), 'no-node-'));
-  const tools = ['git', 'sh', 'dash', 'bash', 'sed', 'grep', 'cat', 'rm', 'cp', 'mv', 'dirname', 'basename', 'env', 'tr', 'head', 'printf', 'mkdir', 'ls'];
+  const tools = ['git', 'sh', 'dash', 'bash', 'sed', 'grep', 'cat', 'rm', 'cp', 'mv', 'dirname', 'basename', 'env', 'tr', 'head', 'printf', 'mkdir', 'ls', 'true'];
+  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
   for (const tool of tools) {
-    const found = await execa('sh', ['-c', `command -v ${tool}`], { reject: false });
-    if (found.exitCode === 0 && found.stdout.startsWith('/')) await symlink(found.stdout, path.join(bin, tool));
+    const found = dirs.map((dir) => path.join(dir, tool)).find((file) => existsSync(file));
+    if (found) await symlink(found, path.join(bin, tool));
   }
   return bin;
 }
