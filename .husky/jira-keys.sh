@@ -28,7 +28,16 @@ jira_load_rules() {
   JIRA_RULES=
   # shellcheck source=/dev/null
   [ -f "$jira_rules_file" ] && . "$jira_rules_file"
-  [ -n "$JIRA_RULES" ] && [ "$(jira_rules_stamp)" = "$JIRA_RULES_STAMP" ] && return 0
+  if [ -n "$JIRA_RULES" ]; then
+    # Cheap first: same work tree, same environment, configuration files not written since.
+    # (-nt is not in POSIX test, but every sh git runs hooks with has it.)
+    [ "$PWD" = "$JIRA_RULES_TOP" ] && [ "${JIRA_PROJECT_KEYS+env:$JIRA_PROJECT_KEYS}" = "$JIRA_RULES_ENV" ] &&
+      ! [ "${JIRA_PACKAGE_DIR}package.json" -nt "$jira_rules_file" ] && ! [ "${JIRA_PACKAGE_DIR}.env" -nt "$jira_rules_file" ] && return 0
+    if [ "$(jira_rules_stamp)" = "$JIRA_RULES_STAMP" ]; then
+      [ "$PWD" != "$JIRA_RULES_TOP" ] || touch "$jira_rules_file" 2>/dev/null || :
+      return 0
+    fi
+  fi
   jira_status=0
   jira_node commit-rules "$JIRA_HOOKS" || jira_status=$?
   if [ "$jira_status" = 0 ]; then
@@ -76,13 +85,13 @@ BRANCH
 
 jira_exempt() { # cleaned message: fixup!/squash!/amend!, a revert, the release cut's own subject
   jira_subject=${1%%"$jira_nl"*}
-  LC_ALL=C grep -Eq "$JIRA_EXEMPT_SUBJECT_ERE" <<SUBJECT && return 0
+  LC_ALL=C grep -Eq "$JIRA_EXEMPT_SUBJECT_ERE|$JIRA_REVERT_SUBJECT_ERE" <<SUBJECT || return 1
 $jira_subject
 SUBJECT
-  LC_ALL=C grep -Eq "$JIRA_REVERT_SUBJECT_ERE" <<SUBJECT || return 1
+  # a revert subject also needs git's "This reverts commit" line
+  LC_ALL=C grep -Eq "$JIRA_EXEMPT_SUBJECT_ERE" <<SUBJECT || LC_ALL=C grep -Eq "$JIRA_REVERT_BODY_ERE" <<MESSAGE
 $jira_subject
 SUBJECT
-  LC_ALL=C grep -Eq "$JIRA_REVERT_BODY_ERE" <<MESSAGE
 $1
 MESSAGE
 }

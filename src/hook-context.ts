@@ -30,6 +30,8 @@ function packagePrefix(hooksDir: string): string {
 export interface HookSetup {
   /** The installed .husky folder (core.hooksPath's parent): the same for every work tree. */
   hooksDir: string;
+  /** The top of the work tree the hook runs in. */
+  top: string;
   config: CommitConfig;
   configDir: string;
   prefix: string;
@@ -40,16 +42,17 @@ export async function loadHookSetup(hooksDir: string, top: string = process.cwd(
   const prefix = packagePrefix(hooksDir);
   const configDir = path.join(top, prefix);
   const [env, block] = await Promise.all([loadEnv(configDir), loadPackageJsonBlock(configDir)]);
-  return { hooksDir, config: resolveCommitConfig(env, block), configDir, prefix };
+  return { hooksDir, top, config: resolveCommitConfig(env, block), configDir, prefix };
 }
 
 /** Writes the shell hooks' rules for this configuration (atomically: a hook may be reading it). */
 export function writeHookRules(setup: HookSetup, env: NodeJS.ProcessEnv = process.env): string {
-  const stamp = rulesStamp(
+  const text = rulesStamp(
     readOptional(path.join(setup.configDir, 'package.json')),
     readOptional(path.join(setup.configDir, '.env')),
     env.JIRA_PROJECT_KEYS,
   );
+  const stamp = { text, top: setup.top, envKeys: env.JIRA_PROJECT_KEYS };
   const file = hookRulesFile(setup.hooksDir);
   mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}`;

@@ -76,11 +76,17 @@ export function rulesStamp(packageJson: string | null, dotEnv: string | null, en
   return parts.join('\n').replace(/\n+$/, '');
 }
 
-/** The rules file: sh variable assignments the hooks source. `packagePrefix`: package.json's folder from the top of the repository (`git rev-parse --show-prefix`). */
-export function renderHookRules(config: CommitConfig, stamp: string, packagePrefix: string): string {
+/**
+ * The rules file: sh variable assignments the hooks source. `stamp`: what they were generated
+ * from (rulesStamp), in which work tree (`top`) and with which JIRA_PROJECT_KEYS in the
+ * environment. `packagePrefix`: package.json's folder from the top of the repository.
+ */
+export function renderHookRules(config: CommitConfig, stamp: { text: string; top: string; envKeys: string | undefined }, packagePrefix: string): string {
   const keys = config.jiraProjectKeys;
   const variables: Record<string, string> = {
-    JIRA_RULES_STAMP: stamp,
+    JIRA_RULES_STAMP: stamp.text,
+    JIRA_RULES_TOP: stamp.top,
+    JIRA_RULES_ENV: stamp.envKeys === undefined ? '' : `env:${stamp.envKeys}`,
     JIRA_PACKAGE_DIR: packagePrefix,
     JIRA_PROJECTS: keys ? keys.join(', ') : 'any Jira project',
     JIRA_EXAMPLE_KEY: `${keys?.[0] ?? 'ABC'}-123`,
