@@ -65,21 +65,25 @@ jira_comment_char() {
 /^$jira_cc_re/d"
 }
 
-jira_clean() { # file: the message as git stores it, without blank lines
-  LC_ALL=C sed -E -e "$jira_uncomment" -e 's/[[:space:]]*$//' -e '/^$/d' "$1"
+# The helpers below set variables rather than print: a command substitution of a plain command
+# costs one process, of a shell function two.
+jira_read_message() { # file -> jira_message: the message as git stores it, without blank lines
+  jira_message=$(LC_ALL=C sed -E -e "$jira_uncomment" -e 's/[[:space:]]*$//' -e '/^$/d' "$1")
 }
 
-jira_first_key() { # file: the first Jira key of the message in it, or nothing
-  LC_ALL=C sed -nE -e "$jira_uncomment" -e "$JIRA_FIRST_KEY_SED" "$1"
+jira_has_key() { # file: does the message in it have a Jira key?
+  jira_found=$(LC_ALL=C sed -nE -e "$jira_uncomment" -e "$JIRA_FIRST_KEY_SED" "$1")
+  [ -n "$jira_found" ]
 }
 
-jira_branch_key() { # the first key of the checked-out branch, as people type them (dev-12_x)
+jira_read_branch_key() { # -> jira_key: the first key of the checked-out branch, as people type them (dev-12_x)
+  jira_key=
   jira_branch=$(git symbolic-ref --quiet --short HEAD 2>/dev/null) || return 0
   case $jira_branch in
-    *[1-9]*) LC_ALL=C sed -nE "$JIRA_BRANCH_KEY_SED" <<BRANCH
+    *[1-9]*) jira_key=$(LC_ALL=C sed -nE "$JIRA_BRANCH_KEY_SED" <<BRANCH
 $jira_branch
 BRANCH
-      ;;
+    ) ;;
   esac
 }
 
@@ -96,12 +100,17 @@ $1
 MESSAGE
 }
 
-# stdin -> stdout: the message with the key placed as releaseCut.commitKeyPlacement says.
-jira_place_key() { # key, cleaned message
+# stdin -> jira_placed: the message with the key placed as releaseCut.commitKeyPlacement says.
+jira_place_key() { # key, the cleaned message
   case $JIRA_KEY_PLACEMENT in
     trailer)
-      if [ -z "$2" ]; then printf '\n\nRefs: %s\n' "$1"; cat; else git interpret-trailers --if-exists addIfDifferent --trailer "Refs: $1"; fi ;;
-    prefix) sed -e "1s/^/$1: /" ;;
+      if [ -z "$2" ]; then
+        # room for the subject above the trailer
+        jira_placed=$(printf '\n\nRefs: %s\n' "$1"; cat)
+      else
+        jira_placed=$(git interpret-trailers --if-exists addIfDifferent --trailer "Refs: $1")
+      fi ;;
+    prefix) jira_placed=$(sed -e "1s/^/$1: /") ;;
     *)
       jira_script="1{
 s/^([A-Za-z0-9_]+(\\([^()]*\\))?!?: )/\\1$1 /
@@ -112,7 +121,7 @@ s/^/$1: /
       [ "$JIRA_KEY_PLACEMENT" != scope ] || jira_script="1s/^([A-Za-z0-9_]+)(!?: )/\\1($1)\\2/
 t
 $jira_script"
-      sed -E "$jira_script" ;;
+      jira_placed=$(sed -E "$jira_script") ;;
   esac
 }
 
