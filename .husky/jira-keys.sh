@@ -57,9 +57,13 @@ jira_load_rules() {
 
 # core.commentChar, and sed -E commands that drop what git drops: comment lines, and everything
 # below the scissors line of --verbose. 'auto' and the like are read as git's default '#'.
-jira_comment_char() {
-  jira_cc=$(git config --get core.commentChar 2>/dev/null) || jira_cc='#'
-  case $jira_cc in ?) ;; *) jira_cc='#' ;; esac
+# prepare-commit-msg reads it from git and leaves it for the commit-msg hook of the same commit.
+jira_comment_char() { # [file to leave it in]
+  if [ -n "${1-}" ] || ! { [ -f "$jira_git_dir/JIRA_HOOK_COMMENT_CHAR" ] && IFS= read -r jira_cc <"$jira_git_dir/JIRA_HOOK_COMMENT_CHAR"; }; then
+    jira_cc=$(git config --get core.commentChar 2>/dev/null) || jira_cc='#'
+    case $jira_cc in ?) ;; *) jira_cc='#' ;; esac
+    [ -z "${1-}" ] || printf '%s\n' "$jira_cc" >"$1"
+  fi
   case $jira_cc in '^') jira_cc_re='\^' ;; '/') jira_cc_re='\/' ;; '\' | ']') jira_cc_re="\\$jira_cc" ;; *) jira_cc_re="[$jira_cc]" ;; esac
   jira_uncomment="/^$jira_cc_re ------------------------ >8 ------------------------\$/,\$d
 /^$jira_cc_re/d"
@@ -78,7 +82,15 @@ jira_has_key() { # file: does the message in it have a Jira key?
 
 jira_read_branch_key() { # -> jira_key: the first key of the checked-out branch, as people type them (dev-12_x)
   jira_key=
-  jira_branch=$(git symbolic-ref --quiet --short HEAD 2>/dev/null) || return 0
+  # HEAD of this work tree sits next to the message file (.git/ or .git/worktrees/<name>/).
+  jira_head=
+  [ ! -f "$jira_git_dir/HEAD" ] || IFS= read -r jira_head <"$jira_git_dir/HEAD" || :
+  case $jira_head in
+    'ref: refs/heads/.invalid') jira_branch=$(git symbolic-ref --quiet --short HEAD 2>/dev/null) || return 0 ;; # reftable
+    'ref: refs/heads/'*) jira_branch=${jira_head#ref: refs/heads/} ;;
+    '') jira_branch=$(git symbolic-ref --quiet --short HEAD 2>/dev/null) || return 0 ;;
+    *) return 0 ;; # detached
+  esac
   case $jira_branch in
     *[1-9]*) jira_key=$(LC_ALL=C sed -nE "$JIRA_BRANCH_KEY_SED" <<BRANCH
 $jira_branch
