@@ -1,3 +1,5 @@
+# shellcheck shell=sh disable=SC2034,SC2154,SC3013
+# (a library: its variables are set and read across the hook files; -nt is in every sh git runs hooks with)
 # The commit hooks' shell fast path (POSIX sh, git, sed, grep): sourced by commit-msg and
 # prepare-commit-msg with JIRA_HOOKS set to this folder. The key patterns come from the rules
 # file that src/hook-rules.ts generates from package.json and src/jira-keys.ts, so the hooks and
@@ -64,7 +66,7 @@ jira_comment_char() { # [file to leave it in]
     case $jira_cc in ?) ;; *) jira_cc='#' ;; esac
     [ -z "${1-}" ] || printf '%s\n' "$jira_cc" >"$1"
   fi
-  case $jira_cc in '^') jira_cc_re='\^' ;; '/') jira_cc_re='\/' ;; '\' | ']') jira_cc_re="\\$jira_cc" ;; *) jira_cc_re="[$jira_cc]" ;; esac
+  case $jira_cc in '^') jira_cc_re='\^' ;; '/') jira_cc_re='\/' ;; \\ | ']') jira_cc_re="\\$jira_cc" ;; *) jira_cc_re="[$jira_cc]" ;; esac
   jira_uncomment="/^$jira_cc_re ------------------------ >8 ------------------------\$/,\$d
 /^$jira_cc_re/d"
 }

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkCommitMessage, exemptionOf, keyOfBranch, stripComments, withoutKeyPrefix } from '../src/commit-message.js';
+import { resolveCommitConfig } from '../src/config.js';
 import { commitAnalyzer } from '../src/release/analyze.js';
 
 const check = suite('checkCommitMessage');
@@ -79,3 +80,12 @@ placements('conventional, prefix, scope, trailer, and older DEV-321: feat(x): hi
   assert.is(withoutKeyPrefix('DEV-4 is not a prefix: x'), 'DEV-4 is not a prefix: x');
 });
 placements.run();
+
+const commitConfig = suite('resolveCommitConfig: only what the hooks need');
+commitConfig('a malformed release setting does not matter; a bad placement is named with the fix', () => {
+  const config = resolveCommitConfig({ JIRA_BASE_URL: 'not a url', SLACK_WEBHOOK_URL: '::' }, { jiraProjectKeys: ['DEV'], jiraBaseUrl: '::', tagPrefix: 'v' });
+  assert.equal(config, { jiraProjectKeys: ['DEV'], tagPrefix: 'v', commitKeyPlacement: 'conventional' });
+  assert.throws(() => resolveCommitConfig({}, { commitKeyPlacement: 'sideways' }), /"sideways" is not a placement/);
+  assert.throws(() => resolveCommitConfig({ JIRA_PROJECT_KEYS: 'dev' }, {}), /"dev" is not a Jira project key/);
+});
+commitConfig.run();
