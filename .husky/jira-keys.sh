@@ -53,7 +53,8 @@ jira_load_rules() {
     echo "$jira_hook: the Jira key rules predate your package.json releaseCut / JIRA_PROJECT_KEYS settings and node is not on PATH to refresh them; using them as they are (npm install refreshes them)." >&2
     return 0
   fi
-  echo "$jira_hook: the commit hooks are not set up here (no $jira_rules_file, no node on PATH to write it): run npm install, or commit with --no-verify." >&2
+  if [ -f "$jira_node_scripts/commit-rules.js" ]; then jira_missing='no node on PATH to write it'; else jira_missing='dist/ is not built'; fi
+  echo "$jira_hook: the commit hooks are not set up here (no $jira_rules_file, $jira_missing): run npm install (or npm run build), or commit with --no-verify." >&2
   return 1
 }
 

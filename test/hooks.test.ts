@@ -301,6 +301,19 @@ places('without node on PATH (GUI clients, nvm): valid messages commit, keyless 
     await rm(repo.dir, { recursive: true, force: true });
   }
 });
+places('hooks with no rules and no build say what to run', async () => {
+  const repo = await createHookedRepo();
+  try {
+    await rm(path.join(repo.packageDir, '.husky', '_', 'jira-rules.sh'));
+    await rm(path.join(repo.packageDir, 'dist'));
+    const commit = await gitCommit(repo.dir, ['-m', 'DEV-1: x']);
+    assert.is.not(commit.exitCode, 0);
+    assert.match(commit.output, 'commit-msg: the commit hooks are not set up here');
+    assert.match(commit.output, 'dist/ is not built): run npm install (or npm run build), or commit with --no-verify.');
+  } finally {
+    await rm(repo.dir, { recursive: true, force: true });
+  }
+});
 places.run();
 
 const installs = suite('installs never fail because of hooks');

@@ -23,7 +23,7 @@ export interface HookedRepo {
  * `.husky` files, `dist/` and `node_modules` of this project, and the project's own `prepare`
  * installer run in it (package.json in `subfolder` when given, as in a monorepo).
  */
-export async function createHookedRepo(options: { releaseCut?: Record<string, unknown>; withDist?: boolean; subfolder?: string } = {}): Promise<HookedRepo> {
+export async function createHookedRepo(options: { releaseCut?: Record<string, unknown>; subfolder?: string } = {}): Promise<HookedRepo> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'hooks-'));
   const packageDir = path.join(dir, options.subfolder ?? '');
   const git = (...args: string[]) => execa('git', args, { cwd: dir });
@@ -33,7 +33,7 @@ export async function createHookedRepo(options: { releaseCut?: Record<string, un
   await mkdir(path.join(packageDir, '.husky'), { recursive: true });
   for (const file of HOOK_FILES) await copyFile(path.join(PROJECT_ROOT, '.husky', file), path.join(packageDir, '.husky', file));
   await symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(packageDir, 'node_modules'));
-  if (options.withDist !== false) await symlink(path.join(PROJECT_ROOT, 'dist'), path.join(packageDir, 'dist'));
+  await symlink(path.join(PROJECT_ROOT, 'dist'), path.join(packageDir, 'dist'));
   await writeFile(path.join(dir, '.gitignore'), 'node_modules\ndist\n');
   const releaseCut = options.releaseCut ?? { jiraProjectKeys: ['DEV'] };
   await writeFile(path.join(packageDir, 'package.json'), `${JSON.stringify({ name: 'hooked', releaseCut }, null, 2)}\n`);
