@@ -25,7 +25,7 @@ try {
       `  Put the card's key in the subject, the body or a trailer, e.g.`,
       ...example,
       `  Your message is kept in ${messageFile}; edit it and commit again with`,
-      `      git commit -e -F ${messageFile}`,
+      `      git commit -e -F ${messageFile}${messageFile.startsWith('/') ? '' : '   (from the top of the work tree)'}`,
       '  (emergency only: git commit --no-verify)',
       '',
     ].join('\n'));
