@@ -30,6 +30,14 @@ if (top.status !== 0) skip(''); // not a git checkout (a Docker build context, a
 if (existsSync(path.join(packageDir, 'tsconfig.json'))) {
   execFileSync(path.join(packageDir, 'node_modules', '.bin', 'tsc'), { cwd: packageDir, stdio: 'inherit' });
 }
+const [gitDir, commonDir] = git('rev-parse', '--path-format=absolute', '--git-dir', '--git-common-dir').stdout.trim().split('\n');
+const installed = git('config', '--get', 'core.hooksPath').stdout.trim();
+if (gitDir !== commonDir && path.isAbsolute(installed) && installed !== path.join(hooksDir, '_') && existsSync(path.join(installed, 'h'))) {
+  // Installed from a linked worktree while another work tree's install is in place: keep that
+  // one, which does not vanish with this worktree (`git worktree remove`).
+  console.warn(`commit hooks: kept core.hooksPath=${installed} (the hooks every work tree of this repository runs)`);
+  process.exit(0);
+}
 // husky takes the hooks folder relative to the top of the repository, so a package in a
 // subfolder (monorepo) gets its hooks too.
 const prefix = git('rev-parse', '--show-prefix').stdout.trim();

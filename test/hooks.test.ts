@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { suite } from './helpers/suite.js';
@@ -255,6 +255,12 @@ places('a linked worktree (no npm ci in it) runs the hooks', async () => {
     assert.is.not(refused.exitCode, 0);
     assert.match(refused.output, 'has no Jira key (DEV)');
     assert.is((await gitCommit(worktree, ['-m', 'DEV-51: keyed'])).exitCode, 0);
+    // npm ci inside the worktree keeps the hooks that do not vanish with it
+    await symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(worktree, 'node_modules'));
+    await symlink(path.join(PROJECT_ROOT, 'dist'), path.join(worktree, 'dist'));
+    const installed = await execa(process.execPath, [path.join(worktree, '.husky', 'install.mjs')], { cwd: worktree, all: true });
+    assert.match(String(installed.all), `kept core.hooksPath=${path.join(repo.packageDir, '.husky', '_')}`);
+    assert.is(await git(repo.dir, 'config', 'core.hooksPath'), path.join(repo.packageDir, '.husky', '_'));
   } finally {
     await rm(worktree, { recursive: true, force: true });
     await rm(repo.dir, { recursive: true, force: true });
