@@ -242,8 +242,11 @@ prefill('prefix, scope and trailer placements; a changed package.json refreshes 
 prefill.run();
 
 const places = suite('hooks in linked worktrees, subfolder packages, and without node');
+// Each case builds its own repository, so they run at the same time (started in `before`).
+const placeCases: Array<[string, () => Promise<void>]> = [];
+const place = (name: string, run: () => Promise<void>) => placeCases.push([name, run]);
 
-places('a linked worktree (no npm ci in it) runs the hooks', async () => {
+place('a linked worktree (no npm ci in it) runs the hooks', async () => {
   const repo = await createHookedRepo();
   const worktree = path.join(repo.dir, '..', `${path.basename(repo.dir)}-wt`);
   try {
@@ -267,7 +270,7 @@ places('a linked worktree (no npm ci in it) runs the hooks', async () => {
   }
 });
 
-places('package.json in a subfolder of the repository gets its hooks and its configuration', async () => {
+place('package.json in a subfolder of the repository gets its hooks and its configuration', async () => {
   const repo = await createHookedRepo({ subfolder: 'tools/release', releaseCut: { jiraProjectKeys: ['OPS'] } });
   try {
     assert.match(await git(repo.dir, 'config', 'core.hooksPath'), path.join(repo.packageDir, '.husky', '_'));
@@ -280,7 +283,7 @@ places('package.json in a subfolder of the repository gets its hooks and its con
   }
 });
 
-places('without node on PATH (GUI clients, nvm): valid messages commit, keyless ones get the short explanation', async () => {
+place('without node on PATH (GUI clients, nvm): valid messages commit, keyless ones get the short explanation', async () => {
   const repo = await createHookedRepo();
   const bin = await pathWithoutNode();
   const env = { PATH: bin };
@@ -307,7 +310,7 @@ places('without node on PATH (GUI clients, nvm): valid messages commit, keyless 
     await rm(repo.dir, { recursive: true, force: true });
   }
 });
-places('hooks with no rules and no build say what to run', async () => {
+place('hooks with no rules and no build say what to run', async () => {
   const repo = await createHookedRepo();
   try {
     await rm(path.join(repo.packageDir, '.husky', '_', 'jira-rules.sh'));
@@ -320,6 +323,16 @@ places('hooks with no rules and no build say what to run', async () => {
     await rm(repo.dir, { recursive: true, force: true });
   }
 });
+let placeResults: Map<string, Promise<unknown>>;
+places.before(() => {
+  placeResults = new Map(placeCases.map(([name, run]) => [name, run().then(() => null, (error: unknown) => error)]));
+});
+for (const [name] of placeCases) {
+  places(name, async () => {
+    const error = await placeResults.get(name);
+    if (error) throw error;
+  });
+}
 places.run();
 
 const installs = suite('installs never fail because of hooks');
