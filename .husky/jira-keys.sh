@@ -62,6 +62,13 @@ jira_load_rules() {
 # below the scissors line of --verbose. 'auto' and the like are read as git's default '#'.
 # prepare-commit-msg reads it from git and leaves it for the commit-msg hook of the same commit.
 jira_comment_char() { # [file to leave it in]
+  if [ "${GIT_EDITOR-}" = : ]; then
+    # git sets GIT_EDITOR=: for hooks when no editor opens (-m, -F): then it cleans up only
+    # whitespace, and comment lines are part of the message.
+    jira_cc=
+    jira_uncomment=
+    return 0
+  fi
   if [ -n "${1-}" ] || ! { [ -f "$jira_git_dir/JIRA_HOOK_COMMENT_CHAR" ] && IFS= read -r jira_cc <"$jira_git_dir/JIRA_HOOK_COMMENT_CHAR"; }; then
     jira_cc=$(git config --get core.commentChar 2>/dev/null) || jira_cc='#'
     case $jira_cc in ?) ;; *) jira_cc='#' ;; esac

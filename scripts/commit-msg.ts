@@ -16,7 +16,8 @@ try {
   const verdict = checkCommitMessage(readFileSync(messageFile, 'utf8'), {
     projectKeys: config.jiraProjectKeys,
     tagPrefix: config.tagPrefix,
-    commentChar: process.env.JIRA_HOOK_COMMENT_CHAR || '#',
+    // empty when no editor opened: git then keeps comment lines in the message
+    commentChar: process.env.JIRA_HOOK_COMMENT_CHAR || null,
   });
   if (!verdict.ok) {
     const example = (process.env.JIRA_HOOK_EXAMPLE ?? '').split('\n').map((line) => `      ${line}`.trimEnd());
