@@ -41,3 +41,31 @@ export function ratio(value: number, baseline: number): string {
 export function verdict(ok: boolean): string {
   return ok ? 'meets target' : 'MISSES target';
 }
+
+export interface Contender {
+  name: string;
+  command: readonly string[];
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Median wall time of each command, run in turns (one of each per round, after one warm-up
+ * round), so that a noisy machine slows them all alike.
+ */
+export function measureInterleaved(contenders: readonly Contender[], runs: number): Record<string, number> {
+  const script = [
+    'import json, subprocess, sys, time',
+    'spec = json.load(sys.stdin); times = {c["name"]: [] for c in spec["contenders"]}',
+    'for i in range(spec["runs"] + 1):',
+    '    for c in spec["contenders"]:',
+    '        start = time.perf_counter()',
+    '        done = subprocess.run(c["command"], cwd=c["cwd"], env=c["env"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)',
+    '        if done.returncode: sys.exit(f"{c[\'name\']}: {c[\'command\']} exited {done.returncode}: {done.stderr.decode()}")',
+    '        if i: times[c["name"]].append((time.perf_counter() - start) * 1000)',
+    'print(json.dumps({name: sorted(t)[len(t) // 2] for name, t in times.items()}))',
+  ].join('\n');
+  const spec = { runs, contenders: contenders.map((c) => ({ ...c, env: { ...process.env, ...c.env } })) };
+  const out = execFileSync('python3', ['-c', script], { input: JSON.stringify(spec), encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  return JSON.parse(out) as Record<string, number>;
+}

@@ -1,16 +1,32 @@
-/** husky commit-msg hook: `node dist/scripts/commit-msg.js <message file>`. */
+/**
+ * The commit-msg hook's slow path: `node dist/scripts/commit-msg.js <.husky folder> <message file>`.
+ * The shell hook starts it only when it found no key: findJiraKeys has the last word (the shell
+ * is conservative next to non-ASCII letters) and, when the message is refused, explains why.
+ * The shell passes what it already knows: JIRA_HOOK_COMMENT_CHAR and JIRA_HOOK_EXAMPLE (the
+ * message with the branch's key where the prefill would put it).
+ */
 import { readFileSync } from 'node:fs';
 import { formatError } from '../src/cli.js';
 import { checkCommitMessage } from '../src/commit-message.js';
-import { loadHookContext } from '../src/hook-context.js';
+import { loadHookSetup } from '../src/hook-context.js';
 
+const [hooksDir, messageFile] = process.argv.slice(2) as [string, string];
 try {
-  const context = await loadHookContext();
-  const verdict = checkCommitMessage(readFileSync(process.argv[2]!, 'utf8'), context);
+  const { config } = await loadHookSetup(hooksDir);
+  const verdict = checkCommitMessage(readFileSync(messageFile, 'utf8'), {
+    projectKeys: config.jiraProjectKeys,
+    tagPrefix: config.tagPrefix,
+    // empty when no editor opened: git then keeps comment lines in the message
+    commentChar: process.env.JIRA_HOOK_COMMENT_CHAR || null,
+  });
   if (!verdict.ok) {
+    const example = (process.env.JIRA_HOOK_EXAMPLE ?? '').split('\n').map((line) => `      ${line}`.trimEnd());
     process.stderr.write([
       `commit-msg: ${verdict.problem}.`,
-      `  Put the card's key in the subject or body, e.g.  ${verdict.example}`,
+      `  Put the card's key in the subject, the body or a trailer, e.g.`,
+      ...example,
+      `  Your message is kept in ${messageFile}; edit it and commit again with`,
+      `      git commit -e -F ${messageFile}${messageFile.startsWith('/') ? '' : '   (from the top of the work tree)'}`,
       '  (emergency only: git commit --no-verify)',
       '',
     ].join('\n'));

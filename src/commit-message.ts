@@ -1,11 +1,31 @@
 /**
- * The commit-message rules the hooks enforce. Pure and dependency-light: the commit-msg
- * hook loads this on every commit.
+ * The commit-message rules the hooks and `commits:check` enforce. Pure and dependency-light.
+ * The hooks' shell fast path uses the same patterns (written into its rules file by
+ * src/hook-rules.ts), so every pattern here is valid both as a JavaScript RegExp and as a POSIX ERE.
  */
 import { findJiraKeys, type ProjectKeys } from './jira-keys.js';
 
 /** Subjects of the release cut's own commits (see planRelease). */
 export const RELEASE_SUBJECT_PREFIX = 'chore(release): ';
+
+/** Exemption patterns shared with the shell hooks (JavaScript and POSIX ERE alike). */
+export const EXEMPTION_PATTERNS = {
+  /** `git commit --fixup`, `--squash` and `--fixup=amend:` subjects. */
+  fixupSubject: '^(fixup|squash|amend)! ',
+  /** `git revert` writes both lines (`Reapply` when reverting a revert). */
+  revertSubject: '^(Revert|Reapply) ".*"$',
+  revertBody: '^This reverts commit [0-9a-f]{7,64}',
+} as const;
+
+/** Escapes the characters that are special in both a RegExp and a POSIX ERE, and only those. */
+function escapePattern(text: string): string {
+  return text.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&');
+}
+
+/** Exactly the subject the cut writes: `chore(release): release/2026-11-24`, or `….2` for a second cut that day. */
+export function releaseSubjectPattern(tagPrefix: string): string {
+  return `^${escapePattern(RELEASE_SUBJECT_PREFIX + tagPrefix)}[0-9]{4}-[0-9]{2}-[0-9]{2}([.][1-9][0-9]*)?$`;
+}
 
 const SCISSORS = ' ------------------------ >8 ------------------------';
 
@@ -21,58 +41,70 @@ export function stripComments(message: string, commentChar = '#'): string {
 
 export type Exemption = 'merge' | 'revert' | 'fixup' | 'release';
 
-/** Commits git or the release cut writes, which need no key of their own. */
-export function exemptionOf(message: string): Exemption | null {
-  const subject = message.split('\n', 1)[0] ?? '';
-  if (/^Merge (branch|remote-tracking branch|pull request|tag|commit|'|")/.test(subject)) return 'merge';
-  if (subject.startsWith('Revert "')) return 'revert';
-  if (/^(fixup|squash|amend)! /.test(subject)) return 'fixup';
-  if (subject.startsWith(RELEASE_SUBJECT_PREFIX)) return 'release';
+/** What a message is checked against: the commit configuration and facts git knows about the commit. */
+export interface CommitRules {
+  projectKeys: ProjectKeys;
+  tagPrefix: string;
+}
+
+/** Commits git or the release cut writes, which need no key of their own. `merge`: the commit has two or more parents. */
+export function exemptionOf(message: string, rules: Pick<CommitRules, 'tagPrefix'>, merge = false): Exemption | null {
+  if (merge) return 'merge';
+  const lines = message.split('\n');
+  const subject = lines[0] ?? '';
+  if (new RegExp(EXEMPTION_PATTERNS.fixupSubject).test(subject)) return 'fixup';
+  const revertBody = new RegExp(EXEMPTION_PATTERNS.revertBody);
+  if (new RegExp(EXEMPTION_PATTERNS.revertSubject).test(subject) && lines.some((line) => revertBody.test(line))) return 'revert';
+  if (new RegExp(releaseSubjectPattern(rules.tagPrefix)).test(subject)) return 'release';
   return null;
 }
 
-/** The first Jira key in a branch name such as `feature/EPN-123-login-fix`. */
+/**
+ * The first Jira key in a branch name, as people type them: `feature/DEV-12-login`,
+ * `bugfix/dev-12-x`, `hotfix/DEV-12_fix`, `DEV-12.2-retry`.
+ */
 export function keyOfBranch(branch: string | null, projectKeys: ProjectKeys): string | null {
-  return branch ? findJiraKeys(branch, projectKeys)[0] ?? null : null;
+  return branch ? findJiraKeys(normalizeBranch(branch), projectKeys)[0] ?? null : null;
+}
+
+/** Uppercase, with `_` and `.` after an issue number read as separators (mirrored by the shell hooks). */
+export function normalizeBranch(branch: string): string {
+  return branch.toUpperCase().replace(/([0-9])[_.]/g, '$1-');
 }
 
 export type Verdict =
   | { ok: true; reason: 'key' | Exemption }
-  | { ok: false; problem: string; example: string };
+  | { ok: false; problem: string };
 
 /**
  * Accepts a message that carries a Jira key (subject, body, trailer or browse URL) or is
- * exempt; otherwise says what is missing, with an example built from the branch's key.
+ * exempt; otherwise says what is missing. `commentChar: null` checks the message as stored
+ * (`commits:check`), where git has already dropped the comments.
  */
-export function checkCommitMessage(raw: string, options: { projectKeys: ProjectKeys; branch: string | null; commentChar?: string }): Verdict {
-  const message = stripComments(raw, options.commentChar);
-  const exemption = exemptionOf(message);
+export function checkCommitMessage(raw: string, rules: CommitRules & { commentChar: string | null; merge?: boolean }): Verdict {
+  const message = rules.commentChar === null ? raw.replace(/\r\n/g, '\n').trim() : stripComments(raw, rules.commentChar);
+  if (message.length === 0) return { ok: false, problem: 'the commit message is empty' };
+  const exemption = exemptionOf(message, rules, rules.merge);
   if (exemption) return { ok: true, reason: exemption };
-  if (findJiraKeys(message, options.projectKeys).length > 0) return { ok: true, reason: 'key' };
+  if (findJiraKeys(message, rules.projectKeys).length > 0) return { ok: true, reason: 'key' };
 
-  const projects = options.projectKeys ? options.projectKeys.join(', ') : 'any Jira project';
-  const example = keyOfBranch(options.branch, options.projectKeys) ?? `${options.projectKeys?.[0] ?? 'ABC'}-123`;
-  const subject = message.split('\n', 1)[0] ?? '';
-  const lowercase = findJiraKeys(message.toUpperCase(), options.projectKeys).find((key) => message.includes(key.toLowerCase()));
-  const problem = message.length === 0
-    ? 'the commit message is empty'
-    : lowercase
+  const projects = rules.projectKeys ? rules.projectKeys.join(', ') : 'any Jira project';
+  const lowercase = findJiraKeys(message.toUpperCase(), rules.projectKeys).find((key) => message.includes(key.toLowerCase()));
+  return {
+    ok: false,
+    problem: lowercase
       ? `"${lowercase.toLowerCase()}" is not a Jira key: keys are uppercase (${lowercase})`
-      : `the commit message has no Jira key (${projects})`;
-  return { ok: false, problem, example: `${example}: ${subject || 'describe the change'}` };
+      : `the commit message has no Jira key (${projects})`,
+  };
 }
 
-export type CommitSource = 'message' | 'template' | 'merge' | 'squash' | 'commit' | undefined;
+const KEY = '[A-Z][A-Z0-9_]+-[1-9][0-9]*';
+const KEY_PREFIX = new RegExp(`^(\\[${KEY}\\]\\s*|${KEY}(\\s*,\\s*${KEY})*:\\s+)`);
 
 /**
- * prepare-commit-msg: the message with `KEY: ` put in front when the branch names a card and
- * the message has no key yet. Merges, squashes and amends (`commit` source) are left alone.
+ * The message without a leading `DEV-321: ` or `[DEV-321] `, so that `DEV-321: feat(x)!: …`
+ * (the prefix placement, and older history) parses as the Conventional Commit it is.
  */
-export function prefillMessage(raw: string, options: { branch: string | null; source: CommitSource; projectKeys: ProjectKeys; commentChar?: string }): string {
-  if (options.source === 'merge' || options.source === 'squash' || options.source === 'commit') return raw;
-  const key = keyOfBranch(options.branch, options.projectKeys);
-  if (!key) return raw;
-  const message = stripComments(raw, options.commentChar);
-  if (exemptionOf(message) || findJiraKeys(message, options.projectKeys).length > 0) return raw;
-  return `${key}: ${raw}`;
+export function withoutKeyPrefix(message: string): string {
+  return message.replace(KEY_PREFIX, '');
 }

@@ -13,6 +13,7 @@ export interface PackageJsonBlock {
   remote?: string;
   stagingRemote?: string;
   tagPrefix?: string;
+  commitKeyPlacement?: string;
 }
 
 export interface ReleaseConfig {
@@ -74,13 +75,36 @@ function parseBaseUrl(raw: string | undefined, source: string): string | null {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
+function projectKeysOf(env: Env, block: PackageJsonBlock): ProjectKeys {
+  return env.JIRA_PROJECT_KEYS !== undefined
+    ? parseProjectKeys(env.JIRA_PROJECT_KEYS, 'JIRA_PROJECT_KEYS')
+    : parseProjectKeys(block.jiraProjectKeys, 'package.json releaseCut.jiraProjectKeys');
+}
+
+/** Where the commit hooks put a branch's key in a message that has none (see README, "Commit hooks"). */
+export const KEY_PLACEMENTS = ['conventional', 'prefix', 'scope', 'trailer'] as const;
+export type KeyPlacement = (typeof KEY_PLACEMENTS)[number];
+
+/** What the commit hooks and `commits:check` need, and nothing else: a release-only setting never blocks a commit. */
+export interface CommitConfig {
+  jiraProjectKeys: ProjectKeys;
+  tagPrefix: string;
+  commitKeyPlacement: KeyPlacement;
+}
+
+export function resolveCommitConfig(env: Env, block: PackageJsonBlock = {}): CommitConfig {
+  const placement = block.commitKeyPlacement ?? 'conventional';
+  if (!(KEY_PLACEMENTS as readonly string[]).includes(placement)) {
+    throw configError(`package.json releaseCut.commitKeyPlacement: "${placement}" is not a placement`, `use one of ${KEY_PLACEMENTS.join(', ')}`);
+  }
+  return { jiraProjectKeys: projectKeysOf(env, block), tagPrefix: block.tagPrefix ?? DEFAULTS.tagPrefix, commitKeyPlacement: placement as KeyPlacement };
+}
+
 /** Environment wins over package.json; both are validated here, once. */
 export function resolveConfig(env: Env, block: PackageJsonBlock = {}): ReleaseConfig {
   return {
     ...DEFAULTS,
-    jiraProjectKeys: env.JIRA_PROJECT_KEYS !== undefined
-      ? parseProjectKeys(env.JIRA_PROJECT_KEYS, 'JIRA_PROJECT_KEYS')
-      : parseProjectKeys(block.jiraProjectKeys, 'package.json releaseCut.jiraProjectKeys'),
+    jiraProjectKeys: projectKeysOf(env, block),
     jiraBaseUrl: env.JIRA_BASE_URL
       ? parseBaseUrl(env.JIRA_BASE_URL, 'JIRA_BASE_URL')
       : parseBaseUrl(block.jiraBaseUrl, 'package.json releaseCut.jiraBaseUrl'),

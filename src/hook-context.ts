@@ -1,38 +1,62 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from './config.js';
-import type { ProjectKeys } from './jira-keys.js';
+import { loadEnv, loadPackageJsonBlock, resolveCommitConfig, type CommitConfig } from './config.js';
+import { renderHookRules, rulesStamp } from './hook-rules.js';
 
-/** What both commit hooks need, gathered without loading anything heavy (they run on every commit). */
-export interface HookContext {
-  projectKeys: ProjectKeys;
-  branch: string | null;
-  commentChar: string;
+/** The rules file the shell hooks source, next to husky's wrappers (whose folder husky git-ignores). */
+export function hookRulesFile(hooksDir: string): string {
+  return path.join(hooksDir, '_', 'jira-rules.sh');
 }
 
-/** The checked-out branch, read from HEAD (a worktree's `.git` is a file naming its git dir). */
-function currentBranch(top: string): string | null {
-  let gitDir = path.join(top, '.git');
+function readOptional(file: string): string | null {
   try {
-    if (statSync(gitDir).isFile()) {
-      gitDir = path.resolve(top, readFileSync(gitDir, 'utf8').replace(/^gitdir:\s*/, '').trim());
-    }
-    const head = readFileSync(path.join(gitDir, 'HEAD'), 'utf8').trim();
-    return head.startsWith('ref: refs/heads/') ? head.slice('ref: refs/heads/'.length) : null;
+    return readFileSync(file, 'utf8');
   } catch {
     return null;
   }
 }
 
-function commentChar(top: string): string {
-  const result = spawnSync('git', ['config', '--get', 'core.commentChar'], { cwd: top, encoding: 'utf8' });
-  const value = result.status === 0 ? result.stdout.trim() : '';
-  return value.length === 1 ? value : '#';
+/** package.json's folder (the one holding .husky/) from the top of the repository: `sub/dir/`, or '' at the top. */
+function packagePrefix(hooksDir: string): string {
+  const result = spawnSync('git', ['rev-parse', '--show-prefix'], { cwd: path.dirname(hooksDir), encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : '';
 }
 
-/** Git runs hooks from the top of the work tree, so that is where configuration is read. */
-export async function loadHookContext(top: string = process.cwd()): Promise<HookContext> {
-  const { config } = await loadConfig(top);
-  return { projectKeys: config.jiraProjectKeys, branch: currentBranch(top), commentChar: commentChar(top) };
+/**
+ * Git runs hooks from the top of the work tree, which in a linked worktree is not where npm
+ * installed them: the configuration is that work tree's own package.json (and .env).
+ */
+export interface HookSetup {
+  /** The installed .husky folder (core.hooksPath's parent): the same for every work tree. */
+  hooksDir: string;
+  /** The top of the work tree the hook runs in. */
+  top: string;
+  config: CommitConfig;
+  configDir: string;
+  prefix: string;
+}
+
+/** The commit settings only: a malformed release or notifier setting never blocks a commit. */
+export async function loadHookSetup(hooksDir: string, top: string = process.cwd()): Promise<HookSetup> {
+  const prefix = packagePrefix(hooksDir);
+  const configDir = path.join(top, prefix);
+  const [env, block] = await Promise.all([loadEnv(configDir), loadPackageJsonBlock(configDir)]);
+  return { hooksDir, top, config: resolveCommitConfig(env, block), configDir, prefix };
+}
+
+/** Writes the shell hooks' rules for this configuration (atomically: a hook may be reading it). */
+export function writeHookRules(setup: HookSetup, env: NodeJS.ProcessEnv = process.env): string {
+  const text = rulesStamp(
+    readOptional(path.join(setup.configDir, 'package.json')),
+    readOptional(path.join(setup.configDir, '.env')),
+    env.JIRA_PROJECT_KEYS,
+  );
+  const stamp = { text, top: setup.top, envKeys: env.JIRA_PROJECT_KEYS };
+  const file = hookRulesFile(setup.hooksDir);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}`;
+  writeFileSync(temporary, renderHookRules(setup.config, stamp, setup.prefix));
+  renameSync(temporary, file);
+  return file;
 }

@@ -24,15 +24,25 @@ export function isProjectKey(candidate: string): boolean {
 
 const matcherCache = new Map<string, RegExp>();
 
+/** The issue number of a key: no leading zero. */
+export const ISSUE_NUMBER_PATTERN = '[1-9][0-9]*';
+
+/**
+ * The project part of a key, as a pattern that is valid both here and as a POSIX ERE (the commit
+ * hooks' shell fast path is generated from it, see src/hook-rules.ts).
+ */
+export function projectPattern(projectKeys: ProjectKeys): string {
+  return projectKeys && projectKeys.length > 0
+    ? `(${[...projectKeys].sort((a, b) => b.length - a.length).join('|')})`
+    : '[A-Z][A-Z0-9_]+';
+}
+
 /** Keys are case-sensitive, as in Jira: `epn-1` is not a key. */
 function keyPattern(projectKeys: ProjectKeys): RegExp {
   const cacheKey = projectKeys ? projectKeys.join(',') : '*';
   let pattern = matcherCache.get(cacheKey);
   if (!pattern) {
-    const project = projectKeys && projectKeys.length > 0
-      ? `(?:${[...projectKeys].sort((a, b) => b.length - a.length).join('|')})`
-      : '[A-Z][A-Z0-9_]+';
-    pattern = new RegExp(`(?<![A-Za-z0-9_])(${project})-([1-9][0-9]*)(?![A-Za-z0-9_])`, 'g');
+    pattern = new RegExp(`(?<![A-Za-z0-9_])(${projectPattern(projectKeys)})-(${ISSUE_NUMBER_PATTERN})(?![A-Za-z0-9_])`, 'g');
     matcherCache.set(cacheKey, pattern);
   }
   pattern.lastIndex = 0;

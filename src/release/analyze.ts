@@ -1,4 +1,5 @@
 import { CommitParser } from 'conventional-commits-parser';
+import { withoutKeyPrefix } from '../commit-message.js';
 import type { Commit } from '../git.js';
 import { findBrowseUrls, findJiraKeys, type ProjectKeys } from '../jira-keys.js';
 
@@ -49,11 +50,13 @@ export function commitAnalyzer(projectKeys: ProjectKeys, linkedSite: boolean): C
     // Only messages that can hold a breaking note are parsed whole; otherwise the type is all
     // we need, and it depends only on the header's `type(scope):` prefix, so it is parsed once per prefix.
     const mayBreak = commit.message.includes('BREAKING') || commit.subject.includes('!:');
+    // `DEV-321: feat(x): …` (the prefix placement, and older history) is the Conventional Commit after the key.
     if (mayBreak) {
-      const parsed = parser.parse(commit.message);
+      const parsed = parser.parse(withoutKeyPrefix(commit.message));
       return facts(commit, keys, urls, parsed.type ?? 'other', parsed.notes.map((note) => note.text.trim()));
     }
-    const prefix = commit.subject.slice(0, commit.subject.indexOf(': ') + 1);
+    const header = withoutKeyPrefix(commit.subject);
+    const prefix = header.slice(0, header.indexOf(': ') + 1);
     let type = typeOfPrefix.get(prefix);
     if (type === undefined) {
       type = (prefix ? parser.parse(`${prefix} x`).type : null) ?? 'other';

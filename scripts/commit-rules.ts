@@ -1,0 +1,14 @@
+/**
+ * `node dist/scripts/commit-rules.js <.husky folder>`: writes the shell hooks' rules file for the
+ * configuration of the work tree it runs in. npm's `prepare` runs it, and the hooks do when the
+ * configuration changed since (they run from the top of the work tree).
+ */
+import { formatError } from '../src/cli.js';
+import { loadHookSetup, writeHookRules } from '../src/hook-context.js';
+
+try {
+  writeHookRules(await loadHookSetup(process.argv[2]!));
+} catch (error) {
+  process.stderr.write(`${formatError('commit hooks', error, Boolean(process.env.DEBUG))}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,82 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { suite } from './helpers/suite.js';
+import * as assert from 'uvu/assert';
+import { execa } from 'execa';
+import { createHookedRepo, PROJECT_ROOT, type HookedRepo } from './helpers/hooks.js';
+
+const COMMITS_CHECK = path.join(PROJECT_ROOT, 'dist', 'scripts', 'commits-check.js');
+
+const check = suite('commits:check: the hook\'s rule over a range of commits');
+let repo: HookedRepo;
+const git = async (...args: string[]) => (await execa('git', args, { cwd: repo.dir })).stdout;
+const commitsCheck = (...args: string[]) => execa(process.execPath, [COMMITS_CHECK, ...args], { cwd: repo.dir, reject: false, all: true });
+
+check.before(async () => {
+  repo = await createHookedRepo();
+});
+check.after(async () => {
+  await rm(repo.dir, { recursive: true, force: true });
+});
+
+check('catches what bypassed the hook: --no-verify, cherry-pick, git am; passes keys and exact exemptions', async () => {
+  await git('tag', 'base');
+  // A keyless commit on another branch, brought in by cherry-pick (which runs no commit-msg hook).
+  await git('checkout', '--quiet', '-b', 'elsewhere');
+  await writeFile(path.join(repo.dir, 'picked.txt'), 'picked\n');
+  await git('add', 'picked.txt');
+  await git('commit', '--quiet', '--no-verify', '-m', 'fix: cherry-picked without a key');
+  const picked = await git('rev-parse', 'HEAD');
+  await writeFile(path.join(repo.dir, 'mailed.txt'), 'mailed\n');
+  await git('add', 'mailed.txt');
+  await git('commit', '--quiet', '--no-verify', '-m', 'fix: mailed without a key');
+  const patch = await git('format-patch', '-1', '--stdout', 'HEAD');
+  await git('checkout', '--quiet', 'main');
+
+  await git('commit', '--quiet', '--allow-empty', '-m', 'DEV-1: keyed');
+  await git('commit', '--quiet', '--allow-empty', '--no-verify', '-m', 'no key, emergency');
+  await git('cherry-pick', picked);
+  await writeFile(path.join(repo.dir, '.git', 'mail.patch'), patch);
+  await git('am', '--quiet', path.join(repo.dir, '.git', 'mail.patch'));
+  await git('commit', '--quiet', '--allow-empty', '--no-verify', '-m', 'chore(release): anything');
+  await git('commit', '--quiet', '--allow-empty', '-m', 'chore(release): release/2026-11-24');
+  await git('commit', '--quiet', '--allow-empty', '-m', 'fixup! DEV-1: keyed');
+  await git('checkout', '--quiet', '-b', 'topic');
+  await git('commit', '--quiet', '--allow-empty', '-m', 'DEV-2: topic');
+  await git('checkout', '--quiet', 'main');
+  await git('merge', '--quiet', '--no-ff', '-m', 'integrate the topic', 'topic');
+
+  const result = await commitsCheck('base..HEAD');
+  assert.is(result.exitCode, 1, result.all);
+  const lines = String(result.all).split('\n');
+  const offenders = lines.filter((line) => / — /.test(line));
+  assert.equal(offenders.map((line) => line.replace(/^[0-9a-f]{7,} /, '')), [
+    'chore(release): anything — the commit message has no Jira key (DEV)',
+    'fix: mailed without a key — the commit message has no Jira key (DEV)',
+    'fix: cherry-picked without a key — the commit message has no Jira key (DEV)',
+    'no key, emergency — the commit message has no Jira key (DEV)',
+  ]);
+  const shortSha = (await git('rev-parse', '--short', 'HEAD~6')).slice(0, 7);
+  assert.ok(offenders.some((line) => line.startsWith(shortSha)), `short sha ${shortSha} in ${offenders.join('\n')}`);
+  assert.match(String(result.all), 'commits:check: 9 commits in base..HEAD, 4 without a Jira key', String(result.all));
+});
+
+check('a clean range exits 0; a bad range is a usage error', async () => {
+  const clean = await commitsCheck('HEAD~1..HEAD');
+  assert.is(clean.exitCode, 0, clean.all);
+  assert.match(String(clean.all), 'all with a Jira key or exempt');
+  const usage = await commitsCheck('HEAD');
+  assert.is(usage.exitCode, 2);
+  assert.match(String(usage.all), 'one commit range <from>..<to> is needed');
+  const unknown = await commitsCheck('nope..HEAD');
+  assert.is(unknown.exitCode, 1);
+  assert.match(String(unknown.all), 'commits:check:');
+});
+
+check('the npm script and the CI job run it over a pull request\'s commits', async () => {
+  const scripts = (JSON.parse(await readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  assert.is(scripts['commits:check'], 'node dist/scripts/commits-check.js');
+  const workflow = await readFile(path.join(PROJECT_ROOT, '.github', 'workflows', 'ci.yml'), 'utf8');
+  assert.match(workflow, /npm run commits:check -- "\$BASE_SHA\.\.\$HEAD_SHA"/);
+});
+check.run();
