@@ -7,6 +7,8 @@ import { isProjectKey, type ProjectKeys } from './jira-keys.js';
 export interface PackageJsonBlock {
   jiraProjectKeys?: string[];
   jiraBaseUrl?: string;
+  /** Jira sites besides *.atlassian.net whose browse URLs in commits may become links. */
+  jiraHosts?: string[];
   base?: string;
   head?: string;
   remote?: string;
@@ -17,6 +19,8 @@ export interface PackageJsonBlock {
 export interface ReleaseConfig {
   jiraProjectKeys: ProjectKeys;
   jiraBaseUrl: string | null;
+  /** Hosts (besides *.atlassian.net) whose browse URLs in commits count as Jira links when JIRA_BASE_URL is unset. */
+  jiraHosts: string[];
   base: string;
   head: string;
   remote: string;
@@ -73,6 +77,11 @@ function parseBaseUrl(raw: string | undefined, source: string): string | null {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
+function parseHosts(raw: string[] | string | undefined): string[] {
+  const hosts = Array.isArray(raw) ? raw : (raw ?? '').split(',');
+  return hosts.map((host) => String(host).trim().toLowerCase()).filter(Boolean);
+}
+
 /** Environment wins over package.json; both are validated here, once. */
 export function resolveConfig(env: Env, block: PackageJsonBlock = {}): ReleaseConfig {
   return {
@@ -83,6 +92,7 @@ export function resolveConfig(env: Env, block: PackageJsonBlock = {}): ReleaseCo
     jiraBaseUrl: env.JIRA_BASE_URL
       ? parseBaseUrl(env.JIRA_BASE_URL, 'JIRA_BASE_URL')
       : parseBaseUrl(block.jiraBaseUrl, 'package.json releaseCut.jiraBaseUrl'),
+    jiraHosts: parseHosts(env.JIRA_HOSTS ?? block.jiraHosts),
     base: block.base ?? DEFAULTS.base,
     head: block.head ?? DEFAULTS.head,
     remote: block.remote ?? DEFAULTS.remote,

@@ -8,17 +8,21 @@ import { redact } from './redact.js';
 
 export interface GitResult {
   stdout: string;
+  /** stdout's bytes, kept only when asked for (RunOptions.bytes). */
+  stdoutBytes?: Buffer;
   stderr: string;
   exitCode: number;
 }
 
 export interface RunOptions {
-  input?: string;
+  input?: string | Buffer;
   /** Exit codes that are answers, not failures (`merge-base --is-ancestor` answers 1). */
   okExitCodes?: readonly number[];
   env?: Record<string, string>;
   /** stdout is read by the caller as it arrives, not collected. */
   streaming?: boolean;
+  /** stdout is kept as bytes (file contents), not decoded. */
+  bytes?: boolean;
 }
 
 export type Logger = (line: string) => void;
@@ -84,8 +88,9 @@ function startGit(cwd: string, args: readonly string[], options: RunOptions): { 
       reject(error.code === 'ENOENT' ? new UserError('git is not installed or not on PATH', { hint: 'install git 2.38 or newer' }) : error);
     });
     child.on('close', (code, signal) => {
+      const bytes = Buffer.concat(stdout);
       resolve({
-        stdout: Buffer.concat(stdout).toString('utf8'),
+        ...(options.bytes ? { stdout: '', stdoutBytes: bytes } : { stdout: bytes.toString('utf8') }),
         stderr: Buffer.concat(stderr).toString('utf8'),
         exitCode: code ?? 128 + (signal ? os.constants.signals[signal] : 0),
       });
@@ -268,13 +273,14 @@ export class Git {
     return { tree: await this.output(['rev-parse', `${commit}^{tree}`]), conflicts: [] };
   }
 
-  async readFile(treeish: string, file: string): Promise<string | null> {
-    const result = await this.run(['cat-file', 'blob', `${treeish}:${file}`], { okExitCodes: [0, 128] });
-    return result.exitCode === 0 ? result.stdout : null;
+  /** The file's bytes as committed (no encoding or line-ending conversion), or null when absent. */
+  async readFile(treeish: string, file: string): Promise<Buffer | null> {
+    const result = await this.run(['cat-file', 'blob', `${treeish}:${file}`], { okExitCodes: [0, 128], bytes: true });
+    return result.exitCode === 0 ? result.stdoutBytes! : null;
   }
 
-  /** A tree equal to `tree` with the top-level `file` set to `content`. */
-  async replaceTopLevelFile(tree: string, file: string, content: string): Promise<string> {
+  /** A tree equal to `tree` with the top-level `file` set to `content` (bytes, stored as they are). */
+  async replaceTopLevelFile(tree: string, file: string, content: Buffer): Promise<string> {
     const blob = await this.output(['hash-object', '-w', '--stdin'], { input: content });
     const entries = (await this.run(['ls-tree', '-z', tree])).stdout.split('\0').filter(Boolean);
     const kept = entries.filter((entry) => entry.slice(entry.indexOf('\t') + 1) !== file);

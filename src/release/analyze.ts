@@ -1,4 +1,5 @@
 import { CommitParser } from 'conventional-commits-parser';
+import type { ReleaseConfig } from '../config.js';
 import type { Commit } from '../git.js';
 import { findBrowseUrls, findJiraKeys, type ProjectKeys } from '../jira-keys.js';
 
@@ -12,8 +13,10 @@ export interface CommitFacts {
   parents: string[];
   subject: string;
   keys: string[];
-  /** Browse URLs the message mentions, by key. */
+  /** Browse URLs on a known Jira host that the message mentions, by key. */
   urls: Record<string, string>;
+  /** The commit this one reverts (git revert's "This reverts commit <sha>."), or null. */
+  reverts: string | null;
   /** Conventional commit type (`feat`, `fix`, ...), or `other`. */
   type: string;
   /** BREAKING CHANGE notes and `type!:` headers. */
@@ -22,15 +25,32 @@ export interface CommitFacts {
 
 export type CommitAnalyzer = (commit: Commit) => CommitFacts;
 
+const REVERTS = /This reverts commit ([0-9a-f]{40})/;
+
+function revertedSha(message: string): string | null {
+  return message.includes('This reverts commit ') ? REVERTS.exec(message)?.[1] ?? null : null;
+}
+
 function facts(commit: Commit, keys: string[], urls: Record<string, string>, type: string, breaking: string[]): CommitFacts {
-  return { sha: commit.sha, parents: commit.parents, subject: commit.subject, keys, urls, type, breaking };
+  return { sha: commit.sha, parents: commit.parents, subject: commit.subject, keys, urls, reverts: revertedSha(commit.message), type, breaking };
 }
 
 /**
- * With `linkedSite` (JIRA_BASE_URL) set, links are built from it, so messages are not searched
- * for browse URLs; without it, the first URL seen for a key is enough.
+ * Whether a browse URL in a commit may become a card's link: only a Jira site's, never any host a
+ * message happened to name (`https://evil.example/browse/EPN-1`).
  */
-export function commitAnalyzer(projectKeys: ProjectKeys, linkedSite: boolean): CommitAnalyzer {
+export function isJiraHost(url: string, extraHosts: readonly string[]): boolean {
+  const host = URL.canParse(url) ? new URL(url).hostname.toLowerCase() : '';
+  return host.endsWith('.atlassian.net') || extraHosts.includes(host);
+}
+
+/**
+ * With JIRA_BASE_URL set, links are built from it, so messages are not searched for browse URLs;
+ * without it, the first URL on a known Jira host seen for a key is enough.
+ */
+export function commitAnalyzer(config: Pick<ReleaseConfig, 'jiraProjectKeys' | 'jiraBaseUrl' | 'jiraHosts'>): CommitAnalyzer {
+  const projectKeys: ProjectKeys = config.jiraProjectKeys;
+  const linkedSite = config.jiraBaseUrl !== null;
   const keysWithUrl = new Set<string>();
   const typeOfPrefix = new Map<string, string>();
   const parser = new CommitParser({
@@ -43,7 +63,7 @@ export function commitAnalyzer(projectKeys: ProjectKeys, linkedSite: boolean): C
     const keys = findJiraKeys(commit.message, projectKeys);
     let urls: Record<string, string> = {};
     if (!linkedSite && keys.some((key) => !keysWithUrl.has(key))) {
-      urls = Object.fromEntries(findBrowseUrls(commit.message));
+      urls = Object.fromEntries([...findBrowseUrls(commit.message)].filter(([, url]) => isJiraHost(url, config.jiraHosts)));
       for (const key of Object.keys(urls)) keysWithUrl.add(key);
     }
     // Only messages that can hold a breaking note are parsed whole; otherwise the type is all

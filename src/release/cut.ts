@@ -163,7 +163,7 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
     const fastForwards = [base, head].filter((branch) => branch.localSha !== branch.sha).map((branch) => branchUpdate(branch, branch.sha));
 
     const commits = await steps.run('collect commits', async () => {
-      const analyze = commitAnalyzer(config.jiraProjectKeys, config.jiraBaseUrl !== null);
+      const analyze = commitAnalyzer(config);
       const newestFirst: CommitFacts[] = [];
       for await (const batch of git.commitsBetween(base.sha, head.sha)) {
         for (const commit of batch) newestFirst.push(analyze(commit));
@@ -186,7 +186,7 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
     const drafted = await steps.run('plan', async () =>
       planRelease({ config, date, baseSha: base.sha, headSha: head.sha, commits, existingTags: todaysTags, repo: repoWebOf(sharing.originUrl) }));
     const plan = withJiraDetails(drafted, await jiraDetails(drafted.grouping.cards.map((card) => card.key), notify, options));
-    const plannedChangelog = async (): Promise<PlannedChangelog> => renderPlannedChangelog(plan, await git.readFile(merge.tree, config.changelogFile));
+    const plannedChangelog = async (): Promise<PlannedChangelog> => renderPlannedChangelog(plan, await git.readFile(merge.tree, config.changelogFile), config.changelogFile);
 
     if (options.dryRun) {
       const changelogPreview = async (): Promise<string> => (await plannedChangelog()).section;
@@ -328,7 +328,7 @@ async function finishedRelease(git: Git, options: CutOptions, config: ReleaseCon
   const saved = await readReport(reportsDir, tag);
   const report: ReleaseReport = saved ?? {
     tag, date: '', base: config.base, head: config.head, baseSha: base.sha, headSha: head.sha, range: `${base.sha}..${base.sha}`,
-    compareUrl: null, commitCount: 0, jira: [], withoutJira: [], releaseCommit: base.sha,
+    compareUrl: null, commitCount: 0, jira: [], withoutJira: [], reverted: [], keylessMerges: [], releaseCommit: base.sha,
     dryRun: options.dryRun, pushed: { origin: true, staging: false },
   };
   if (options.dryRun) return { status: 'dry-run', report: { ...report, dryRun: true }, reportFile: null };
