@@ -22,8 +22,10 @@ export function sectionMarker(headSha: string): string {
   return `<!-- release-cut:${headSha} -->`;
 }
 
-/** Characters that start Markdown or HTML syntax anywhere in a line (GitHub's `$` math and `~` strikethrough included). */
-const INLINE_SYNTAX = /[\\`*_[\]<>|~$]|&(?=#?[0-9A-Za-z]+;)/g;
+/** Characters that start Markdown or HTML syntax anywhere in a line (GitHub's `$` math, `~` strikethrough and `@` e-mail links included). */
+const INLINE_SYNTAX = /[\\`*_[\]<>|~$@]|&(?=#?[0-9A-Za-z]+;)/g;
+/** Where GFM starts a bare link, which would swallow escaped characters after it (`\\>`). */
+const AUTOLINK_START = /\b(https?|ftp)(:)(?=\/\/)|\b(www)(\.)/gi;
 /** What makes a line's start a heading, list item, quote or setext underline. */
 const LINE_START_SYNTAX = /^(?:[#+=-]|\d{1,9}(?=[.)]))/;
 
@@ -32,7 +34,8 @@ const LINE_START_SYNTAX = /^(?:[#+=-]|\d{1,9}(?=[.)]))/;
  * `<script>`, `<!--`, `](javascript:…)`, backticks and pipes come out as the characters they are.
  */
 export function markdownText(text: string): string {
-  const escaped = text.replace(/\s*[\r\n]+\s*/g, ' ').trim().replace(INLINE_SYNTAX, (char) => `\\${char}`);
+  const escaped = text.replace(/\s*[\r\n]+\s*/g, ' ').trim().replace(INLINE_SYNTAX, (char) => `\\${char}`)
+    .replace(AUTOLINK_START, (_, scheme: string | undefined, colon: string | undefined, www: string | undefined, dot: string | undefined) => `${scheme ?? www}\\${colon ?? dot}`);
   return escaped.replace(LINE_START_SYNTAX, (start) => (/\d/.test(start) ? `${start}\\` : `\\${start}`));
 }
 
