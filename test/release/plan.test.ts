@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { resolveConfig } from '../../src/config.js';
-import { commitAnalyzer, type CommitFacts } from '../../src/release/analyze.js';
+import { commitAnalyzer, isJiraHost, type CommitFacts } from '../../src/release/analyze.js';
 import { groupCommitsByCard } from '../../src/release/cards.js';
 import { renderChangelogSection, sectionMarker } from '../../src/release/changelog.js';
 import { insertChangelogSection } from '../../src/release/changelog-file.js';
@@ -40,6 +40,15 @@ cards('cards link to JIRA_BASE_URL whatever host a commit named; without it, onl
   assert.equal(urlsOf({ JIRA_BASE_URL: 'https://jira.example.com' }, 'https://jira.example.com'), {
     'EPN-1': 'https://jira.example.com/browse/EPN-1', 'EPN-2': 'https://jira.example.com/browse/EPN-2', 'EPN-500': 'https://jira.example.com/browse/EPN-500',
   });
+});
+
+cards('a Jira host is read off the URL\'s authority, not its path, userinfo or a lookalike suffix', () => {
+  assert.ok(isJiraHost('https://acme.atlassian.net/browse/EPN-1', []));
+  assert.ok(isJiraHost('https://bot@ACME.atlassian.net:443/browse/EPN-1', []));
+  assert.ok(isJiraHost('http://jira.corp.example:8080/browse/EPN-1', ['jira.corp.example']));
+  assert.not.ok(isJiraHost('https://acme.atlassian.net.evil.example/browse/EPN-1', []));
+  assert.not.ok(isJiraHost('https://evil.example/acme.atlassian.net/browse/EPN-1', []));
+  assert.not.ok(isJiraHost('https://acme.atlassian.net@evil.example/browse/EPN-1', []));
 });
 
 cards('commits merged by a keyed pull request inherit its key; keyless merges are named apart', () => {
