@@ -100,20 +100,36 @@ function startGit(cwd: string, args: readonly string[], options: RunOptions): { 
   return { child, done };
 }
 
-/** One `%H %P%n%s%n%B` record of `text[start, end)`, read by index to spare copies of 100k messages. */
+/**
+ * git's %s of a message: its first paragraph, each line without trailing blanks, joined by spaces.
+ * Derived here rather than printed by git, which would send every subject twice.
+ */
+function subjectOf(message: string): string {
+  const firstBreak = message.indexOf('\n');
+  if (firstBreak === -1) return message.trimEnd();
+  const rest = message.indexOf('\n', firstBreak + 1);
+  const secondLine = message.slice(firstBreak + 1, rest === -1 ? message.length : rest);
+  if (secondLine.trim() === '') return message.slice(0, firstBreak).trimEnd();
+  const paragraph: string[] = [];
+  for (const line of message.split('\n')) {
+    if (line.trim() === '') break;
+    paragraph.push(line.trimEnd());
+  }
+  return paragraph.join(' ');
+}
+
+/** One `%H %P%n%B` record of `text[start, end)`, read by index to spare copies of 100k messages. */
 function parseLogRecord(text: string, start: number, end: number): Commit {
   const firstBreak = text.indexOf('\n', start);
-  let secondBreak = text.indexOf('\n', firstBreak + 1);
-  if (secondBreak === -1 || secondBreak > end) secondBreak = end;
+  let messageStart = firstBreak + 1;
+  while (messageStart < end && text.charCodeAt(messageStart) === 10) messageStart += 1;
   let messageEnd = end;
-  while (messageEnd > secondBreak && (text.charCodeAt(messageEnd - 1) === 10 || text.charCodeAt(messageEnd - 1) === 32)) messageEnd -= 1;
-  const ids = text.slice(start, firstBreak).split(' ');
-  return {
-    sha: ids[0]!,
-    parents: ids.length > 1 && ids[1] !== '' ? ids.slice(1) : [],
-    subject: text.slice(firstBreak + 1, secondBreak),
-    message: text.slice(Math.min(secondBreak + 1, messageEnd), messageEnd),
-  };
+  while (messageEnd > messageStart && (text.charCodeAt(messageEnd - 1) === 10 || text.charCodeAt(messageEnd - 1) === 32)) messageEnd -= 1;
+  const space = text.indexOf(' ', start);
+  const sha = text.slice(start, space);
+  const parents = space + 1 < firstBreak ? text.slice(space + 1, firstBreak).split(' ') : [];
+  const message = text.slice(messageStart, messageEnd);
+  return { sha, parents, subject: subjectOf(message), message };
 }
 
 /**
@@ -238,7 +254,7 @@ export class Git {
    * (one batch per pipe read: a yield per commit costs more than parsing it).
    */
   async *commitsBetween(base: string, head: string): AsyncGenerator<Commit[]> {
-    const args = ['log', '-z', '--format=%H %P%n%s%n%B', `${base}..${head}`, '--'];
+    const args = ['log', '-z', '--format=%H %P%n%B', `${base}..${head}`, '--'];
     const started = performance.now();
     const options: RunOptions = { streaming: true };
     const { child, done } = startGit(this.cwd, args, options);

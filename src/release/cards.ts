@@ -48,6 +48,16 @@ export function compareKeys(a: string, b: string): number {
   return Number(a.slice(dashA + 1)) - Number(b.slice(dashB + 1));
 }
 
+/** compareKeys' order, each key split once rather than in every comparison (thousands of cards). */
+function sortedByKey(cards: Card[]): Card[] {
+  const sortable = cards.map((card) => {
+    const dash = card.key.lastIndexOf('-');
+    return { card, project: card.key.slice(0, dash), number: Number(card.key.slice(dash + 1)) };
+  });
+  sortable.sort((a, b) => (a.project === b.project ? a.number - b.number : a.project < b.project ? -1 : 1));
+  return sortable.map((entry) => entry.card);
+}
+
 /**
  * Keys for commits that carry none but came in through a merge that does, e.g. the commits
  * of `feature/EPN-130-search` merged by "Merge pull request #42 from .../EPN-130-search".
@@ -126,5 +136,5 @@ export function groupCommitsByCard(commits: readonly CommitFacts[], headSha: str
       card.commits.push(ref);
     }
   }
-  return { cards: [...cards.values()].sort((a, b) => compareKeys(a.key, b.key)), withoutJira, reverted, keylessMerges };
+  return { cards: sortedByKey([...cards.values()]), withoutJira, reverted, keylessMerges };
 }

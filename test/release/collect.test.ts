@@ -39,7 +39,7 @@ collect('Unicode neighbours, reverts inside and outside the range, foreign brows
     shas.foreign = await commit(sandbox.work, 'EPN-6: see https://evil.example/browse/EPN-6', { 'f.txt': 'f\n' });
     shas.atlassian = await commit(sandbox.work, 'fix: EPN-7\n\nhttps://acme.atlassian.net/browse/EPN-7', { 'a.txt': 'a\n' });
     await w`git checkout --quiet -b topic`;
-    shas.topic = await commit(sandbox.work, 'tidy: keyless topic work', { 't.txt': 't\n' });
+    shas.topic = await commit(sandbox.work, 'tidy: keyless topic work,\nits subject wrapped   \nover two lines\n\nand a body', { 't.txt': 't\n' });
     await w`git checkout --quiet develop`;
     await w`git merge --quiet --no-ff --no-edit -m ${"Merge branch 'topic' into develop"} topic`;
     shas.merge = await sha(sandbox.work, 'HEAD');
@@ -76,6 +76,11 @@ collect('Unicode neighbours, reverts inside and outside the range, foreign brows
   ].sort();
   assert.equal(listed, range);
   assert.is(report.commitCount, range.length);
+  const subjects = new Map((await w`git log --format=${'%H %s'} ${'main..develop'}`).stdout.trim().split('\n').map((line) => [line.slice(0, 40), line.slice(41)]));
+  for (const listedCommit of [...report.jira.flatMap((card) => card.commits), ...report.withoutJira, ...report.reverted, ...report.keylessMerges]) {
+    assert.is(listedCommit.subject, subjects.get(listedCommit.sha), 'subjects as git log %s shows them');
+  }
+  assert.is(subjects.get(shas.topic!), 'tidy: keyless topic work, its subject wrapped over two lines');
 
   const text = await runCutCli(sandbox, ['--dry-run']);
   assert.match(text.stdout, /### Reverted in this release\n\n- EPN-1: add export \(`\w{7}`\)\n- EPN-2: but not this/);
