@@ -68,10 +68,13 @@ const KEEP_A_CHANGELOG_UNRELEASED = /^\[?\s*unreleased\s*\]?(?:\(.*\)|\[.*\])?$/
  * top-level level-2 heading, or, for Keep a Changelog's `## [Unreleased]`, right under it, so that
  * its notes end up in the new release's section and the heading stays, empty, on top.
  * Only a prefix is parsed when the heading lies early in the file, as it does in a changelog: lines
- * before a complete top-level heading mean the same in a prefix as in the whole file.
+ * up to a complete top-level heading mean the same in a prefix as in the whole file (CommonMark
+ * decides a line's block from the lines before it; only a setext underline looks back, and it is
+ * part of the heading).
  */
 function insertionLine(text: string, parse: BlockParser): number {
-  for (let size = 64 * 1024; ; size *= 4) {
+  // The first 64 KB, then (rarely: a changelog's newest release is near its top) the whole file.
+  for (let size = 64 * 1024; ; size = text.length) {
     const whole = size >= text.length;
     const end = whole ? text.length : text.lastIndexOf('\n', size) + 1;
     if (end === 0) continue;
