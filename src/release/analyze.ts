@@ -14,14 +14,19 @@ export interface CommitFacts {
   subject: string;
   keys: string[];
   /** Browse URLs on a known Jira host that the message mentions, by key. */
-  urls: Record<string, string>;
+  urls: Readonly<Record<string, string>>;
   /** The commit this one reverts (git revert's "This reverts commit <sha>."), or null. */
   reverts: string | null;
   /** Conventional commit type (`feat`, `fix`, ...), or `other`. */
   type: string;
   /** BREAKING CHANGE notes and `type!:` headers. */
-  breaking: string[];
+  breaking: readonly string[];
 }
+
+// Shared by the many commits without URLs or notes: a 100k-commit release keeps every fact in
+// memory, and two fewer objects per commit is a good part of the collect's garbage collection.
+const NO_URLS: Readonly<Record<string, string>> = Object.freeze({});
+const NO_NOTES: readonly string[] = Object.freeze([]);
 
 export type CommitAnalyzer = (commit: Commit) => CommitFacts;
 
@@ -31,7 +36,7 @@ function revertedSha(message: string): string | null {
   return message.includes('This reverts commit ') ? REVERTS.exec(message)?.[1] ?? null : null;
 }
 
-function facts(commit: Commit, keys: string[], urls: Record<string, string>, type: string, breaking: string[]): CommitFacts {
+function facts(commit: Commit, keys: string[], urls: Readonly<Record<string, string>>, type: string, breaking: readonly string[]): CommitFacts {
   return { sha: commit.sha, parents: commit.parents, subject: commit.subject, keys, urls, reverts: revertedSha(commit.message), type, breaking };
 }
 
@@ -64,7 +69,7 @@ export function commitAnalyzer(config: Pick<ReleaseConfig, 'jiraProjectKeys' | '
   });
   return (commit) => {
     const keys = findJiraKeys(commit.message, projectKeys);
-    let urls: Record<string, string> = {};
+    let urls = NO_URLS;
     if (!linkedSite && keys.some((key) => !keysWithUrl.has(key))) {
       urls = Object.fromEntries([...findBrowseUrls(commit.message)].filter(([, url]) => isJiraHost(url, config.jiraHosts)));
       for (const key of Object.keys(urls)) keysWithUrl.add(key);
@@ -82,6 +87,6 @@ export function commitAnalyzer(config: Pick<ReleaseConfig, 'jiraProjectKeys' | '
       type = (prefix ? parser.parse(`${prefix} x`).type : null) ?? 'other';
       typeOfPrefix.set(prefix, type);
     }
-    return facts(commit, keys, urls, type, []);
+    return facts(commit, keys, urls, type, NO_NOTES);
   };
 }
