@@ -2,7 +2,6 @@ import type { Context } from 'conventional-changelog-writer';
 import type { CommitFacts } from './analyze.js';
 import { compareKeys, shortSha, type Card, type CardGrouping, type CommitRef } from './cards.js';
 
-
 export interface SectionInput {
   tag: string;
   date: string;
