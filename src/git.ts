@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -19,8 +20,8 @@ export interface RunOptions {
   /** Exit codes that are answers, not failures (`merge-base --is-ancestor` answers 1). */
   okExitCodes?: readonly number[];
   env?: Record<string, string>;
-  /** stdout is read by the caller as it arrives, not collected. */
-  streaming?: boolean;
+  /** stdout goes to this file descriptor, read by the caller, not collected. */
+  stdoutFd?: number;
   /** stdout is kept as bytes (file contents), not decoded. */
   bytes?: boolean;
 }
@@ -77,11 +78,11 @@ function startGit(cwd: string, args: readonly string[], options: RunOptions): { 
   const child = spawn('git', args, {
     cwd,
     env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', ...options.env },
-    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', options.stdoutFd ?? 'pipe', 'pipe'],
   });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
-  if (!options.streaming) child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
   child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
   const done = new Promise<GitResult>((resolve, reject) => {
     child.on('error', (error: NodeJS.ErrnoException) => {
@@ -250,28 +251,55 @@ export class Git {
 
   /**
    * Commits reachable from `head` but not from `base`, newest first, with full messages,
-   * yielded in batches while git is still printing them so the caller's work overlaps git's
-   * (one batch per pipe read: a yield per commit costs more than parsing it).
+   * yielded in batches while git is still printing them so the caller's work overlaps git's.
+   * git writes to a temporary file rather than a pipe: a pipe holds 64 KB, so every pause of
+   * ours (a garbage collection) would stop git too; a file lets git run at its own speed.
    */
   async *commitsBetween(base: string, head: string): AsyncGenerator<Commit[]> {
     const args = ['log', '-z', '--format=%H %P%n%B', `${base}..${head}`, '--'];
     const started = performance.now();
-    const options: RunOptions = { streaming: true };
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'release-cut-log-'));
+    const file = await open(path.join(dir, 'log'), 'w+');
+    const options: RunOptions = { stdoutFd: file.fd };
     const { child, done } = startGit(this.cwd, args, options);
-    const decoder = new StringDecoder('utf8');
-    let pending = '';
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      const text = pending + decoder.write(chunk);
-      const batch: Commit[] = [];
-      let start = 0;
-      for (let end = text.indexOf('\0'); end !== -1; end = text.indexOf('\0', start)) {
-        batch.push(parseLogRecord(text, start, end));
-        start = end + 1;
+    let exited = false;
+    const exit = done.then((result) => {
+      exited = true;
+      return result;
+    }, (error: unknown) => {
+      exited = true;
+      throw error;
+    });
+    try {
+      const decoder = new StringDecoder('utf8');
+      const buffer = Buffer.allocUnsafe(1024 * 1024);
+      let position = 0;
+      let pending = '';
+      for (;;) {
+        const finished = exited;
+        const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
+        if (bytesRead === 0) {
+          if (finished) break;
+          await Promise.race([exit.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2))]);
+          continue;
+        }
+        position += bytesRead;
+        const text = pending + decoder.write(buffer.subarray(0, bytesRead));
+        const batch: Commit[] = [];
+        let start = 0;
+        for (let end = text.indexOf('\0'); end !== -1; end = text.indexOf('\0', start)) {
+          batch.push(parseLogRecord(text, start, end));
+          start = end + 1;
+        }
+        pending = text.slice(start);
+        if (batch.length > 0) yield batch;
       }
-      pending = text.slice(start);
-      if (batch.length > 0) yield batch;
+      this.check(args, options, await exit, started);
+    } finally {
+      if (!exited) child.kill();
+      await file.close();
+      await rm(dir, { recursive: true, force: true });
     }
-    this.check(args, options, await done, started);
   }
 
   // --- objects (written to the object database only; nothing visible until refs move) ---
