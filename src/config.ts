@@ -8,6 +8,8 @@ import { secretForms } from './redact.js';
 export interface PackageJsonBlock {
   jiraProjectKeys?: string[];
   jiraBaseUrl?: string;
+  /** Jira sites besides *.atlassian.net whose browse URLs in commits may become links. */
+  jiraHosts?: string[];
   base?: string;
   head?: string;
   remote?: string;
@@ -19,6 +21,8 @@ export interface PackageJsonBlock {
 export interface ReleaseConfig {
   jiraProjectKeys: ProjectKeys;
   jiraBaseUrl: string | null;
+  /** Hosts (besides *.atlassian.net) whose browse URLs in commits count as Jira links when JIRA_BASE_URL is unset. */
+  jiraHosts: string[];
   base: string;
   head: string;
   remote: string;
@@ -100,6 +104,11 @@ export function resolveCommitConfig(env: Env, block: PackageJsonBlock = {}): Com
   return { jiraProjectKeys: projectKeysOf(env, block), tagPrefix: block.tagPrefix ?? DEFAULTS.tagPrefix, commitKeyPlacement: placement as KeyPlacement };
 }
 
+function parseHosts(raw: string[] | string | undefined): string[] {
+  const hosts = Array.isArray(raw) ? raw : (raw ?? '').split(',');
+  return hosts.map((host) => String(host).trim().toLowerCase()).filter(Boolean);
+}
+
 /** Environment wins over package.json; both are validated here, once. */
 export function resolveConfig(env: Env, block: PackageJsonBlock = {}): ReleaseConfig {
   return {
@@ -108,6 +117,7 @@ export function resolveConfig(env: Env, block: PackageJsonBlock = {}): ReleaseCo
     jiraBaseUrl: env.JIRA_BASE_URL
       ? parseBaseUrl(env.JIRA_BASE_URL, 'JIRA_BASE_URL')
       : parseBaseUrl(block.jiraBaseUrl, 'package.json releaseCut.jiraBaseUrl'),
+    jiraHosts: parseHosts(env.JIRA_HOSTS ?? block.jiraHosts),
     base: block.base ?? DEFAULTS.base,
     head: block.head ?? DEFAULTS.head,
     remote: block.remote ?? DEFAULTS.remote,

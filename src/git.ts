@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -9,23 +9,27 @@ import { redact } from './redact.js';
 
 export interface GitResult {
   stdout: string;
+  /** stdout's bytes, kept only when asked for (RunOptions.bytes). */
+  stdoutBytes?: Buffer;
   stderr: string;
   exitCode: number;
 }
 
 export interface RunOptions {
-  input?: string;
+  input?: string | Buffer;
   /** Exit codes that are answers, not failures (`merge-base --is-ancestor` answers 1). */
   okExitCodes?: readonly number[];
   env?: Record<string, string>;
-  /** stdout is read by the caller as it arrives, not collected. */
-  streaming?: boolean;
   /**
    * In its own session and process group, so a terminal's Ctrl-C (SIGINT to the whole
    * foreground group) does not reach it: the step finishes (a push is never cut in half) and
    * the cut stops after it. For the network calls.
    */
   detached?: boolean;
+  /** stdout goes to this file descriptor, read by the caller, not collected. */
+  stdoutFd?: number;
+  /** stdout is kept as bytes (file contents), not decoded. */
+  bytes?: boolean;
 }
 
 export type Logger = (line: string) => void;
@@ -122,20 +126,21 @@ function startGit(cwd: string, args: readonly string[], options: RunOptions): { 
   const child = spawn('git', args, {
     cwd,
     env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', ...options.env },
-    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', options.stdoutFd ?? 'pipe', 'pipe'],
     detached: options.detached ?? false,
   });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
-  if (!options.streaming) child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
   child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
   const done = new Promise<GitResult>((resolve, reject) => {
     child.on('error', (error: NodeJS.ErrnoException) => {
       reject(error.code === 'ENOENT' ? new UserError('git is not installed or not on PATH', { hint: 'install git 2.38 or newer' }) : error);
     });
     child.on('close', (code, signal) => {
+      const bytes = Buffer.concat(stdout);
       resolve({
-        stdout: Buffer.concat(stdout).toString('utf8'),
+        ...(options.bytes ? { stdout: '', stdoutBytes: bytes } : { stdout: bytes.toString('utf8') }),
         stderr: Buffer.concat(stderr).toString('utf8'),
         exitCode: code ?? 128 + (signal ? os.constants.signals[signal] : 0),
       });
@@ -145,20 +150,36 @@ function startGit(cwd: string, args: readonly string[], options: RunOptions): { 
   return { child, done };
 }
 
-/** One `%H %P%n%s%n%B` record of `text[start, end)`, read by index to spare copies of 100k messages. */
+/**
+ * git's %s of a message: its first paragraph, each line without trailing blanks, joined by spaces.
+ * Derived here rather than printed by git, which would send every subject twice.
+ */
+function subjectOf(message: string): string {
+  const firstBreak = message.indexOf('\n');
+  if (firstBreak === -1) return message.trimEnd();
+  const rest = message.indexOf('\n', firstBreak + 1);
+  const secondLine = message.slice(firstBreak + 1, rest === -1 ? message.length : rest);
+  if (secondLine.trim() === '') return message.slice(0, firstBreak).trimEnd();
+  const paragraph: string[] = [];
+  for (const line of message.split('\n')) {
+    if (line.trim() === '') break;
+    paragraph.push(line.trimEnd());
+  }
+  return paragraph.join(' ');
+}
+
+/** One `%H %P%n%B` record of `text[start, end)`, read by index to spare copies of 100k messages. */
 function parseLogRecord(text: string, start: number, end: number): Commit {
   const firstBreak = text.indexOf('\n', start);
-  let secondBreak = text.indexOf('\n', firstBreak + 1);
-  if (secondBreak === -1 || secondBreak > end) secondBreak = end;
+  let messageStart = firstBreak + 1;
+  while (messageStart < end && text.charCodeAt(messageStart) === 10) messageStart += 1;
   let messageEnd = end;
-  while (messageEnd > secondBreak && (text.charCodeAt(messageEnd - 1) === 10 || text.charCodeAt(messageEnd - 1) === 32)) messageEnd -= 1;
-  const ids = text.slice(start, firstBreak).split(' ');
-  return {
-    sha: ids[0]!,
-    parents: ids.length > 1 && ids[1] !== '' ? ids.slice(1) : [],
-    subject: text.slice(firstBreak + 1, secondBreak),
-    message: text.slice(Math.min(secondBreak + 1, messageEnd), messageEnd),
-  };
+  while (messageEnd > messageStart && (text.charCodeAt(messageEnd - 1) === 10 || text.charCodeAt(messageEnd - 1) === 32)) messageEnd -= 1;
+  const space = text.indexOf(' ', start);
+  const sha = text.slice(start, space);
+  const parents = space + 1 < firstBreak ? text.slice(space + 1, firstBreak).split(' ') : [];
+  const message = text.slice(messageStart, messageEnd);
+  return { sha, parents, subject: subjectOf(message), message };
 }
 
 /**
@@ -334,28 +355,55 @@ export class Git {
 
   /**
    * Commits reachable from `head` but not from `base`, newest first, with full messages,
-   * yielded in batches while git is still printing them so the caller's work overlaps git's
-   * (one batch per pipe read: a yield per commit costs more than parsing it).
+   * yielded in batches while git is still printing them so the caller's work overlaps git's.
+   * git writes to a temporary file rather than a pipe: a pipe holds 64 KB, so every pause of
+   * ours (a garbage collection) would stop git too; a file lets git run at its own speed.
    */
   async *commitsBetween(base: string, head: string): AsyncGenerator<Commit[]> {
-    const args = ['log', '-z', '--format=%H %P%n%s%n%B', `${base}..${head}`, '--'];
+    const args = ['log', '-z', '--format=%H %P%n%B', `${base}..${head}`, '--'];
     const started = performance.now();
-    const options: RunOptions = { streaming: true };
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'release-cut-log-'));
+    const file = await open(path.join(dir, 'log'), 'w+');
+    const options: RunOptions = { stdoutFd: file.fd };
     const { child, done } = startGit(this.cwd, args, options);
-    const decoder = new StringDecoder('utf8');
-    let pending = '';
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      const text = pending + decoder.write(chunk);
-      const batch: Commit[] = [];
-      let start = 0;
-      for (let end = text.indexOf('\0'); end !== -1; end = text.indexOf('\0', start)) {
-        batch.push(parseLogRecord(text, start, end));
-        start = end + 1;
+    let exited = false;
+    const exit = done.then((result) => {
+      exited = true;
+      return result;
+    }, (error: unknown) => {
+      exited = true;
+      throw error;
+    });
+    try {
+      const decoder = new StringDecoder('utf8');
+      const buffer = Buffer.allocUnsafe(1024 * 1024);
+      let position = 0;
+      let pending = '';
+      for (;;) {
+        const finished = exited;
+        const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
+        if (bytesRead === 0) {
+          if (finished) break;
+          await Promise.race([exit.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2))]);
+          continue;
+        }
+        position += bytesRead;
+        const text = pending + decoder.write(buffer.subarray(0, bytesRead));
+        const batch: Commit[] = [];
+        let start = 0;
+        for (let end = text.indexOf('\0'); end !== -1; end = text.indexOf('\0', start)) {
+          batch.push(parseLogRecord(text, start, end));
+          start = end + 1;
+        }
+        pending = text.slice(start);
+        if (batch.length > 0) yield batch;
       }
-      pending = text.slice(start);
-      if (batch.length > 0) yield batch;
+      this.check(args, options, await exit, started);
+    } finally {
+      if (!exited) child.kill();
+      await file.close();
+      await rm(dir, { recursive: true, force: true });
     }
-    this.check(args, options, await done, started);
   }
 
   // --- objects (written to the object database only; nothing visible until refs move) ---
@@ -373,13 +421,14 @@ export class Git {
     return { tree: await this.output(['rev-parse', `${commit}^{tree}`]), conflicts: [] };
   }
 
-  async readFile(treeish: string, file: string): Promise<string | null> {
-    const result = await this.run(['cat-file', 'blob', `${treeish}:${file}`], { okExitCodes: [0, 128] });
-    return result.exitCode === 0 ? result.stdout : null;
+  /** The file's bytes as committed (no encoding or line-ending conversion), or null when absent. */
+  async readFile(treeish: string, file: string): Promise<Buffer | null> {
+    const result = await this.run(['cat-file', 'blob', `${treeish}:${file}`], { okExitCodes: [0, 128], bytes: true });
+    return result.exitCode === 0 ? result.stdoutBytes! : null;
   }
 
-  /** A tree equal to `tree` with the top-level `file` set to `content`. */
-  async replaceTopLevelFile(tree: string, file: string, content: string): Promise<string> {
+  /** A tree equal to `tree` with the top-level `file` set to `content` (bytes, stored as they are). */
+  async replaceTopLevelFile(tree: string, file: string, content: Buffer): Promise<string> {
     const blob = await this.output(['hash-object', '-w', '--stdin'], { input: content });
     const entries = (await this.run(['ls-tree', '-z', tree])).stdout.split('\0').filter(Boolean);
     const kept = entries.filter((entry) => entry.slice(entry.indexOf('\t') + 1) !== file);

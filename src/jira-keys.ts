@@ -22,6 +22,15 @@ export function isProjectKey(candidate: string): boolean {
   return PROJECT_KEY.test(candidate);
 }
 
+/**
+ * The boundary rule, the one place it is defined (the hooks' shell patterns are generated to agree):
+ * a key stands on its own when the character before its project key and the character after its
+ * number are neither a letter, a combining mark, a digit nor `_`, in any script. So `ÄBC-1`,
+ * `fooEPN-1`, `EPN-1x`, `EPN-1٣` and `EPN-1é` hold no key; `(EPN-1)`, `EPN-1:`, `/EPN-1-x`, `«EPN-1»` do.
+ * Used with the regex `u` flag.
+ */
+export const KEY_NEIGHBOUR = String.raw`[\p{L}\p{M}\p{N}_]`;
+
 const matcherCache = new Map<string, RegExp>();
 
 /** The issue number of a key: no leading zero. */
@@ -42,14 +51,14 @@ function keyPattern(projectKeys: ProjectKeys): RegExp {
   const cacheKey = projectKeys ? projectKeys.join(',') : '*';
   let pattern = matcherCache.get(cacheKey);
   if (!pattern) {
-    pattern = new RegExp(`(?<![A-Za-z0-9_])(${projectPattern(projectKeys)})-(${ISSUE_NUMBER_PATTERN})(?![A-Za-z0-9_])`, 'g');
+    pattern = new RegExp(`(?<!${KEY_NEIGHBOUR})(${projectPattern(projectKeys)})-(${ISSUE_NUMBER_PATTERN})(?!${KEY_NEIGHBOUR})`, 'gu');
     matcherCache.set(cacheKey, pattern);
   }
   pattern.lastIndex = 0;
   return pattern;
 }
 
-/** Every Jira key in `text`, de-duplicated, in order of first appearance. */
+/** Every Jira key in `text` (KEY_NEIGHBOUR's rule), de-duplicated, in order of first appearance. */
 export function findJiraKeys(text: string, projectKeys: ProjectKeys = null): string[] {
   const pattern = keyPattern(projectKeys);
   const keys: string[] = [];
@@ -61,7 +70,7 @@ export function findJiraKeys(text: string, projectKeys: ProjectKeys = null): str
   return keys;
 }
 
-const BROWSE_URL = /\bhttps?:\/\/[^\s<>()"'`]+?\/browse\/([A-Z][A-Z0-9_]+-[1-9][0-9]*)(?![A-Za-z0-9_])/g;
+const BROWSE_URL = new RegExp(String.raw`\bhttps?:\/\/[^\s<>()"'\x60]+?\/browse\/([A-Z][A-Z0-9_]+-[1-9][0-9]*)(?!${KEY_NEIGHBOUR})`, 'gu');
 
 /** `key -> https://host/browse/KEY` for every Jira browse URL in `text`. */
 export function findBrowseUrls(text: string): Map<string, string> {

@@ -62,7 +62,7 @@ branches.run();
 
 const placements = suite('the cut reads type and breaking change from every key placement');
 placements('conventional, prefix, scope, trailer, and older DEV-321: feat(x): history', () => {
-  const analyze = commitAnalyzer(['DEV'], true);
+  const analyze = commitAnalyzer({ jiraProjectKeys: ['DEV'], jiraBaseUrl: 'https://acme.atlassian.net', jiraHosts: [] });
   const facts = (subject: string, body = '') => analyze({ sha: 'a'.repeat(40), parents: [], subject, message: body ? `${subject}\n\n${body}` : subject });
   for (const subject of ['feat(auth)!: DEV-321 drop v1 tokens', 'DEV-321: feat(auth)!: drop v1 tokens', 'feat(DEV-321)!: drop v1 tokens']) {
     const read = facts(subject);

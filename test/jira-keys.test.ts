@@ -16,6 +16,9 @@ const cases: Array<[string, string[]]> = [
   ['MY_PROJ-42 uses an underscore', ['MY_PROJ-42']],
   ['see CVE-2024-3094 and RFC-7231', []],
   ['Ünïcödé EPN-9 ✓', ['EPN-9']],
+  ['ÄBC-1 is no card, nor ЖEPN-2, nor 日EPN-3, nor e\u0301EPN-4 (combining accent)', []],
+  ['EPN-5é, EPN-6٣, EPN-7\u0301, EPN-8ß are not keys either', []],
+  ['«EPN-10», „EPN-11“, EPN-12—done, EPN-13…, ‹EPN-14›, EPN-15：', ['EPN-10', 'EPN-11', 'EPN-12', 'EPN-13', 'EPN-14', 'EPN-15']],
   ['', []],
 ];
 
@@ -54,6 +57,10 @@ urls('maps keys to the browse URLs that mention them', () => {
 
 urls('a browse URL also yields its key', () => {
   assert.equal(findJiraKeys('https://acme.atlassian.net/browse/EPN-12?focusedCommentId=1'), ['EPN-12']);
+});
+
+urls('a browse URL whose key runs on into letters of another script names no key', () => {
+  assert.equal(findBrowseUrls('https://acme.atlassian.net/browse/EPN-12é').size, 0);
 });
 
 urls('text without /browse/ has none', () => {

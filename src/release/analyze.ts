@@ -1,5 +1,6 @@
 import { CommitParser } from 'conventional-commits-parser';
 import { withoutKeyPrefix } from '../commit-message.js';
+import type { ReleaseConfig } from '../config.js';
 import type { Commit } from '../git.js';
 import { findBrowseUrls, findJiraKeys, type ProjectKeys } from '../jira-keys.js';
 
@@ -13,25 +14,52 @@ export interface CommitFacts {
   parents: string[];
   subject: string;
   keys: string[];
-  /** Browse URLs the message mentions, by key. */
-  urls: Record<string, string>;
+  /** Browse URLs on a known Jira host that the message mentions, by key. */
+  urls: Readonly<Record<string, string>>;
+  /** The commit this one reverts (git revert's "This reverts commit <sha>."), or null. */
+  reverts: string | null;
   /** Conventional commit type (`feat`, `fix`, ...), or `other`. */
   type: string;
   /** BREAKING CHANGE notes and `type!:` headers. */
-  breaking: string[];
+  breaking: readonly string[];
 }
+
+// Shared by the many commits without URLs or notes: a 100k-commit release keeps every fact in
+// memory, and two fewer objects per commit is a good part of the collect's garbage collection.
+const NO_URLS: Readonly<Record<string, string>> = Object.freeze({});
+const NO_NOTES: readonly string[] = Object.freeze([]);
 
 export type CommitAnalyzer = (commit: Commit) => CommitFacts;
 
-function facts(commit: Commit, keys: string[], urls: Record<string, string>, type: string, breaking: string[]): CommitFacts {
-  return { sha: commit.sha, parents: commit.parents, subject: commit.subject, keys, urls, type, breaking };
+const REVERTS = /This reverts commit ([0-9a-f]{40})/;
+
+function revertedSha(message: string): string | null {
+  return message.includes('This reverts commit ') ? REVERTS.exec(message)?.[1] ?? null : null;
+}
+
+function facts(commit: Commit, keys: string[], urls: Readonly<Record<string, string>>, type: string, breaking: readonly string[]): CommitFacts {
+  return { sha: commit.sha, parents: commit.parents, subject: commit.subject, keys, urls, reverts: revertedSha(commit.message), type, breaking };
 }
 
 /**
- * With `linkedSite` (JIRA_BASE_URL) set, links are built from it, so messages are not searched
- * for browse URLs; without it, the first URL seen for a key is enough.
+ * Whether a browse URL in a commit may become a card's link: only a Jira site's, never any host a
+ * message happened to name (`https://evil.example/browse/EPN-1`).
  */
-export function commitAnalyzer(projectKeys: ProjectKeys, linkedSite: boolean): CommitAnalyzer {
+export function isJiraHost(url: string, extraHosts: readonly string[]): boolean {
+  // Read off the string (new URL costs more than the rest of a commit's analysis); `url` is a
+  // findBrowseUrls match, so it has a scheme and a path, and no whitespace.
+  const authority = url.slice(url.indexOf('//') + 2, url.indexOf('/', url.indexOf('//') + 2));
+  const host = authority.slice(authority.lastIndexOf('@') + 1).replace(/:\d*$/, '').toLowerCase();
+  return host.endsWith('.atlassian.net') || extraHosts.includes(host);
+}
+
+/**
+ * With JIRA_BASE_URL set, links are built from it, so messages are not searched for browse URLs;
+ * without it, the first URL on a known Jira host seen for a key is enough.
+ */
+export function commitAnalyzer(config: Pick<ReleaseConfig, 'jiraProjectKeys' | 'jiraBaseUrl' | 'jiraHosts'>): CommitAnalyzer {
+  const projectKeys: ProjectKeys = config.jiraProjectKeys;
+  const linkedSite = config.jiraBaseUrl !== null;
   const keysWithUrl = new Set<string>();
   const typeOfPrefix = new Map<string, string>();
   const parser = new CommitParser({
@@ -42,9 +70,9 @@ export function commitAnalyzer(projectKeys: ProjectKeys, linkedSite: boolean): C
   });
   return (commit) => {
     const keys = findJiraKeys(commit.message, projectKeys);
-    let urls: Record<string, string> = {};
+    let urls = NO_URLS;
     if (!linkedSite && keys.some((key) => !keysWithUrl.has(key))) {
-      urls = Object.fromEntries(findBrowseUrls(commit.message));
+      urls = Object.fromEntries([...findBrowseUrls(commit.message)].filter(([, url]) => isJiraHost(url, config.jiraHosts)));
       for (const key of Object.keys(urls)) keysWithUrl.add(key);
     }
     // Only messages that can hold a breaking note are parsed whole; otherwise the type is all
@@ -62,6 +90,6 @@ export function commitAnalyzer(projectKeys: ProjectKeys, linkedSite: boolean): C
       type = (prefix ? parser.parse(`${prefix} x`).type : null) ?? 'other';
       typeOfPrefix.set(prefix, type);
     }
-    return facts(commit, keys, urls, type, []);
+    return facts(commit, keys, urls, type, NO_NOTES);
   };
 }

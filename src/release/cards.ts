@@ -15,11 +15,27 @@ export interface Card {
   commits: CommitRef[];
 }
 
+/** A commit of the range undone within the same range: the original, or the revert. */
+export interface RevertedCommit extends CommitRef {
+  keys: string[];
+  /** The commit of the range this one reverts (set on the revert). */
+  reverts: string | null;
+  /** The commit of the range that reverts this one (set on the original). */
+  revertedBy: string | null;
+}
+
+/**
+ * Every commit of the range is in exactly one of: a card (or several, when it names several),
+ * withoutJira, reverted, keylessMerges.
+ */
 export interface CardGrouping {
+  /** Cards with at least one commit that ships (not reverted within the range). */
   cards: Card[];
   withoutJira: CommitRef[];
-  /** Merge commits that carry no key (e.g. "Merge branch 'main' into develop"): counted, not listed. */
-  keylessMerges: number;
+  /** Commits reverted within the range, and their reverts, oldest first. */
+  reverted: RevertedCommit[];
+  /** Merge commits that carry no key (e.g. "Merge branch 'main' into develop"): named here, not in the readable lists. */
+  keylessMerges: CommitRef[];
 }
 
 /** Natural order: EPN-2 before EPN-10, projects alphabetically. */
@@ -30,6 +46,16 @@ export function compareKeys(a: string, b: string): number {
   const projectB = b.slice(0, dashB);
   if (projectA !== projectB) return projectA < projectB ? -1 : 1;
   return Number(a.slice(dashA + 1)) - Number(b.slice(dashB + 1));
+}
+
+/** compareKeys' order, each key split once rather than in every comparison (thousands of cards). */
+function sortedByKey(cards: Card[]): Card[] {
+  const sortable = cards.map((card) => {
+    const dash = card.key.lastIndexOf('-');
+    return { card, project: card.key.slice(0, dash), number: Number(card.key.slice(dash + 1)) };
+  });
+  sortable.sort((a, b) => (a.project === b.project ? a.number - b.number : a.project < b.project ? -1 : 1));
+  return sortable.map((entry) => entry.card);
 }
 
 /**
@@ -56,17 +82,47 @@ function keysInheritedFromMerges(commits: readonly CommitFacts[], headSha: strin
   return inherited;
 }
 
-/** Each card with the commits that mention it (a commit mentioning two cards is under both). */
+/**
+ * Revert pairs within the range, `original -> revert`, oldest first. A revert of a commit outside
+ * the range (or of a revert already paired) is a change that ships, like any other.
+ */
+function revertPairs(oldestFirst: readonly CommitFacts[]): Map<string, string> {
+  const pairs = new Map<string, string>();
+  if (!oldestFirst.some((commit) => commit.reverts !== null)) return pairs;
+  const seen = new Set<string>();
+  const paired = new Set<string>();
+  for (const commit of oldestFirst) {
+    const target = commit.reverts;
+    if (target !== null && seen.has(target) && !paired.has(target)) {
+      pairs.set(target, commit.sha);
+      paired.add(target).add(commit.sha);
+    }
+    seen.add(commit.sha);
+  }
+  return pairs;
+}
+
+/**
+ * Each card with the commits that mention it (a commit mentioning two cards is under both);
+ * `commits` oldest first. A card whose every commit is reverted within the range is not listed.
+ */
 export function groupCommitsByCard(commits: readonly CommitFacts[], headSha: string, jiraBaseUrl: string | null): CardGrouping {
   const inherited = commits.some((commit) => commit.parents.length > 1) ? keysInheritedFromMerges(commits, headSha) : new Map<string, string[]>();
+  const pairs = revertPairs(commits);
+  const revertOf = new Map([...pairs].map(([original, revert]) => [revert, original]));
   const cards = new Map<string, Card>();
   const withoutJira: CommitRef[] = [];
-  let keylessMerges = 0;
+  const reverted: RevertedCommit[] = [];
+  const keylessMerges: CommitRef[] = [];
   for (const commit of commits) {
     const keys = commit.keys.length > 0 ? commit.keys : inherited.get(commit.sha) ?? [];
     const ref = { sha: commit.sha, subject: commit.subject };
+    if (pairs.has(commit.sha) || revertOf.has(commit.sha)) {
+      reverted.push({ ...ref, keys, reverts: revertOf.get(commit.sha) ?? null, revertedBy: pairs.get(commit.sha) ?? null });
+      continue;
+    }
     if (keys.length === 0) {
-      if (commit.parents.length > 1) keylessMerges += 1;
+      if (commit.parents.length > 1) keylessMerges.push(ref);
       else withoutJira.push(ref);
       continue;
     }
@@ -80,5 +136,5 @@ export function groupCommitsByCard(commits: readonly CommitFacts[], headSha: str
       card.commits.push(ref);
     }
   }
-  return { cards: [...cards.values()].sort((a, b) => compareKeys(a.key, b.key)), withoutJira, keylessMerges };
+  return { cards: sortedByKey([...cards.values()]), withoutJira, reverted, keylessMerges };
 }

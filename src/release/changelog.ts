@@ -2,9 +2,6 @@ import type { Context } from 'conventional-changelog-writer';
 import type { CommitFacts } from './analyze.js';
 import { compareKeys, shortSha, type Card, type CardGrouping, type CommitRef } from './cards.js';
 
-export const CHANGELOG_TITLE = '# Changelog';
-const CHANGELOG_INTRO = 'Release sections are added at the top by `npm run release:cut`; each lists the Jira cards it ships.';
-
 export interface SectionInput {
   tag: string;
   date: string;
@@ -26,6 +23,28 @@ export function sectionMarker(headSha: string): string {
   return `<!-- release-cut:${headSha} -->`;
 }
 
+/** Characters that start Markdown or HTML syntax anywhere in a line (GitHub's `$` math, `~` strikethrough and `@` e-mail links included). */
+const INLINE_SYNTAX = /[\\`*_[\]<>|~$@]|&(?=#?[0-9A-Za-z]+;)/g;
+/** Where GFM starts a bare link, which would swallow escaped characters after it (`\\>`). */
+const AUTOLINK_START = /\b(https?|ftp)(:)(?=\/\/)|\b(www)(\.)/gi;
+/** What makes a line's start a heading, list item, quote or setext underline. */
+const LINE_START_SYNTAX = /^(?:[#+=-]|\d{1,9}(?=[.)]))/;
+
+/**
+ * Text taken from commits or Jira as Markdown that renders as exactly that text, on one line:
+ * `<script>`, `<!--`, `](javascript:…)`, backticks and pipes come out as the characters they are.
+ */
+export function markdownText(text: string): string {
+  const escaped = text.replace(/\s*[\r\n]+\s*/g, ' ').trim().replace(INLINE_SYNTAX, (char) => `\\${char}`)
+    .replace(AUTOLINK_START, (_, scheme: string | undefined, colon: string | undefined, www: string | undefined, dot: string | undefined) => `${scheme ?? www}\\${colon ?? dot}`);
+  return escaped.replace(LINE_START_SYNTAX, (start) => (/\d/.test(start) ? `${start}\\` : `\\${start}`));
+}
+
+/** A link destination that cannot end the link early. */
+function linkTarget(url: string): string {
+  return url.replace(/[\s()<>]/g, (char) => encodeURIComponent(char));
+}
+
 interface BreakingChange {
   text: string;
   shortSha: string;
@@ -37,7 +56,7 @@ export function summarizeCommitTypes(commits: readonly CommitFacts[]): { typeSum
   const breaking: BreakingChange[] = [];
   for (const commit of commits) {
     counts.set(commit.type, (counts.get(commit.type) ?? 0) + 1);
-    for (const text of commit.breaking) breaking.push({ text, shortSha: shortSha(commit.sha) });
+    for (const text of commit.breaking) breaking.push({ text: markdownText(text), shortSha: shortSha(commit.sha) });
   }
   const typeSummary = [...counts]
     .sort((a, b) => (a[0] === 'other' ? 1 : b[0] === 'other' ? -1 : b[1] - a[1] || a[0].localeCompare(b[0])))
@@ -72,6 +91,14 @@ const MAIN_TEMPLATE = `## {{tag}} ({{date}})
 {{/each}}
 
 {{/if}}
+{{#if reverted.length}}
+### Reverted in this release
+
+{{#each reverted}}
+- {{subject}} (\`{{shortSha}}\`)
+{{/each}}
+
+{{/if}}
 {{#if breaking.length}}
 ### ⚠ Breaking changes
 
@@ -90,7 +117,11 @@ const CARD_TEMPLATE = `- {{#if url}}[{{key}}]({{url}}){{else}}**{{key}}**{{/if}}
  * for debug output on every render, and 100k small objects made that the slowest step.
  */
 function commitLines(commits: readonly CommitRef[]): string {
-  return commits.map((commit) => `  - ${commit.subject} (\`${shortSha(commit.sha)}\`)`).join('\n');
+  return commits.map((commit) => `  - ${markdownText(commit.subject)} (\`${shortSha(commit.sha)}\`)`).join('\n');
+}
+
+function escapedLine(commit: CommitRef): { subject: string; shortSha: string } {
+  return { subject: markdownText(commit.subject), shortSha: shortSha(commit.sha) };
 }
 
 /** The Markdown section for one release, written by conventional-changelog-writer from our template. */
@@ -101,8 +132,9 @@ export async function renderChangelogSection(input: SectionInput): Promise<strin
   const groupOrder = input.groupOrder ?? [defaultGroup];
   const entries = input.grouping.cards.map((card) => ({
     ...card,
+    url: card.url === null ? null : linkTarget(card.url),
     group: input.groupOf?.(card) ?? defaultGroup,
-    details: input.detailsOf?.(card) ?? null,
+    details: markdownText(input.detailsOf?.(card) ?? '') || null,
     commitLines: commitLines(card.commits),
     commits: undefined,
     notes: [],
@@ -122,7 +154,8 @@ export async function renderChangelogSection(input: SectionInput): Promise<strin
     commitCount: input.commits.length,
     typeSummary,
     cardCount: input.grouping.cards.length,
-    withoutJira: input.grouping.withoutJira.map((commit) => ({ subject: commit.subject, shortSha: shortSha(commit.sha) })),
+    withoutJira: input.grouping.withoutJira.map(escapedLine),
+    reverted: input.grouping.reverted.map(escapedLine),
     breaking,
     notReady: input.notReady ?? [],
   };
@@ -136,23 +169,4 @@ export async function renderChangelogSection(input: SectionInput): Promise<strin
     commitPartial: CARD_TEMPLATE,
   });
   return `${markdown.replace(/\n{3,}/g, '\n\n').trim()}\n`;
-}
-
-/**
- * The changelog with `section` prepended under the title. Idempotent: a changelog that
- * already has a section for the same head commit is returned unchanged.
- */
-export function insertChangelogSection(existing: string | null, section: string, headSha: string): string {
-  const body = (existing ?? '').replace(/\r\n/g, '\n');
-  if (body.includes(sectionMarker(headSha))) return existing ?? body;
-  const lines = body.split('\n');
-  const firstSection = lines.findIndex((line) => line.startsWith('## '));
-  if (firstSection !== -1) {
-    const before = lines.slice(0, firstSection).join('\n').trimEnd();
-    const after = lines.slice(firstSection).join('\n');
-    return `${before}\n\n${section.trimEnd()}\n\n${after.trimEnd()}\n`;
-  }
-  const head = body.trim().length > 0 ? body.trimEnd() : `${CHANGELOG_TITLE}\n\n${CHANGELOG_INTRO}`;
-  const titled = head.startsWith('# ') ? head : `${CHANGELOG_TITLE}\n\n${head}`;
-  return `${titled}\n\n${section.trimEnd()}\n`;
 }

@@ -263,7 +263,7 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
     const fastForwards = [base, head].filter((branch) => branch.localSha !== branch.sha).map((branch) => branchUpdate(branch, branch.sha));
 
     const commits = await steps.run('collect commits', async () => {
-      const analyze = commitAnalyzer(config.jiraProjectKeys, config.jiraBaseUrl !== null);
+      const analyze = commitAnalyzer(config);
       const newestFirst: CommitFacts[] = [];
       for await (const batch of git.commitsBetween(base.sha, head.sha)) {
         for (const commit of batch) newestFirst.push(analyze(commit));
@@ -288,7 +288,7 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
       );
     }
     const plan = withJiraDetails(drafted, await jiraDetails(drafted.grouping.cards.map((card) => card.key), notify, options), notify.readyStatuses);
-    const plannedChangelog = async (): Promise<PlannedChangelog> => renderPlannedChangelog(plan, await git.readFile(merge.tree, config.changelogFile));
+    const plannedChangelog = async (): Promise<PlannedChangelog> => renderPlannedChangelog(plan, await git.readFile(merge.tree, config.changelogFile), config.changelogFile);
     const changelogPreview = async (): Promise<string> => (await plannedChangelog()).section;
 
     if (options.dryRun) {
@@ -449,7 +449,7 @@ async function finishedRelease(git: Git, options: CutOptions, config: ReleaseCon
 
   const known: ReleaseReport = (await readReport(reportsDir, tag)) ?? (await reportFromGit(git, config, tag, base.sha, inputs.sharing.originUrl)) ?? {
     tag, date: '', base: config.base, head: config.head, baseSha: base.sha, headSha: head.sha, range: `${base.sha}..${base.sha}`,
-    compareUrl: null, commitCount: 0, jira: [], withoutJira: [], releaseCommit: base.sha,
+    compareUrl: null, commitCount: 0, jira: [], withoutJira: [], reverted: [], keylessMerges: [], releaseCommit: base.sha,
     dryRun: options.dryRun, pushed: { origin: true, staging: false },
   };
   // A report rebuilt from the release commits has no Jira details: ask Jira now, as the cut did.

@@ -28,7 +28,7 @@ export async function noteCommit(git: Git, parent: string | null, report: Releas
   const commit = report.releaseCommit!;
   const json = `${JSON.stringify({ ...report, notifications: undefined })}\n`;
   const tree = parent
-    ? await git.replaceTopLevelFile(`${parent}^{tree}`, commit, json)
+    ? await git.replaceTopLevelFile(`${parent}^{tree}`, commit, Buffer.from(json))
     : await git.output(['mktree', '-z'], { input: `100644 blob ${await git.output(['hash-object', '-w', '--stdin'], { input: json })}\t${commit}\0` });
   return git.commitTree(tree, parent ? [parent] : [], `release-cut: report of ${report.tag}\n`, false);
 }

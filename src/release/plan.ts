@@ -2,7 +2,8 @@ import { RELEASE_SUBJECT_PREFIX } from '../commit-message.js';
 import type { CommitFacts } from './analyze.js';
 import type { ReleaseConfig } from '../config.js';
 import { groupCommitsByCard, type CardGrouping } from './cards.js';
-import { insertChangelogSection, renderChangelogSection, type SectionInput } from './changelog.js';
+import { renderChangelogSection, sectionMarker, type SectionInput } from './changelog.js';
+import { insertChangelogSection } from './changelog-file.js';
 import { describeIssue, GROUP_ORDER, groupOfCard, notReadyCards, UNGROUPED, type JiraDetails } from '../jira/details.js';
 import { compareUrl, fileUrl, type RepoWeb } from './repo-url.js';
 import { withReleaseTrailer } from './notes.js';
@@ -32,8 +33,8 @@ export interface ReleasePlan {
 
 export interface PlannedChangelog {
   section: string;
-  /** The whole new CHANGELOG.md; null when it already holds this release's section. */
-  changelog: string | null;
+  /** The whole new CHANGELOG.md, as bytes; null when it already holds this release's section. */
+  changelog: Buffer | null;
 }
 
 
@@ -79,6 +80,8 @@ export function planRelease(facts: ReleaseFacts): ReleasePlan {
       commitCount: facts.commits.length,
       jira: grouping.cards,
       withoutJira: grouping.withoutJira,
+      reverted: grouping.reverted,
+      keylessMerges: grouping.keylessMerges,
       releaseCommit: null,
       dryRun: false,
       pushed: { origin: false, staging: false },
@@ -104,9 +107,9 @@ export function withJiraDetails(plan: ReleasePlan, details: JiraDetails, readySt
   return { ...plan, section: { ...section, notReady }, report: { ...plan.report, jiraDetails: details, notReady } };
 }
 
-/** The section for this release and the CHANGELOG.md it makes of `existing` (the merged tree's). */
-export async function renderPlannedChangelog(plan: ReleasePlan, existing: string | null): Promise<PlannedChangelog> {
+/** The section for this release and the CHANGELOG.md it makes of `existing` (the merged tree's bytes). */
+export async function renderPlannedChangelog(plan: ReleasePlan, existing: Buffer | null, file: string): Promise<PlannedChangelog> {
   const section = await renderChangelogSection(plan.section);
-  const changelog = insertChangelogSection(existing, section, plan.section.headSha);
+  const changelog = await insertChangelogSection(existing, section, sectionMarker(plan.section.headSha), file);
   return { section, changelog: changelog === existing ? null : changelog };
 }

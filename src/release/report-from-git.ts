@@ -20,7 +20,7 @@ export async function reportFromGit(git: Git, config: ReleaseConfig, tag: string
   const merge = tip.parents.length === 1 ? await git.commit(tip.parents[0]!) : tip;
   const [baseSha, headSha] = merge.parents;
   if (merge.parents.length !== 2 || !baseSha || !headSha) return null;
-  const analyze = commitAnalyzer(config.jiraProjectKeys, config.jiraBaseUrl !== null);
+  const analyze = commitAnalyzer(config);
   const newestFirst: CommitFacts[] = [];
   for await (const batch of git.commitsBetween(baseSha, headSha)) newestFirst.push(...batch.map(analyze));
   const repo = repoWebOf(originUrl);

@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeIssue, notReadyWarning, type JiraDetails, type NotReadyCard } from '../jira/details.js';
 import type { JiraCardOutcome } from '../jira/versions.js';
-import { shortSha, type Card, type CommitRef } from './cards.js';
+import { shortSha, type Card, type CommitRef, type RevertedCommit } from './cards.js';
 
 /** The sharing channels; `jira` is the release managed in Jira (fixVersion, transition). */
 export const CHANNELS = ['slack', 'email', 'github', 'jira'] as const;
@@ -34,6 +34,10 @@ export interface ReleaseReport {
   commitCount: number;
   jira: Card[];
   withoutJira: CommitRef[];
+  /** Commits reverted within the range, and their reverts: neither ships. (Absent in reports of older cuts.) */
+  reverted?: RevertedCommit[];
+  /** Merge commits without a key; with jira, withoutJira and reverted, every commit of the range. (Absent in reports of older cuts.) */
+  keylessMerges?: CommitRef[];
   /** The commit main and develop point at after the cut (null in a dry run). */
   releaseCommit: string | null;
   dryRun: boolean;
@@ -54,7 +58,7 @@ export function renderTextReport(report: ReleaseReport): string {
   const lines = [
     `${report.dryRun ? 'Dry run: would release' : 'Released'} ${report.tag} (${report.date}): ${report.head} -> ${report.base}`,
     `  range   ${shortSha(report.baseSha)}..${shortSha(report.headSha)}${report.compareUrl ? `  ${report.compareUrl}` : ''}`,
-    `  commits ${report.commitCount}, Jira cards ${report.jira.length}, without a key ${report.withoutJira.length}`,
+    `  commits ${report.commitCount}, Jira cards ${report.jira.length}, without a key ${report.withoutJira.length}, reverted ${report.reverted?.length ?? 0}, merges without a key ${report.keylessMerges?.length ?? 0}`,
     '',
   ];
   const details = report.jiraDetails;
@@ -70,6 +74,10 @@ export function renderTextReport(report: ReleaseReport): string {
   if (report.withoutJira.length > 0) {
     lines.push('', 'Commits without a Jira key (QA will ask about these):');
     for (const commit of report.withoutJira) lines.push(`    ${shortSha(commit.sha)} ${commit.subject}`);
+  }
+  if (report.reverted?.length) {
+    lines.push('', 'Reverted in this release (not shipped):');
+    for (const commit of report.reverted) lines.push(`    ${shortSha(commit.sha)} ${commit.subject}`);
   }
   if (!report.dryRun) lines.push('', `Pushed: origin ${mark(report.pushed.origin)}, staging ${mark(report.pushed.staging)}`);
   if (report.notifications && report.notifications.length > 0) {

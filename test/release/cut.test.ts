@@ -4,6 +4,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { commit, git, writeFiles } from '../../src/sandbox.js';
+import { markdownText } from '../../src/release/changelog.js';
 import type { ReleaseReport } from '../../src/release/report.js';
 import { onBranch, runCutCli, runCutCliAndSignal, sha, snapshot, withSandbox } from '../helpers/cut.js';
 
@@ -196,7 +197,7 @@ cut('commit messages with shell syntax, quotes, newlines and non-ASCII pass thro
   const report = jsonReport(result.stdout);
   assert.equal(report.jira.map((card) => [card.key, card.commits[0]!.subject]), [['EPN-7', subject], ['OPS-8', subject]]);
   const changelog = await readFile(path.join(sandbox.work, 'CHANGELOG.md'), 'utf8');
-  assert.match(changelog, `  - ${subject} (`);
+  assert.match(changelog, `  - ${markdownText(subject)} (`, 'escaped so that it renders as written');
 }));
 
 cut('configured project keys decide what counts; trailers and bodies count; non-keys do not', () => withSandbox(async (sandbox) => {

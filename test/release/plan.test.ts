@@ -1,14 +1,15 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { resolveConfig } from '../../src/config.js';
-import { commitAnalyzer, type CommitFacts } from '../../src/release/analyze.js';
+import { commitAnalyzer, isJiraHost, type CommitFacts } from '../../src/release/analyze.js';
 import { groupCommitsByCard } from '../../src/release/cards.js';
-import { insertChangelogSection, renderChangelogSection, sectionMarker } from '../../src/release/changelog.js';
+import { renderChangelogSection, sectionMarker } from '../../src/release/changelog.js';
+import { insertChangelogSection } from '../../src/release/changelog-file.js';
 import { nextReleaseTag, planRelease, releaseDate, renderPlannedChangelog } from '../../src/release/plan.js';
 import { compareUrl, repoWebOf } from '../../src/release/repo-url.js';
 
 let counter = 0;
-const analyze = commitAnalyzer(null, false);
+const analyze = commitAnalyzer(resolveConfig({}, {}));
 function fakeCommit(message: string, parents: string[] = ['p']): CommitFacts {
   counter += 1;
   const sha = counter.toString(16).padStart(40, '0');
@@ -28,15 +29,29 @@ cards('groups commits under every card they mention, in natural key order', () =
   assert.equal(grouping.withoutJira, [{ sha: c.sha, subject: 'chore: c' }]);
 });
 
-cards('the configured Jira site wins over URLs found in messages', () => {
-  const a = fakeCommit('fix: x\n\nhttps://old.example.com/browse/EPN-1');
-  assert.is(groupCommitsByCard([a], a.sha, null).cards[0]!.url, 'https://old.example.com/browse/EPN-1');
-  assert.is(groupCommitsByCard([a], a.sha, 'https://jira.example.com').cards[0]!.url, 'https://jira.example.com/browse/EPN-1');
-  const b = fakeCommit('EPN-3: no url');
-  assert.is(groupCommitsByCard([b], b.sha, null).cards[0]!.url, null);
+cards('cards link to JIRA_BASE_URL whatever host a commit named; without it, only to known Jira hosts', () => {
+  const message = 'fix: x\n\nhttps://evil.example/browse/EPN-500 https://acme.atlassian.net/browse/EPN-1 https://jira.corp.example/browse/EPN-2';
+  const urlsOf = (config: Record<string, string>, base: string | null): Record<string, string | null> => {
+    const commit = commitAnalyzer(resolveConfig(config, {}))({ sha: 'a'.repeat(40), parents: [], subject: 'fix: x', message });
+    return Object.fromEntries(groupCommitsByCard([commit], commit.sha, base).cards.map((card) => [card.key, card.url]));
+  };
+  assert.equal(urlsOf({}, null), { 'EPN-1': 'https://acme.atlassian.net/browse/EPN-1', 'EPN-2': null, 'EPN-500': null });
+  assert.equal(urlsOf({ JIRA_HOSTS: 'jira.corp.example' }, null)['EPN-2'], 'https://jira.corp.example/browse/EPN-2');
+  assert.equal(urlsOf({ JIRA_BASE_URL: 'https://jira.example.com' }, 'https://jira.example.com'), {
+    'EPN-1': 'https://jira.example.com/browse/EPN-1', 'EPN-2': 'https://jira.example.com/browse/EPN-2', 'EPN-500': 'https://jira.example.com/browse/EPN-500',
+  });
 });
 
-cards('commits merged by a keyed pull request inherit its key; keyless merges are only counted', () => {
+cards('a Jira host is read off the URL\'s authority, not its path, userinfo or a lookalike suffix', () => {
+  assert.ok(isJiraHost('https://acme.atlassian.net/browse/EPN-1', []));
+  assert.ok(isJiraHost('https://bot@ACME.atlassian.net:443/browse/EPN-1', []));
+  assert.ok(isJiraHost('http://jira.corp.example:8080/browse/EPN-1', ['jira.corp.example']));
+  assert.not.ok(isJiraHost('https://acme.atlassian.net.evil.example/browse/EPN-1', []));
+  assert.not.ok(isJiraHost('https://evil.example/acme.atlassian.net/browse/EPN-1', []));
+  assert.not.ok(isJiraHost('https://acme.atlassian.net@evil.example/browse/EPN-1', []));
+});
+
+cards('commits merged by a keyed pull request inherit its key; keyless merges are named apart', () => {
   const base = fakeCommit('EPN-1: start');
   const feature1 = fakeCommit('feat: search', [base.sha]);
   const feature2 = fakeCommit('feat: highlight', [feature1.sha]);
@@ -47,7 +62,7 @@ cards('commits merged by a keyed pull request inherit its key; keyless merges ar
     'feat: search', 'feat: highlight', 'Merge pull request #4 from team/feature/EPN-5-search',
   ]);
   assert.equal(grouping.withoutJira, []);
-  assert.is(grouping.keylessMerges, 1);
+  assert.equal(grouping.keylessMerges, [{ sha: sync.sha, subject: "Merge branch 'main' into develop" }]);
 });
 cards.run();
 
@@ -74,15 +89,16 @@ changelog('renders cards with their commits, keyless commits, types and breaking
   assert.match(text, '### ⚠ Breaking changes\n\n- /v1 is gone (`');
 });
 
-changelog('inserting creates the file, goes under the title above older sections, and never duplicates', () => {
-  const first = insertChangelogSection(null, `## new\n\n${sectionMarker(head)}\n`, head);
-  assert.match(first, /^# Changelog\n\n.+\n\n## new\n/);
-  assert.is(insertChangelogSection(first, `## new\n\n${sectionMarker(head)}\n`, head), first);
+changelog('inserting creates the file, goes under the title above older sections, and never duplicates', async () => {
+  const marker = sectionMarker(head);
+  const first = await insertChangelogSection(null, `## new\n\n${marker}\n`, marker);
+  assert.match(first.toString(), /^# Changelog\n\n.+\n\n## new\n/);
+  assert.is(await insertChangelogSection(first, `## new\n\n${marker}\n`, marker), first);
 
-  const existing = '# Changelog\n\nOur notes.\n\n## older\n\n- x\n';
-  const next = insertChangelogSection(existing, '## newer\n', 'e'.repeat(40));
-  assert.is(next, '# Changelog\n\nOur notes.\n\n## newer\n\n## older\n\n- x\n');
-  assert.is(insertChangelogSection('Handwritten notes\n', '## s\n', head), '# Changelog\n\nHandwritten notes\n\n## s\n');
+  const existing = Buffer.from('# Changelog\n\nOur notes.\n\n## older\n\n- x\n');
+  const next = await insertChangelogSection(existing, '## newer\n', sectionMarker('e'.repeat(40)));
+  assert.is(next.toString(), '# Changelog\n\nOur notes.\n\n## newer\n\n## older\n\n- x\n');
+  assert.is((await insertChangelogSection(Buffer.from('Handwritten notes\n'), '## s\n', marker)).toString(), 'Handwritten notes\n\n## s\n');
 });
 changelog.run();
 
@@ -106,10 +122,10 @@ plan('builds messages, changelog and report from facts alone', async () => {
   assert.match(result.releaseMessage, /^chore\(release\): release\/2026-11-24\n/);
   assert.match(result.releaseMessage, /\n\nRelease-Cut: release\/2026-11-24\n$/);
   assert.is(result.report.compareUrl, `https://github.com/acme/shop/compare/${'a'.repeat(40)}...${commits[1]!.sha}`);
-  const rendered = await renderPlannedChangelog(result, '# Changelog\n');
-  assert.ok(rendered.changelog!.startsWith('# Changelog\n\n## release/2026-11-24'));
-  assert.is(rendered.section, rendered.changelog!.slice('# Changelog\n\n'.length));
-  assert.is((await renderPlannedChangelog(result, rendered.changelog)).changelog, null, 'already there: unchanged');
+  const rendered = await renderPlannedChangelog(result, Buffer.from('# Changelog\n'), 'CHANGELOG.md');
+  assert.ok(rendered.changelog!.toString().startsWith('# Changelog\n\n## release/2026-11-24'));
+  assert.is(rendered.section, rendered.changelog!.toString().slice('# Changelog\n\n'.length));
+  assert.is((await renderPlannedChangelog(result, rendered.changelog, 'CHANGELOG.md')).changelog, null, 'already there: unchanged');
   assert.equal(result.report.jira.map((card) => card.key), ['EPN-1']);
 });
 plan.run();
