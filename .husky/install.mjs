@@ -27,8 +27,11 @@ const top = git('rev-parse', '--show-toplevel');
 if (top.error) skip('git is not on PATH');
 if (top.status !== 0) skip(''); // not a git checkout (a Docker build context, a tarball)
 
+// The same build (and build stamp) as the commands' pre-scripts, so the first command after an
+// install does not compile again.
 if (existsSync(path.join(packageDir, 'tsconfig.json'))) {
-  execFileSync(path.join(packageDir, 'node_modules', '.bin', 'tsc'), { cwd: packageDir, stdio: 'inherit' });
+  const bin = path.join(packageDir, 'node_modules', '.bin');
+  execFileSync('sh', ['scripts/build-if-changed.sh'], { cwd: packageDir, stdio: 'inherit', env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` } });
 }
 const [gitDir, commonDir] = git('rev-parse', '--path-format=absolute', '--git-dir', '--git-common-dir').stdout.trim().split('\n');
 const installed = git('config', '--get', 'core.hooksPath').stdout.trim();
