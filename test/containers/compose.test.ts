@@ -57,10 +57,14 @@ compose('up --build: db and web healthy, Hello World, the visit counter grows', 
   assert.is(await visits(), 2);
 });
 
-compose('the database port is not published and web restarts unless stopped', async () => {
+compose('the database port is not published, web restarts unless stopped, its log is bounded', async () => {
   const db = (await project.containerOf('db'))!;
   assert.is(await docker(['port', db]), '', 'db publishes nothing on the host');
   assert.is(await inspect((await project.containerOf('web'))!, '{{.HostConfig.RestartPolicy.Name}}'), 'unless-stopped');
+  assert.equal(JSON.parse(await inspect((await project.containerOf('web'))!, '{{json .HostConfig.LogConfig}}')), {
+    Type: 'json-file',
+    Config: { 'max-file': '5', 'max-size': '10m' },
+  }, 'web\'s stdout log is bounded');
 });
 
 compose('the password never shows in the services\' logs', async () => {
