@@ -190,7 +190,7 @@ startScript('logs/app.log is rotated by size: LOG_MAX_SIZE=2K, LOG_KEEP=2', asyn
   try {
     const started = await startSh(rotating, [], rotatingEnv);
     assert.is(started.exitCode, 0, started.output);
-    for (let batch = 0; batch < 8; batch += 1) {
+    for (let batch = 0; batch < 12; batch += 1) {
       await Promise.all(Array.from({ length: 10 }, () => fetch(`http://127.0.0.1:${rotatingEnv.PORT}/healthz`).then((response) => response.text())));
       await new Promise((resolve) => setTimeout(resolve, 40));
     }
