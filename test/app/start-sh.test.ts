@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import http from 'node:http';
 import path from 'node:path';
 import { suite } from '../helpers/suite.js';
@@ -201,6 +202,27 @@ startScript('logs/app.log is rotated by size: LOG_MAX_SIZE=2K, LOG_KEEP=2', asyn
   } finally {
     await startSh(rotating, ['stop'], rotatingEnv);
     await rm(rotating, { recursive: true, force: true });
+  }
+});
+
+startScript('without ss and lsof, the pid and port checks read /proc', async () => {
+  const tools = await mkdtemp(path.join(os.tmpdir(), 'start-sh-tools-'));
+  const used = ['bash', 'node', 'sed', 'tr', 'cat', 'ps', 'awk', 'find', 'mkdir', 'mv', 'rm', 'sleep', 'seq', 'tail', 'dirname', 'cut', 'nohup', 'grep', 'head', 'env'];
+  for (const tool of used) {
+    const found = (await execa('sh', ['-c', `command -v ${tool}`])).stdout.trim();
+    await symlink(found, path.join(tools, tool));
+  }
+  const bareEnv = { ...env, PATH: tools };
+  try {
+    const started = await startSh(dir, [], bareEnv);
+    assert.is(started.exitCode, 0, started.output);
+    const pid = Number(await readFile(path.join(dir, 'logs', 'app.pid'), 'utf8'));
+    assert.match((await startSh(dir, ['status'], bareEnv)).output, `running (pid ${pid})`);
+    assert.match((await startSh(dir, ['status'], { ...bareEnv, PORT: String(await freePort()) })).output, `the app runs as pid ${pid} but does not listen on port`);
+    assert.match((await startSh(dir, ['stop'], bareEnv)).output, `stopped (pid ${pid})`);
+  } finally {
+    await startSh(dir, ['stop'], env);
+    await rm(tools, { recursive: true, force: true });
   }
 });
 
