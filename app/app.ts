@@ -43,7 +43,8 @@ export function buildApp({ store, version, logger }: AppDeps): Koa {
       // The greeting does not depend on the database: a lost counter is logged, not shown.
       await store.increment().catch((error: unknown) => logger.error({ error: reasonOf(error) }, 'visit not counted'));
     }
-    ctx.type = 'text/plain';
+    // Set as is: Koa's `ctx.type` would look the charset up in mime-db on every request.
+    ctx.set('Content-Type', 'text/plain; charset=utf-8');
     ctx.body = 'Hello World';
   });
 
