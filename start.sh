@@ -62,16 +62,18 @@ listens_on_port() {
   fi
 }
 
-# Reads the pid file into APP_PID. 0: the app runs and listens on $PORT. 1: not running (a pid
-# file naming anything else is stale, e.g. a pid reused after a crash or reboot: reported and
-# removed). 2: the app runs but not on $PORT.
+# Reads the pid file into APP_PID and APP_STATE: running (the app, listening on $PORT), elsewhere
+# (the app, not on $PORT) or stopped. A pid file naming anything else is stale (a pid reused after
+# a crash or reboot, an exited process): reported and removed.
 read_pid_file() {
   APP_PID=""
-  [ -f "$PID_FILE" ] || return 1
+  APP_STATE=stopped
+  [ -f "$PID_FILE" ] || return 0
   APP_PID=$(cat "$PID_FILE")
   if [[ "$APP_PID" =~ ^[0-9]+$ ]] && is_our_app "$APP_PID"; then
-    listens_on_port "$APP_PID" && return 0
-    return 2
+    APP_STATE=elsewhere
+    if listens_on_port "$APP_PID"; then APP_STATE=running; fi
+    return 0
   fi
   local what="no such process"
   if [[ "$APP_PID" =~ ^[0-9]+$ ]]; then
@@ -86,7 +88,6 @@ read_pid_file() {
   echo "start.sh: $PID_FILE named pid ${APP_PID:-(empty)}, which is not this app ($what): removed it" >&2
   rm -f "$PID_FILE"
   APP_PID=""
-  return 1
 }
 
 elsewhere() {
@@ -128,14 +129,10 @@ needs_build() {
 }
 
 start() {
-  local state=0
-  read_pid_file || state=$?
-  case "$state" in
-    0)
-      echo "already running (pid $APP_PID) at http://127.0.0.1:$PORT/ — stop it with ./start.sh stop"
-      return 0
-      ;;
-    2) elsewhere stop ;;
+  read_pid_file
+  case "$APP_STATE" in
+    running) echo "already running (pid $APP_PID) at http://127.0.0.1:$PORT/ — stop it with ./start.sh stop" && return 0 ;;
+    elsewhere) elsewhere stop ;;
   esac
   if port_in_use; then
     local holder
@@ -175,14 +172,10 @@ start() {
 }
 
 stop() {
-  local state=0
-  read_pid_file || state=$?
-  case "$state" in
-    1)
-      echo "not running"
-      return 0
-      ;;
-    2) elsewhere stop ;;
+  read_pid_file
+  case "$APP_STATE" in
+    stopped) echo "not running" && return 0 ;;
+    elsewhere) elsewhere stop ;;
   esac
   local pid=$APP_PID
   kill -TERM "$pid"
@@ -199,15 +192,11 @@ stop() {
 }
 
 status() {
-  local state=0
-  read_pid_file || state=$?
-  case "$state" in
-    0) echo "running (pid $APP_PID) at http://127.0.0.1:$PORT/" ;;
-    2) elsewhere status ;;
-    *)
-      echo "not running"
-      return 3
-      ;;
+  read_pid_file
+  case "$APP_STATE" in
+    running) echo "running (pid $APP_PID) at http://127.0.0.1:$PORT/" ;;
+    elsewhere) elsewhere status ;;
+    stopped) echo "not running" && return 3 ;;
   esac
 }
 
