@@ -1,7 +1,6 @@
 import Koa, { type Context } from 'koa';
 import type { Logger } from 'pino';
 import type { VisitStore } from './db.js';
-import { errorHandler } from './middleware/errors.js';
 import { noRequestBody } from './middleware/no-body.js';
 import { requestLog } from './middleware/request-log.js';
 import { routes } from './middleware/routes.js';
@@ -87,7 +86,6 @@ export function buildApp({ store, version, logger }: AppDeps): Koa {
   app.silent = true;
   app
     .use(requestLog(logger))
-    .use(errorHandler(logger))
     .use(fixedHeaders(SECURITY_HEADERS))
     .use(noRequestBody())
     .use(routes(get));
