@@ -19,7 +19,7 @@ const BARE_SERVER = `require('node:http').createServer((req, res) => { res.setHe
 const BARE_KOA = `const Koa = require('koa'); const app = new Koa(); app.use((ctx) => { ctx.type = 'text/plain'; ctx.body = 'Hello World'; }); require('node:http').createServer(app.callback()).listen(Number(process.env.PORT), '127.0.0.1');`;
 const FASTIFY_LOGGING = `const app = require('fastify')({ logger: { file: process.env.LOG_FILE } }); app.get('/', async () => 'Hello World'); app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });`;
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 const ROUND_SECONDS = 3;
 
 interface Load {
