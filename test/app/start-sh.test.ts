@@ -156,11 +156,12 @@ startScript('a pid file naming another node server on $PORT: never signalled, st
 
 startScript('a pid file naming a zombie counts as stopped: stop returns at once, status says not running', async () => {
   const pidFile = path.join(dir, 'logs', 'app.pid');
-  // The shell starts `true` in the background, then becomes `sleep`, which never reaps it: a zombie.
-  const parent = execa('sh', ['-c', 'true & echo $!; exec sleep 60'], { reject: false, buffer: false });
+  // The shell starts a short sleep in the background, then becomes `sleep 60`, which never reaps
+  // it: once the short one exits (after the exec, so the shell cannot have reaped it) it is a zombie.
+  const parent = execa('sh', ['-c', 'sleep 0.3 & echo $!; exec sleep 60'], { reject: false, buffer: false });
   try {
     const zombie = await new Promise<number>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim()))));
-    for (let attempt = 0; attempt < 100 && !(await readFile(`/proc/${zombie}/stat`, 'utf8')).match(/\) Z /); attempt += 1) {
+    for (let attempt = 0; attempt < 300 && !(await readFile(`/proc/${zombie}/stat`, 'utf8')).match(/\) Z /); attempt += 1) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     assert.match(await readFile(`/proc/${zombie}/stat`, 'utf8'), /\) Z /, 'the process is a zombie');
