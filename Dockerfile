@@ -4,17 +4,26 @@ ARG NODE_VERSION=24
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
+COPY app/package.json ./app/
 # --ignore-scripts: no git hooks or dependency install scripts are wanted in an image.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.app.json ./
 COPY app ./app
 RUN npx tsc -p tsconfig.app.json
 
+# The app's workspace alone (app/package.json): its runtime dependencies, none of the toolkit's.
+FROM node:${NODE_VERSION}-bookworm-slim AS runtime-deps
+WORKDIR /src
+COPY package.json package-lock.json ./
+COPY app/package.json ./app/
+RUN npm ci --omit=dev --workspace app --ignore-scripts --no-audit --no-fund \
+  && rm node_modules/hello-app node_modules/.package-lock.json
+
 FROM node:${NODE_VERSION}-bookworm-slim
 ENV NODE_ENV=production PORT=8080
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY app/package.json ./
+COPY --from=runtime-deps /src/node_modules ./node_modules
 COPY --from=build /src/dist/app ./dist/app
 # Last, so a new release only rebuilds this tiny layer.
 ARG RELEASE_TAG=unknown

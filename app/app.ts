@@ -1,19 +1,17 @@
 import Koa, { type Context } from 'koa';
-import helmet from 'koa-helmet';
+import type { Logger } from 'pino';
 import type { VisitStore } from './db.js';
-import type { LineWriter } from './log.js';
-import { errorHandler } from './middleware/errors.js';
 import { noRequestBody } from './middleware/no-body.js';
 import { requestLog } from './middleware/request-log.js';
 import { routes } from './middleware/routes.js';
+import { fixedHeaders, securityHeaders } from './middleware/security-headers.js';
 import type { BuildVersion } from './version.js';
 
 export interface AppDeps {
   /** null when DATABASE_URL is not set: the service runs without a database. */
   store: VisitStore | null;
   version: BuildVersion;
-  log: LineWriter;
-  logError: LineWriter;
+  logger: Logger;
 }
 
 function reasonOf(error: unknown): string {
@@ -24,7 +22,7 @@ function reasonOf(error: unknown): string {
  * Helmet's defaults are written for HTML pages; this service answers text and JSON, so it sends
  * the headers that matter for an API behind TLS and skips the rest (each header costs throughput).
  */
-const SECURITY_HEADERS = {
+const SECURITY_HEADERS = securityHeaders({
   contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
   crossOriginOpenerPolicy: false,
   originAgentCluster: false,
@@ -32,19 +30,20 @@ const SECURITY_HEADERS = {
   xDownloadOptions: false,
   xPermittedCrossDomainPolicies: false,
   xXssProtection: false,
-  xFrameOptions: { action: 'deny' as const },
-};
+  xFrameOptions: { action: 'deny' },
+});
 
 /** The service: builds and returns the Koa app; listening is the caller's business. */
-export function buildApp({ store, version, log, logError }: AppDeps): Koa {
+export function buildApp({ store, version, logger }: AppDeps): Koa {
   const get = new Map<string, (ctx: Context) => unknown>();
 
   get.set('/', async (ctx) => {
     if (store) {
       // The greeting does not depend on the database: a lost counter is logged, not shown.
-      await store.increment().catch((error: unknown) => logError(JSON.stringify({ level: 'error', msg: 'visit not counted', error: reasonOf(error) })));
+      await store.increment().catch((error: unknown) => logger.error({ error: reasonOf(error) }, 'visit not counted'));
     }
-    ctx.type = 'text/plain';
+    // Set as is: Koa's `ctx.type` would look the charset up in mime-db on every request.
+    ctx.set('Content-Type', 'text/plain; charset=utf-8');
     ctx.body = 'Hello World';
   });
 
@@ -86,9 +85,8 @@ export function buildApp({ store, version, log, logError }: AppDeps): Koa {
   const app = new Koa();
   app.silent = true;
   app
-    .use(requestLog(log))
-    .use(errorHandler(logError))
-    .use(helmet(SECURITY_HEADERS))
+    .use(requestLog(logger))
+    .use(fixedHeaders(SECURITY_HEADERS))
     .use(noRequestBody())
     .use(routes(get));
   return app;

@@ -1,3 +1,5 @@
+import type { LogSettings } from './log.js';
+
 /** The service's settings, read once from the environment and validated. */
 export interface AppConfig {
   port: number;
@@ -5,6 +7,7 @@ export interface AppConfig {
   databaseUrl: string | null;
   /** How long a stop waits for in-flight requests before closing their connections. */
   shutdownGraceMs: number;
+  log: LogSettings;
 }
 
 export class AppConfigError extends Error {}
@@ -18,5 +21,17 @@ export function readAppConfig(env: Readonly<Record<string, string | undefined>>)
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new AppConfigError('DATABASE_URL must be a postgres:// URL');
   }
-  return { port, host: env.HOST?.trim() || '0.0.0.0', databaseUrl, shutdownGraceMs: 10_000 };
+  return { port, host: env.HOST?.trim() || '0.0.0.0', databaseUrl, shutdownGraceMs: 10_000, log: readLogSettings(env) };
+}
+
+function readLogSettings(env: Readonly<Record<string, string | undefined>>): LogSettings {
+  const maxSize = env.LOG_MAX_SIZE?.trim() || '10M';
+  if (!/^[1-9][0-9]*[BKMG]$/.test(maxSize)) {
+    throw new AppConfigError(`LOG_MAX_SIZE must be a size such as 10M, 512K or 2048B, not "${env.LOG_MAX_SIZE}"`);
+  }
+  const keep = env.LOG_KEEP === undefined || env.LOG_KEEP === '' ? 5 : Number(env.LOG_KEEP);
+  if (!Number.isInteger(keep) || keep < 1 || keep > 100) {
+    throw new AppConfigError(`LOG_KEEP must be how many rotated log files to keep (1-100), not "${env.LOG_KEEP}"`);
+  }
+  return { file: env.LOG_FILE?.trim() || null, maxSize, keep };
 }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { Logger } from 'pino';
 
 /** The visit counter in PostgreSQL: one row, created by the service itself. */
 export interface VisitStore {
@@ -20,7 +21,7 @@ const MIGRATION = `
 CREATE TABLE IF NOT EXISTS visits (id smallint PRIMARY KEY CHECK (id = 1), count bigint NOT NULL);
 INSERT INTO visits (id, count) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;`;
 
-export function createVisitStore(databaseUrl: string, timeouts: StoreTimeouts = { connectMs: 2_000, queryMs: 2_000 }): VisitStore {
+export function createVisitStore(databaseUrl: string, logger: Pick<Logger, 'error'>, timeouts: StoreTimeouts = { connectMs: 2_000, queryMs: 2_000 }): VisitStore {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: 10,
@@ -30,7 +31,7 @@ export function createVisitStore(databaseUrl: string, timeouts: StoreTimeouts = 
     idleTimeoutMillis: 10_000,
   });
   // A dropped idle connection (database restarted) is reported here; the pool replaces it.
-  pool.on('error', (error) => process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'idle database connection lost', error: error.message })}\n`));
+  pool.on('error', (error) => logger.error({ error: error.message }, 'idle database connection lost'));
   let migrated: Promise<void> | null = null;
   const migrate = (): Promise<void> => {
     migrated ??= pool.query(MIGRATION).then(() => undefined, (error: unknown) => {

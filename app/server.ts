@@ -3,59 +3,61 @@ import http from 'node:http';
 import { buildApp } from './app.js';
 import { AppConfigError, readAppConfig, type AppConfig } from './config.js';
 import { createVisitStore } from './db.js';
-import { bufferedLineWriter } from './log.js';
+import { openLog } from './log.js';
 import { buildVersion } from './version.js';
-
-const log = bufferedLineWriter(process.stdout);
-const logError = (line: string): void => void process.stderr.write(`${line}\n`);
-const event = (msg: string, fields: Record<string, unknown> = {}): string => JSON.stringify({ time: new Date().toISOString(), msg, ...fields });
 
 function configOrExit(): AppConfig {
   try {
     return readAppConfig(process.env);
   } catch (error) {
     if (!(error instanceof AppConfigError)) throw error;
-    logError(`hello-app: ${error.message}`);
+    // No logger yet: its own settings may be what is wrong.
+    process.stderr.write(`hello-app: ${error.message}\n`);
     process.exit(2);
   }
 }
 const config = configOrExit();
+const { logger, close: closeLog } = openLog(config.log);
 
-const store = config.databaseUrl ? createVisitStore(config.databaseUrl) : null;
+function exitAfterLog(code: number): void {
+  void closeLog().finally(() => process.exit(code));
+}
+
+const store = config.databaseUrl ? createVisitStore(config.databaseUrl, logger) : null;
 // Migrating at start-up is best effort: a database that is not up yet keeps /readyz at 503 until it is.
-store?.migrate().catch((error: unknown) => logError(event('database not ready at start-up', { error: (error as Error).message })));
+store?.migrate().catch((error: unknown) => logger.error({ error: (error as Error).message }, 'database not ready at start-up'));
 
-const app = buildApp({ store, version: buildVersion(process.env, process.cwd()), log, logError });
+const app = buildApp({ store, version: buildVersion(process.env, process.cwd()), logger });
 const server = http.createServer(app.callback());
 // Longer than a load balancer's idle timeout (ALB: 60 s), so the balancer closes first.
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
 
 server.on('error', (error: NodeJS.ErrnoException) => {
-  logError(event('cannot listen', { error: error.message, port: config.port }));
-  process.exit(1);
+  logger.fatal({ error: error.message, port: config.port }, 'cannot listen');
+  exitAfterLog(1);
 });
 server.listen(config.port, config.host, () => {
   const address = server.address();
-  log(event('listening', { port: typeof address === 'object' && address ? address.port : config.port, host: config.host, database: store ? 'on' : 'off' }));
+  logger.info({ port: typeof address === 'object' && address ? address.port : config.port, host: config.host, database: store ? 'on' : 'off' }, 'listening');
 });
 
 let stopping = false;
 function stop(signal: NodeJS.Signals): void {
   if (stopping) return;
   stopping = true;
-  log(event('stopping', { signal }));
+  logger.info({ signal }, 'stopping');
   // Stop accepting; in-flight requests finish; idle keep-alive connections are closed as they go idle.
   server.close(() => {
     void (store?.close() ?? Promise.resolve()).finally(() => {
-      log(event('stopped'));
-      process.exit(0);
+      logger.info('stopped');
+      exitAfterLog(0);
     });
   });
   const idleSweep = setInterval(() => server.closeIdleConnections(), 50);
   idleSweep.unref();
   setTimeout(() => {
-    logError(event('grace period over: closing remaining connections', { graceMs: config.shutdownGraceMs }));
+    logger.warn({ graceMs: config.shutdownGraceMs }, 'grace period over: closing remaining connections');
     server.closeAllConnections();
   }, config.shutdownGraceMs).unref();
 }

@@ -14,7 +14,11 @@ lint('the project Dockerfile has no findings', async () => {
 lint('the base image is the official node image with the major as a build argument, default 24', async () => {
   const dockerfile = await readFile(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
   assert.match(dockerfile, /^ARG NODE_VERSION=24$/m);
-  assert.equal(dockerfile.match(/^FROM .*/gm), ['FROM node:${NODE_VERSION}-bookworm-slim AS build', 'FROM node:${NODE_VERSION}-bookworm-slim']);
+  assert.equal(dockerfile.match(/^FROM .*/gm), [
+    'FROM node:${NODE_VERSION}-bookworm-slim AS build',
+    'FROM node:${NODE_VERSION}-bookworm-slim AS runtime-deps',
+    'FROM node:${NODE_VERSION}-bookworm-slim',
+  ]);
 });
 
 const badDockerfiles: Array<[string, string, string]> = [

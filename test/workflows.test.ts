@@ -77,7 +77,7 @@ workflows('ci.yml: the LTS lines 22 and 24 in the matrix, and 20 exactly while e
   const setupNode = ci.jobs.test!.steps.find((step) => step.uses?.startsWith('actions/setup-node'));
   assert.is(setupNode?.with?.cache, 'npm');
   const upload = ci.jobs.test!.steps.find((step) => step.uses?.startsWith('actions/upload-artifact'));
-  assert.equal([upload?.if, upload?.with?.path], ['failure()', 'logs/app.log']);
+  assert.equal([upload?.if, upload?.with?.path], ['failure()', 'logs/']);
 });
 
 workflows('release-cut.yml: Tuesday schedules, manual dispatch with a dry_run input, one cut at a time', async () => {

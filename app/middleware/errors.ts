@@ -1,18 +1,10 @@
-import type { Middleware } from 'koa';
-import type { LineWriter } from '../log.js';
+import type { Context } from 'koa';
+import type { Logger } from 'pino';
 
-/** Unexpected errors: logged to stderr with their stack, answered as a short JSON 500. */
-export function errorHandler(writeError: LineWriter): Middleware {
-  return async (ctx, next) => {
-    try {
-      await next();
-    } catch (error) {
-      const status = (error as { status?: number }).status ?? 500;
-      if (status >= 500) {
-        writeError(JSON.stringify({ level: 'error', method: ctx.method, path: ctx.path, error: (error as Error).stack ?? String(error) }));
-      }
-      ctx.status = status;
-      ctx.body = { error: status >= 500 ? 'internal error' : (error as Error).message };
-    }
-  };
+/** An error thrown while answering: a short JSON answer; unexpected ones (5xx) logged with their stack. */
+export function answerError(ctx: Context, error: unknown, logger: Logger): void {
+  const status = (error as { status?: number }).status ?? 500;
+  if (status >= 500) logger.error({ method: ctx.method, path: ctx.path, err: error }, 'request failed');
+  ctx.status = status;
+  ctx.body = { error: status >= 500 ? 'internal error' : (error as Error).message };
 }

@@ -5,19 +5,19 @@ import type { Context, Middleware } from 'koa';
  * `Allow` for other methods. (@koa/router cost ~25% of the throughput in bench/app.bench.ts.)
  */
 export function routes(get: ReadonlyMap<string, (ctx: Context) => unknown>): Middleware {
-  return async (ctx) => {
+  return (ctx) => {
     const handler = get.get(ctx.path);
     if (!handler) {
       ctx.status = 404;
       ctx.body = { error: 'not found' };
-      return;
+      return undefined;
     }
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
       ctx.status = 405;
       ctx.set('Allow', 'GET, HEAD');
       ctx.body = { error: `${ctx.method} is not allowed here` };
-      return;
+      return undefined;
     }
-    await handler(ctx);
+    return handler(ctx);
   };
 }

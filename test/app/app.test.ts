@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
+import { pino, type Logger } from 'pino';
 import { buildApp } from '../../app/app.js';
 import { readAppConfig } from '../../app/config.js';
 import { createVisitStore, type VisitStore } from '../../app/db.js';
@@ -9,22 +10,24 @@ import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 
 interface Running {
   url: string;
-  logs: string[];
-  errors: string[];
+  /** The logger's lines, parsed. */
+  logs: Array<Record<string, unknown>>;
   close(): Promise<void>;
 }
 
-async function serve(store: VisitStore | null): Promise<Running> {
-  const logs: string[] = [];
-  const errors: string[] = [];
-  const app = buildApp({ store, version: { tag: 'release/2026-11-24', commit: 'abc123' }, log: (l) => logs.push(l), logError: (l) => errors.push(l) });
+function memoryLogger(): { logger: Logger; logs: Array<Record<string, unknown>> } {
+  const logs: Array<Record<string, unknown>> = [];
+  return { logs, logger: pino({ base: null }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) }) };
+}
+
+async function serve(store: VisitStore | null, { logger, logs } = memoryLogger()): Promise<Running> {
+  const app = buildApp({ store, version: { tag: 'release/2026-11-24', commit: 'abc123' }, logger });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     logs,
-    errors,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
@@ -68,34 +71,59 @@ withoutDb('unknown routes 404, bad methods 405 with Allow, bodies 413', async ()
   assert.is((await fetch(`${app.url}/`, { method: 'HEAD' })).status, 200);
 });
 
-withoutDb('one JSON log line per request', async () => {
+withoutDb('one JSON log line per request, at info level', async () => {
   app.logs.length = 0;
   await fetch(`${app.url}/healthz`);
-  assert.is(app.logs.length, 1);
-  const line = JSON.parse(app.logs[0]!) as Record<string, unknown>;
-  assert.is(line.method, 'GET');
-  assert.is(line.path, '/healthz');
-  assert.is(line.status, 200);
-  assert.type(line.ms, 'number');
+  await fetch(`${app.url}/nope`);
+  assert.is(app.logs.length, 2);
+  const [health, missing] = app.logs as [Record<string, unknown>, Record<string, unknown>];
+  assert.is(health.level, 30);
+  assert.is(health.method, 'GET');
+  assert.is(health.path, '/healthz');
+  assert.is(health.status, 200);
+  assert.type(health.ms, 'number');
+  assert.is(health.ip, '127.0.0.1');
+  assert.is(missing.status, 404);
+});
+
+withoutDb('every answer carries the security headers, errors and 404s too', async () => {
+  for (const response of [await fetch(`${app.url}/nope`), await fetch(`${app.url}/healthz`, { method: 'DELETE' }), await fetch(`${app.url}/version`)]) {
+    assert.is(response.headers.get('x-frame-options'), 'DENY', response.url);
+    assert.is(response.headers.get('content-security-policy'), "default-src 'none';frame-ancestors 'none'");
+  }
 });
 withoutDb.run();
 
 const config = suite('app config');
 config('PORT and HOST are read and checked', () => {
-  assert.equal(readAppConfig({}), { port: 8080, host: '0.0.0.0', databaseUrl: null, shutdownGraceMs: 10_000 });
+  assert.equal(readAppConfig({}), {
+    port: 8080,
+    host: '0.0.0.0',
+    databaseUrl: null,
+    shutdownGraceMs: 10_000,
+    log: { file: null, maxSize: '10M', keep: 5 },
+  });
   assert.is(readAppConfig({ PORT: '9090', HOST: '127.0.0.1' }).port, 9090);
   assert.throws(() => readAppConfig({ PORT: 'eighty' }), /PORT must be a port number/);
   assert.throws(() => readAppConfig({ DATABASE_URL: 'mysql://x' }), /postgres:\/\//);
+});
+
+config('the log goes to stdout unless LOG_FILE is set; its size and count are checked', () => {
+  assert.equal(readAppConfig({ LOG_FILE: 'logs/app.log', LOG_MAX_SIZE: '2K', LOG_KEEP: '2' }).log, { file: 'logs/app.log', maxSize: '2K', keep: 2 });
+  assert.throws(() => readAppConfig({ LOG_MAX_SIZE: '10MB' }), /LOG_MAX_SIZE must be a size such as 10M/);
+  assert.throws(() => readAppConfig({ LOG_MAX_SIZE: '0K' }), /LOG_MAX_SIZE/);
+  assert.throws(() => readAppConfig({ LOG_KEEP: '0' }), /LOG_KEEP must be how many rotated log files to keep/);
 });
 config.run();
 
 const withDb = suite('app with PostgreSQL');
 let postgres: TestPostgres;
 let store: VisitStore;
+const storeLog = memoryLogger();
 withDb.before(async () => {
   postgres = await startPostgres();
-  store = createVisitStore(postgres.url, { connectMs: 1_000, queryMs: 1_000 });
-  app = await serve(store);
+  store = createVisitStore(postgres.url, storeLog.logger, { connectMs: 1_000, queryMs: 1_000 });
+  app = await serve(store, storeLog);
 });
 withDb.after(async () => {
   await app.close();
@@ -108,7 +136,7 @@ withDb('GET / counts visits in a table the app creates itself', async () => {
   await fetch(`${app.url}/`);
   await fetch(`${app.url}/`);
   assert.equal(await (await fetch(`${app.url}/visits`)).json(), { visits: before + 2 });
-  const secondInstance = createVisitStore(postgres.url);
+  const secondInstance = createVisitStore(postgres.url, memoryLogger().logger);
   await secondInstance.migrate();
   await secondInstance.close();
   assert.equal(await (await fetch(`${app.url}/visits`)).json(), { visits: before + 2 }, 'migrating again keeps the count');
@@ -123,7 +151,8 @@ withDb('a lost database turns readiness to 503 and it recovers by itself', async
   const hello = await fetch(`${app.url}/`);
   assert.is(await hello.text(), 'Hello World', 'the greeting does not need the database');
   assert.is((await fetch(`${app.url}/visits`)).status, 503);
-  assert.ok(app.errors.some((line) => line.includes('visit not counted')));
+  assert.ok(app.logs.some((line) => line.msg === 'visit not counted' && line.level === 50), 'the lost visit is logged as an error');
+  assert.ok(app.logs.some((line) => line.msg === 'idle database connection lost'), 'and so are the pool\'s dropped connections');
 
   await postgres.start();
   let status = 0;

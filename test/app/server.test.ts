@@ -35,7 +35,7 @@ server('SIGTERM stops accepting, finishes the request in flight, then exits 0', 
   assert.equal(await inFlight, { status: 200, body: 'Hello World' });
   const exited = await app;
   assert.is(exited.exitCode, 0, exited.all);
-  assert.match(exited.all, '"msg":"stopping","signal":"SIGTERM"');
+  assert.match(exited.all, '"signal":"SIGTERM","msg":"stopping"');
   assert.match(exited.all, '"msg":"stopped"');
 });
 

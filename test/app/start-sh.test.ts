@@ -1,18 +1,39 @@
-import { existsSync } from 'node:fs';
-import { readFile, rm, utimes } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import http from 'node:http';
 import path from 'node:path';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { execa } from 'execa';
+import { execa, type ResultPromise } from 'execa';
 import { PROJECT_ROOT } from '../helpers/hooks.js';
-import { startShFolder } from '../helpers/app-process.js';
+import { startShFolder, waitFor } from '../helpers/app-process.js';
 import { freePort } from '../helpers/postgres.js';
 import { SHELLCHECK_INSTALL, testNeedingTool } from '../helpers/system-tool.js';
 
 async function startSh(dir: string, args: string[], env: Record<string, string>) {
   const result = await execa('bash', [path.join(dir, 'start.sh'), ...args], { reject: false, all: true, env });
   return { exitCode: result.exitCode ?? -1, output: String(result.all) };
+}
+
+/** The app writes its log in batches (at most 20 ms late): wait for a line rather than race it. */
+async function logContains(file: string, text: string): Promise<string> {
+  const deadline = Date.now() + 3_000;
+  for (;;) {
+    const log = existsSync(file) ? await readFile(file, 'utf8') : '';
+    if (log.includes(text) || Date.now() > deadline) return log;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Running, that is: signal 0 reaches it and it is not a zombie waiting for its parent to reap it. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 }
 
 const startScript = suite('start.sh');
@@ -40,7 +61,7 @@ startScript('starts on a free port, logs to logs/app.log, then status, a second 
   assert.ok(pid > 0);
   assert.is(await (await fetch(`http://127.0.0.1:${env.PORT}/`)).text(), 'Hello World');
 
-  const log = await readFile(path.join(dir, 'logs', 'app.log'), 'utf8');
+  const log = await logContains(path.join(dir, 'logs', 'app.log'), '"path":"/healthz","status":200');
   assert.match(log, '"msg":"listening"');
   assert.match(log, '"path":"/healthz","status":200');
 
@@ -54,7 +75,7 @@ startScript('starts on a free port, logs to logs/app.log, then status, a second 
   assert.is(stopped.exitCode, 0);
   assert.match(stopped.output, `stopped (pid ${pid})`);
   assert.not.ok(existsSync(path.join(dir, 'logs', 'app.pid')));
-  assert.throws(() => process.kill(pid, 0), 'the process is gone');
+  assert.not.ok(alive(pid), 'the process has exited');
   const after = await startSh(dir, ['status'], env);
   assert.is(after.exitCode, 3);
   assert.match(after.output, 'not running');
@@ -75,9 +96,138 @@ startScript('a busy port is refused, naming the process that holds it', async ()
 startScript('an app that dies during start-up is reported with its last log lines', async () => {
   const crashed = await startSh(dir, [], { ...env, DATABASE_URL: 'mysql://nope' });
   assert.is(crashed.exitCode, 1);
-  assert.match(crashed.output, 'the app exited during start-up; last lines of logs/app.log');
+  assert.match(crashed.output, 'the app exited during start-up; last lines of logs/console.log and logs/app.log');
   assert.match(crashed.output, 'hello-app: DATABASE_URL must be a postgres:// URL');
 });
+startScript('a pid file naming an unrelated live process: status says not running, stop spares it, start starts the app', async () => {
+  const pidFile = path.join(dir, 'logs', 'app.pid');
+  const unrelated = execa('sleep', ['60'], { reject: false });
+  try {
+    await mkdir(path.join(dir, 'logs'), { recursive: true });
+    await writeFile(pidFile, `${unrelated.pid}\n`);
+    const status = await startSh(dir, ['status'], env);
+    assert.is(status.exitCode, 3, status.output);
+    assert.match(status.output, `logs/app.pid named pid ${unrelated.pid}, which is not this app (sleep 60`);
+    assert.match(status.output, 'not running');
+    assert.not.ok(existsSync(pidFile), 'the stale pid file is removed');
+
+    await writeFile(pidFile, `${unrelated.pid}\n`);
+    const stopped = await startSh(dir, ['stop'], env);
+    assert.is(stopped.exitCode, 0, stopped.output);
+    assert.match(stopped.output, 'not running');
+    assert.ok(alive(unrelated.pid!), 'the unrelated process survives stop');
+
+    await writeFile(pidFile, `${unrelated.pid}\n`);
+    const started = await startSh(dir, [], env);
+    assert.is(started.exitCode, 0, started.output);
+    const appPid = Number(await readFile(pidFile, 'utf8'));
+    assert.is.not(appPid, unrelated.pid);
+    assert.match(started.output, `running (pid ${appPid})`);
+    assert.is(await (await fetch(`http://127.0.0.1:${env.PORT}/`)).text(), 'Hello World');
+    assert.match((await startSh(dir, ['stop'], env)).output, `stopped (pid ${appPid})`);
+    assert.ok(alive(unrelated.pid!), 'still alive after the app was stopped');
+  } finally {
+    unrelated.kill();
+    await unrelated;
+  }
+});
+
+startScript('a pid file naming another node server on $PORT: never signalled, start names it as the port holder', async () => {
+  const pidFile = path.join(dir, 'logs', 'app.pid');
+  const other: ResultPromise = execa(process.execPath, ['-e', `require('node:http').createServer((q, s) => s.end('other')).listen(${env.PORT}, '127.0.0.1')`], { reject: false });
+  try {
+    await waitFor(`http://127.0.0.1:${env.PORT}/`);
+    await mkdir(path.join(dir, 'logs'), { recursive: true });
+    await writeFile(pidFile, `${other.pid}\n`);
+    const stopped = await startSh(dir, ['stop'], env);
+    assert.match(stopped.output, 'which is not this app (');
+    assert.match(stopped.output, 'not running');
+    assert.is(await (await fetch(`http://127.0.0.1:${env.PORT}/`)).text(), 'other', 'the other server still answers');
+
+    await writeFile(pidFile, `${other.pid}\n`);
+    const started = await startSh(dir, [], env);
+    assert.is(started.exitCode, 1);
+    assert.match(started.output, `port ${env.PORT} is already in use by node (pid ${other.pid})`);
+    assert.ok(alive(other.pid!));
+  } finally {
+    other.kill();
+    await other;
+  }
+});
+
+startScript('a pid file naming a zombie counts as stopped: stop returns at once, status says not running', async () => {
+  const pidFile = path.join(dir, 'logs', 'app.pid');
+  // The shell starts a short sleep in the background, then becomes `sleep 60`, which never reaps
+  // it: once the short one exits (after the exec, so the shell cannot have reaped it) it is a zombie.
+  const parent = execa('sh', ['-c', 'sleep 0.3 & echo $!; exec sleep 60'], { reject: false, buffer: false });
+  try {
+    const zombie = await new Promise<number>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim()))));
+    for (let attempt = 0; attempt < 300 && !(await readFile(`/proc/${zombie}/stat`, 'utf8')).match(/\) Z /); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.match(await readFile(`/proc/${zombie}/stat`, 'utf8'), /\) Z /, 'the process is a zombie');
+    assert.not.throws(() => process.kill(zombie, 0), 'kill -0 counts a zombie as alive');
+
+    await mkdir(path.join(dir, 'logs'), { recursive: true });
+    await writeFile(pidFile, `${zombie}\n`);
+    const started = Date.now();
+    const stopped = await startSh(dir, ['stop'], env);
+    assert.ok(Date.now() - started < 3_000, 'stop does not wait for a zombie');
+    assert.match(stopped.output, `named pid ${zombie}, which is not this app (a zombie: it has exited)`);
+    assert.match(stopped.output, 'not running');
+    assert.not.match(stopped.output, 'killed');
+
+    await writeFile(pidFile, `${zombie}\n`);
+    const status = await startSh(dir, ['status'], env);
+    assert.is(status.exitCode, 3);
+    assert.not.ok(existsSync(pidFile));
+  } finally {
+    parent.kill();
+    await parent;
+  }
+});
+
+startScript('logs/app.log is rotated by size: LOG_MAX_SIZE=2K, LOG_KEEP=2', async () => {
+  const rotating = await startShFolder();
+  const rotatingEnv = { PORT: String(await freePort()), LOG_MAX_SIZE: '2K', LOG_KEEP: '2' };
+  try {
+    const started = await startSh(rotating, [], rotatingEnv);
+    assert.is(started.exitCode, 0, started.output);
+    for (let batch = 0; batch < 12; batch += 1) {
+      await Promise.all(Array.from({ length: 10 }, () => fetch(`http://127.0.0.1:${rotatingEnv.PORT}/healthz`).then((response) => response.text())));
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    await startSh(rotating, ['stop'], rotatingEnv);
+    const logs = path.join(rotating, 'logs');
+    assert.equal((await readdir(logs)).filter((name) => name.startsWith('app.log')).sort(), ['app.log', 'app.log.1', 'app.log.2']);
+    assert.match(await readFile(path.join(logs, 'app.log'), 'utf8'), '"msg":"stopped"', 'the newest lines are in app.log');
+  } finally {
+    await startSh(rotating, ['stop'], rotatingEnv);
+    await rm(rotating, { recursive: true, force: true });
+  }
+});
+
+startScript('without ss and lsof, the pid and port checks read /proc', async () => {
+  const tools = await mkdtemp(path.join(os.tmpdir(), 'start-sh-tools-'));
+  const used = ['bash', 'node', 'sed', 'tr', 'cat', 'ps', 'awk', 'find', 'mkdir', 'mv', 'rm', 'sleep', 'seq', 'tail', 'dirname', 'cut', 'nohup', 'grep', 'head', 'env'];
+  for (const tool of used) {
+    const found = (await execa('sh', ['-c', `command -v ${tool}`])).stdout.trim();
+    await symlink(found, path.join(tools, tool));
+  }
+  const bareEnv = { ...env, PATH: tools };
+  try {
+    const started = await startSh(dir, [], bareEnv);
+    assert.is(started.exitCode, 0, started.output);
+    const pid = Number(await readFile(path.join(dir, 'logs', 'app.pid'), 'utf8'));
+    assert.match((await startSh(dir, ['status'], bareEnv)).output, `running (pid ${pid})`);
+    assert.match((await startSh(dir, ['status'], { ...bareEnv, PORT: String(await freePort()) })).output, `the app runs as pid ${pid} but does not listen on port`);
+    assert.match((await startSh(dir, ['stop'], bareEnv)).output, `stopped (pid ${pid})`);
+  } finally {
+    await startSh(dir, ['stop'], env);
+    await rm(tools, { recursive: true, force: true });
+  }
+});
+
 startScript('builds the app when its compiled output is missing or older than the sources, not otherwise', async () => {
   const fresh = await startShFolder({ unbuilt: true });
   const freshEnv = { PORT: String(await freePort()) };
