@@ -8,7 +8,7 @@ import { resendReport } from '../src/notify/resend.js';
 const HELP = `Usage: npm run release:notify -- <tag> [options]
 
 Shares a finished release's report again (stored in git with the release, as a note under
-refs/notes/release-cut, so any clone can share it; release-reports/ is a cache): on the
+refs/notes/release-cut, so any clone can share it; a copy under .git/release-cut/reports/ is a cache): on the
 channels that did not succeed (Slack, email, the GitHub Release, and the release in Jira:
 fixVersion, transition), or only the channel named.
 

@@ -41,7 +41,7 @@ const DEFAULTS = {
   stagingRemote: 'staging',
   tagPrefix: 'release/',
   changelogFile: 'CHANGELOG.md',
-  reportsDir: 'release-reports',
+  reportsDir: 'release-cut/reports',
 };
 
 function configError(problem: string, fix: string): UserError {

@@ -57,7 +57,6 @@ export async function createSandbox(options: { root?: string; packageJson?: obje
   await w`git remote add staging ${sandbox.staging}`;
   await writeFiles(sandbox.work, {
     'README.md': '# Shop\n',
-    '.gitignore': 'release-reports/\n',
     ...(options.packageJson ? { 'package.json': `${JSON.stringify(options.packageJson, null, 2)}\n` } : {}),
   });
   await w`git add -A`;

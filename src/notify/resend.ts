@@ -21,7 +21,7 @@ export interface ResendOptions {
 }
 
 /**
- * The report the release carries in git (release-reports/ is only this clone's cache): its note,
+ * The report the release carries in git (<git dir>/release-cut/reports/ is only this clone's cache): its note,
  * fetched from the remote when this clone lacks it, else rebuilt from the release commits.
  */
 async function reportOfTag(git: Git, config: ReleaseConfig, tag: string, originUrl: string | null): Promise<ReleaseReport> {
@@ -54,10 +54,10 @@ async function reportOfTag(git: Git, config: ReleaseConfig, tag: string, originU
  * again only when the cut could not get its details.
  */
 export async function resendReport(options: ResendOptions): Promise<ChannelResult[]> {
-  const { git } = await Git.open(options.repoDir, options.verbose ? options.say : null);
+  const { git, commonDir } = await Git.open(options.repoDir, options.verbose ? options.say : null);
   const { config, env } = await loadConfig(git.cwd, options.env);
   const notify = resolveNotifyConfig(env, config);
-  const reportsDir = path.join(git.cwd, config.reportsDir);
+  const reportsDir = path.join(commonDir, config.reportsDir);
   const originUrl = (await git.remotes()).get(config.remote) ?? null;
   const report = (await readReport(reportsDir, options.tag)) ?? (await reportOfTag(git, config, options.tag, originUrl));
   for (const channel of options.channels ?? []) {

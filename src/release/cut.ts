@@ -234,7 +234,8 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
   const { config: loaded, env } = await loadConfig(git.cwd, options.env);
   const config: ReleaseConfig = { ...loaded, ...options.overrides };
   const notify = resolveNotifyConfig(env, config);
-  const reportsDir = path.join(git.cwd, config.reportsDir);
+  // Under the git dir, so a release leaves the work tree as clean as it found it.
+  const reportsDir = path.join(commonDir, config.reportsDir);
 
   const { remotes, signing } = await steps.run('preflight', () => preflight(checkout, config, options.dryRun));
   const sharing: Sharing = { notify, originUrl: remotes.get(config.remote) ?? null };

@@ -21,7 +21,7 @@ export interface ChannelResult {
   cards?: JiraCardOutcome[];
 }
 
-/** The cut's result: printed, written under release-reports/, and read by the notifiers. */
+/** The cut's result: printed, cached under <git dir>/release-cut/reports/, stored as the release's git note, and read by the notifiers. */
 export interface ReleaseReport {
   tag: string;
   date: string;

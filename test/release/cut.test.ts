@@ -66,9 +66,10 @@ cut('happy path: merges, keeps the hotfix, writes the changelog, tags, pushes or
   assert.match(changelog, '  - EPN-1: add login');
   assert.match(changelog, '### Commits without a Jira key\n\n- chore: tidy up');
 
-  const saved = JSON.parse(await readFile(path.join(sandbox.work, 'release-reports', `${report.tag.replace('/', '-')}.json`), 'utf8'));
+  const saved = JSON.parse(await readFile(path.join(sandbox.work, '.git', 'release-cut', 'reports', `${report.tag.replace('/', '-')}.json`), 'utf8'));
   const { status: _status, ...written } = report;
   assert.equal(saved, written);
+  assert.is((await git(sandbox.work)`git status --porcelain --untracked-files=all`).stdout, '', 'the work tree is as clean as before: the report cache lives under .git');
 }));
 
 cut('nothing to release exits 0 and changes nothing', () => withSandbox(async (sandbox) => {

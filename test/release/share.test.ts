@@ -77,7 +77,7 @@ async function withServices(test: (services: Services, sandbox: Sandbox) => Prom
 
 const report = (result: CliResult): ReleaseReport & { status: string } => JSON.parse(result.stdout) as ReleaseReport & { status: string };
 const savedReport = async (sandbox: Sandbox, tag: string): Promise<ReleaseReport> =>
-  JSON.parse(await readFile(path.join(sandbox.work, 'release-reports', `${tag.replace('/', '-')}.json`), 'utf8')) as ReleaseReport;
+  JSON.parse(await readFile(path.join(sandbox.work, '.git', 'release-cut', 'reports', `${tag.replace('/', '-')}.json`), 'utf8')) as ReleaseReport;
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
