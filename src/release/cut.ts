@@ -236,12 +236,15 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
   const notify = resolveNotifyConfig(env, config);
   const reportsDir = path.join(git.cwd, config.reportsDir);
 
-  const { remotes, signing } = await steps.run('preflight', () => preflight(checkout, config, options.dryRun));
-  const sharing: Sharing = { notify, originUrl: remotes.get(config.remote) ?? null };
+  // Locked first, so that the leftover check reads refs no other cut is moving while the preflight's git calls run.
   const releaseLock = acquireLock(commonDir, say);
   try {
     // Before the fetch: a tag left here unpushed would make it fail ("would clobber existing tag").
-    const leftover = await findLeftover(git, config);
+    const [{ remotes, signing }, leftover] = await allSettled([
+      steps.run('preflight', () => preflight(checkout, config, options.dryRun)),
+      findLeftover(git, config),
+    ]);
+    const sharing: Sharing = { notify, originUrl: remotes.get(config.remote) ?? null };
     if (leftover) {
       await steps.run(`settle ${leftover.tag} left unpushed`, () =>
         settleLeftover(leftover, { git, config, moveRefs: (updates, reason) => moveRefs(git, steps, updates, reason), dryRun: options.dryRun, say }));
@@ -273,12 +276,14 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
     if (commits.length === 0) {
       return await finishedRelease(git, options, config, { base, head, stagingSha, fastForwards, reportsDir, sharing });
     }
-    const drafted = await steps.run('plan', async () =>
-      planRelease({ config, date, baseSha: base.sha, headSha: head.sha, commits, existingTags, repo: repoWebOf(sharing.originUrl) }));
-    // When main has nothing develop lacks (no hotfixes), the merge's tree is develop's own and
-    // the history walk of a real merge is not needed.
-    const merge = await steps.run('merge check', () =>
-      commits.some((commit) => commit.parents.includes(base.sha)) ? git.treeOf(head.sha) : git.mergeTree(base.sha, head.sha));
+    // The merge check's git runs while the plan is built. When main has nothing develop lacks (no
+    // hotfixes), the merge's tree is develop's own and the history walk of a real merge is not needed.
+    const [merge, drafted] = await allSettled([
+      steps.run('merge check', () =>
+        commits.some((commit) => commit.parents.includes(base.sha)) ? git.treeOf(head.sha) : git.mergeTree(base.sha, head.sha)),
+      steps.run('plan', async () =>
+        planRelease({ config, date, baseSha: base.sha, headSha: head.sha, commits, existingTags, repo: repoWebOf(sharing.originUrl) })),
+    ]);
     if (merge.conflicts.length > 0) {
       throw new ConflictError(
         `${config.head} and ${config.base} conflict in ${listFiles(merge.conflicts)}`,
