@@ -276,14 +276,12 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
     if (commits.length === 0) {
       return await finishedRelease(git, options, config, { base, head, stagingSha, fastForwards, reportsDir, sharing });
     }
-    // The merge check's git runs while the plan is built. When main has nothing develop lacks (no
-    // hotfixes), the merge's tree is develop's own and the history walk of a real merge is not needed.
-    const [merge, drafted] = await allSettled([
-      steps.run('merge check', () =>
-        commits.some((commit) => commit.parents.includes(base.sha)) ? git.treeOf(head.sha) : git.mergeTree(base.sha, head.sha)),
-      steps.run('plan', async () =>
-        planRelease({ config, date, baseSha: base.sha, headSha: head.sha, commits, existingTags, repo: repoWebOf(sharing.originUrl) })),
-    ]);
+    const drafted = await steps.run('plan', async () =>
+      planRelease({ config, date, baseSha: base.sha, headSha: head.sha, commits, existingTags, repo: repoWebOf(sharing.originUrl) }));
+    // When main has nothing develop lacks (no hotfixes), the merge's tree is develop's own and
+    // the history walk of a real merge is not needed.
+    const merge = await steps.run('merge check', () =>
+      commits.some((commit) => commit.parents.includes(base.sha)) ? git.treeOf(head.sha) : git.mergeTree(base.sha, head.sha));
     if (merge.conflicts.length > 0) {
       throw new ConflictError(
         `${config.head} and ${config.base} conflict in ${listFiles(merge.conflicts)}`,
