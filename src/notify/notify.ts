@@ -52,27 +52,30 @@ async function releaseInJira(report: ReleaseReport, config: NotifyConfig): Promi
   return { status: failedCards.length > 0 ? 'failed' : 'sent', detail, cards: outcome.cards };
 }
 
-function senders(report: ReleaseReport, view: ReleaseView, config: NotifyConfig, originUrl: string | null): Sender[] {
+function senders(report: ReleaseReport, config: NotifyConfig, originUrl: string | null): Sender[] {
   const limits: HttpLimits = { timeoutMs: config.timeoutMs, maxRetryWaitMs: config.maxRetryWaitMs };
   const repository = githubRepository(config, originUrl);
+  // Built on first use: with every channel off (most dry runs) a 10k-commit release spares the work.
+  let built: ReleaseView | null = null;
+  const view = (): ReleaseView => (built ??= releaseView(report));
   return [
     {
       channel: 'slack',
       setting: config.slack,
-      preview: () => JSON.stringify(buildSlackMessage(view), null, 2),
-      send: async () => config.slack.on ? sendSlackMessage(buildSlackMessage(view), config.slack.settings, limits) : 'off',
+      preview: () => JSON.stringify(buildSlackMessage(view()), null, 2),
+      send: async () => config.slack.on ? sendSlackMessage(buildSlackMessage(view()), config.slack.settings, limits) : 'off',
     },
     {
       channel: 'email',
       setting: config.email,
       preview: () => {
-        const message = buildEmail(view);
+        const message = buildEmail(view());
         const to = config.email.on ? config.email.settings.to.join(', ') : '';
         return `To: ${to}\nSubject: ${message.subject}\n\n${message.text}`;
       },
       send: async () => {
         if (!config.email.on) return 'off';
-        const { detail, refused } = await sendEmail(buildEmail(view), config.email.settings, config.timeoutMs);
+        const { detail, refused } = await sendEmail(buildEmail(view()), config.email.settings, config.timeoutMs);
         return { status: refused.length > 0 ? 'partial' : 'sent', detail };
       },
     },
@@ -80,13 +83,13 @@ function senders(report: ReleaseReport, view: ReleaseView, config: NotifyConfig,
       channel: 'github',
       setting: config.github,
       preview: () => {
-        const release = buildGithubRelease(view);
+        const release = buildGithubRelease(view());
         return `POST /repos/${repository ?? '<owner>/<name>'}/releases  tag ${release.tag_name}, name ${release.name}\n\n${release.body}`;
       },
       send: async () => {
         if (!config.github.on) return 'off';
         if (!repository) throw new Error('no repository: set GITHUB_REPOSITORY=owner/name (the origin remote is not a GitHub URL)');
-        return publishGithubRelease(buildGithubRelease(view), config.github.settings, repository, limits);
+        return publishGithubRelease(buildGithubRelease(view()), config.github.settings, repository, limits);
       },
     },
     {
@@ -112,9 +115,8 @@ function reasonOf(error: unknown): string {
  * channel does not keep the others from sending. Never throws; each result says what happened.
  */
 export async function notifyRelease(report: ReleaseReport, config: NotifyConfig, options: NotifyOptions): Promise<ChannelResult[]> {
-  const view = releaseView(report);
   const mask = (text: string): string => redact(text, config.secrets);
-  const chosen = senders(report, view, config, options.originUrl).filter((sender) => !options.channels || options.channels.includes(sender.channel));
+  const chosen = senders(report, config, options.originUrl).filter((sender) => !options.channels || options.channels.includes(sender.channel));
   options.say(`share: ${chosen.map(({ channel, setting }) => (setting.on ? `${channel} on` : `${channel} off (${setting.reason})`)).join(', ')}`);
   const results = await Promise.all(chosen.map(async (sender): Promise<ChannelResult> => {
     if (!sender.setting.on) return { channel: sender.channel, status: 'off', detail: sender.setting.reason };

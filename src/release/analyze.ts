@@ -68,8 +68,18 @@ export function commitAnalyzer(config: Pick<ReleaseConfig, 'jiraProjectKeys' | '
     // Issue references (#123) are not used here, and their regex dominates parsing time.
     issuePrefixes: undefined,
   });
+  // Commits naming the same cards share one key list: most of a release's commits name a card
+  // others name too, and 100k commits then keep ~3k lists alive instead of 100k for the collector to copy.
+  const keyLists = new Map<string, string[]>();
+  const sharedKeys = (found: string[]): string[] => {
+    const id = found.length === 1 ? found[0]! : found.join(' ');
+    const known = keyLists.get(id);
+    if (known) return known;
+    keyLists.set(id, found);
+    return found;
+  };
   return (commit) => {
-    const keys = findJiraKeys(commit.message, projectKeys);
+    const keys = sharedKeys(findJiraKeys(commit.message, projectKeys));
     let urls = NO_URLS;
     if (!linkedSite && keys.some((key) => !keysWithUrl.has(key))) {
       urls = Object.fromEntries([...findBrowseUrls(commit.message)].filter(([, url]) => isJiraHost(url, config.jiraHosts)));

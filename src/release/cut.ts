@@ -237,12 +237,15 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
   // Under the git dir, so a release leaves the work tree as clean as it found it.
   const reportsDir = path.join(commonDir, config.reportsDir);
 
-  const { remotes, signing } = await steps.run('preflight', () => preflight(checkout, config, options.dryRun));
-  const sharing: Sharing = { notify, originUrl: remotes.get(config.remote) ?? null };
+  // Locked first, so that the leftover check reads refs no other cut is moving while the preflight's git calls run.
   const releaseLock = acquireLock(commonDir, say);
   try {
     // Before the fetch: a tag left here unpushed would make it fail ("would clobber existing tag").
-    const leftover = await findLeftover(git, config);
+    const [{ remotes, signing }, leftover] = await allSettled([
+      steps.run('preflight', () => preflight(checkout, config, options.dryRun)),
+      findLeftover(git, config),
+    ]);
+    const sharing: Sharing = { notify, originUrl: remotes.get(config.remote) ?? null };
     if (leftover) {
       await steps.run(`settle ${leftover.tag} left unpushed`, () =>
         settleLeftover(leftover, { git, config, moveRefs: (updates, reason) => moveRefs(git, steps, updates, reason), dryRun: options.dryRun, say }));
