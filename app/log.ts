@@ -22,24 +22,33 @@ const loggerOptions = { base: null };
 /** How long a line may wait to be written with the ones that follow it. */
 const BATCH_MS = 20;
 
+/** How many bytes of lines are gathered before they are written, whatever BATCH_MS says. */
+const BATCH_BYTES = 64 * 1024;
+
 /**
  * rotating-file-stream writes every chunk it is handed with a write call of its own; under load
  * that is a file write per request. Lines are handed over in batches instead, at most BATCH_MS late.
+ * Each line is copied into a buffer at once: strings kept until the batch is written would survive
+ * the young-generation collections and make them dearer (about 1 µs a request in bench/app.bench.ts).
  */
 function batchedInto(file: RotatingFileStream): DestinationStream & { flush(): void } {
-  let pending = '';
+  let batch = Buffer.allocUnsafe(BATCH_BYTES);
+  let used = 0;
   let timer: NodeJS.Timeout | null = null;
   const flush = (): void => {
     if (timer) clearTimeout(timer);
     timer = null;
-    if (!pending) return;
-    const chunk = pending;
-    pending = '';
-    file.write(chunk);
+    if (used === 0) return;
+    file.write(batch.subarray(0, used));
+    batch = Buffer.allocUnsafe(BATCH_BYTES);
+    used = 0;
   };
   return {
     write(line: string) {
-      pending += line;
+      // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+      if (used + line.length * 3 > BATCH_BYTES) flush();
+      if (line.length * 3 > BATCH_BYTES) file.write(line);
+      else used += batch.write(line, used);
       timer ??= setTimeout(flush, BATCH_MS);
     },
     flush,

@@ -71,4 +71,16 @@ rotation('lines written in one turn reach the file once close() resolves', async
   assert.is(await lineCount(file), 500);
 });
 
+rotation('lines longer than a batch, and non-ASCII ones, arrive whole and in order', async () => {
+  const file = path.join(dir, 'app.log');
+  const log = openLog({ file, maxSize: '10M', keep: 5 });
+  const long = 'é'.repeat(40_000);
+  for (let n = 0; n < 300; n += 1) log.logger.info({ n, text: n % 100 === 50 ? long : 'Grüße, 世界' });
+  await log.close();
+  const lines = (await readFile(file, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as { n: number; text: string });
+  assert.equal(lines.map((line) => line.n), Array.from({ length: 300 }, (_, n) => n));
+  assert.is(lines[150]!.text, long);
+  assert.is(lines[151]!.text, 'Grüße, 世界');
+});
+
 rotation.run();
