@@ -1,10 +1,10 @@
 import Koa, { type Context } from 'koa';
 import type { Logger } from 'pino';
 import type { VisitStore } from './db.js';
-import { noRequestBody } from './middleware/no-body.js';
+import { refuseRequestBody } from './middleware/no-body.js';
 import { requestLog } from './middleware/request-log.js';
 import { routes } from './middleware/routes.js';
-import { fixedHeaders, securityHeaders } from './middleware/security-headers.js';
+import { securityHeaders, setFixedHeaders } from './middleware/security-headers.js';
 import type { BuildVersion } from './version.js';
 
 export interface AppDeps {
@@ -84,10 +84,13 @@ export function buildApp({ store, version, logger }: AppDeps): Koa {
 
   const app = new Koa();
   app.silent = true;
-  app
-    .use(requestLog(logger))
-    .use(fixedHeaders(SECURITY_HEADERS))
-    .use(noRequestBody())
-    .use(routes(get));
+  const route = routes(get);
+  // Headers and the body check run inside the routing layer, not as layers of their own: each Koa
+  // layer costs every request a promise and a bound function (about 0.15 µs each).
+  app.use(requestLog(logger)).use((ctx, next) => {
+    setFixedHeaders(ctx.res, SECURITY_HEADERS);
+    refuseRequestBody(ctx);
+    return route(ctx, next);
+  });
   return app;
 }

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet, { type HelmetOptions } from 'helmet';
-import type { Middleware } from 'koa';
 
 export type Headers = ReadonlyArray<readonly [name: string, value: string]>;
 
@@ -20,9 +19,6 @@ export function securityHeaders(options: HelmetOptions): Headers {
   return headers;
 }
 
-export function fixedHeaders(headers: Headers): Middleware {
-  return (ctx, next) => {
-    for (const [name, value] of headers) ctx.res.setHeader(name, value);
-    return next();
-  };
+export function setFixedHeaders(response: ServerResponse, headers: Headers): void {
+  for (const [name, value] of headers) response.setHeader(name, value);
 }
