@@ -1,6 +1,7 @@
 import type { GithubSettings } from '../config.js';
 import { describeFailure, HttpError, isOk, sendExpectingOk, sendRequest, type HttpLimits } from '../http.js';
 import { shortSha } from '../release/cards.js';
+import { markdownText } from '../release/changelog.js';
 import type { ReleaseView } from './view.js';
 
 /** A GitHub Release body holds at most 125,000 characters. */
@@ -15,27 +16,23 @@ export interface GithubRelease {
 }
 
 /** Keeps a summary from starting a heading, a list or a link of its own. */
-function escapeMarkdown(text: string): string {
-  return text.replace(/([\\`*_[\]<>|])/g, '\\$1');
-}
-
 export function buildGithubRelease(view: ReleaseView): GithubRelease {
   const lines = [
     `${view.compareUrl ? `[\`${view.range}\`](${view.compareUrl})` : `\`${view.range}\``} · ${view.commitCount} commits · ${view.cardCount} Jira cards · ${view.withoutJira.length} commits without a key`,
   ];
-  if (view.notReadyWarning) lines.unshift(`> [!WARNING]\n> ${escapeMarkdown(view.notReadyWarning)}`, '');
-  if (view.jiraNote) lines.push('', `> ${escapeMarkdown(view.jiraNote)}`);
+  if (view.notReadyWarning) lines.unshift(`> [!WARNING]\n> ${markdownText(view.notReadyWarning)}`, '');
+  if (view.jiraNote) lines.push('', `> ${markdownText(view.jiraNote)}`);
   for (const group of view.groups) {
     lines.push('', `### ${group.title}`, '');
     for (const card of group.cards) {
       const key = card.url ? `[${card.key}](${card.url})` : `**${card.key}**`;
-      lines.push(`- ${key}${card.details ? ` ${escapeMarkdown(card.details)}` : ''}${card.assignee ? ` — ${escapeMarkdown(card.assignee)}` : ''}`);
-      for (const commit of card.commits) lines.push(`  - ${escapeMarkdown(commit.subject)} (\`${shortSha(commit.sha)}\`)`);
+      lines.push(`- ${key}${card.details ? ` ${markdownText(card.details)}` : ''}${card.assignee ? ` — ${markdownText(card.assignee)}` : ''}`);
+      for (const commit of card.commits) lines.push(`  - ${markdownText(commit.subject)} (\`${shortSha(commit.sha)}\`)`);
     }
   }
   if (view.withoutJira.length > 0) {
     lines.push('', '### Commits without a Jira key', '');
-    for (const commit of view.withoutJira) lines.push(`- ${escapeMarkdown(commit.subject)} (\`${shortSha(commit.sha)}\`)`);
+    for (const commit of view.withoutJira) lines.push(`- ${markdownText(commit.subject)} (\`${shortSha(commit.sha)}\`)`);
   }
   let body = `${lines.join('\n')}\n`;
   if (body.length > GITHUB_BODY_LIMIT) {
