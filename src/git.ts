@@ -230,6 +230,12 @@ export class Git {
     return { git: new Git(top, log), gitDir, commonDir, shallow: shallow === 'true' };
   }
 
+  /** The commit `rev` names (a tag is peeled), or null when there is none. */
+  async commitOf(rev: string): Promise<string | null> {
+    const result = await this.run(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { okExitCodes: [0, 1] });
+    return result.exitCode === 0 ? result.stdout.trim() : null;
+  }
+
   async isShallow(): Promise<boolean> {
     return (await this.output(['rev-parse', '--is-shallow-repository'])) === 'true';
   }

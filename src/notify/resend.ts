@@ -25,10 +25,7 @@ export interface ResendOptions {
  * fetched from the remote when this clone lacks it, else rebuilt from the release commits.
  */
 async function reportOfTag(git: Git, config: ReleaseConfig, tag: string, originUrl: string | null): Promise<ReleaseReport> {
-  const commitOfTag = async (): Promise<string | null> => {
-    const commit = await git.run(['rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`], { okExitCodes: [0, 1] });
-    return commit.exitCode === 0 ? commit.stdout.trim() : null;
-  };
+  const commitOfTag = (): Promise<string | null> => git.commitOf(`refs/tags/${tag}`);
   let commit = await commitOfTag();
   if (!commit || !(await readReleaseNote(git, commit))) {
     try {

@@ -65,7 +65,7 @@ export async function settleLeftover(leftover: Leftover, context: LeftoverContex
     git.refs(watched),
   ]);
   if (remote.get(baseRef) === releaseCommit) return 'on-remote';
-  const localTagCommit = local.has(tagRef) ? await git.output(['rev-parse', `${tagRef}^{commit}`]) : null;
+  const localTagCommit = local.has(tagRef) ? await git.commitOf(tagRef) : null;
   const noted = (await readReleaseNote(git, releaseCommit)) !== null;
   const unchanged = remote.get(baseRef) === leftover.baseSha && remote.get(headRef) === leftover.headSha && !remote.has(tagRef);
   const whole = local.get(headRef) === releaseCommit && localTagCommit === releaseCommit;
@@ -108,8 +108,8 @@ export async function withoutOrphanTags(git: Git, tags: readonly string[], relea
   const kept: string[] = [];
   for (const tag of tags) {
     const tagRef = `refs/tags/${tag}`;
-    const target = await git.output(['rev-parse', `${tagRef}^{commit}`]);
-    const orphan = releaseTagOf((await git.commit(target)).message) === tag && !(await git.isAncestor(target, releasedBase));
+    const target = await git.commitOf(tagRef);
+    const orphan = target !== null && releaseTagOf((await git.commit(target)).message) === tag && !(await git.isAncestor(target, releasedBase));
     if (!orphan) {
       kept.push(tag);
       continue;

@@ -15,7 +15,7 @@ import { fileUrl, repoWebOf } from './repo-url.js';
 export async function reportFromGit(git: Git, config: ReleaseConfig, tag: string, releaseCommit: string, originUrl: string | null): Promise<ReleaseReport | null> {
   const noted = await readReleaseNote(git, releaseCommit);
   if (noted) return { ...noted, tag, releaseCommit, dryRun: false };
-  if ((await git.output(['rev-parse', '--is-shallow-repository'])) === 'true') return null;
+  if (await git.isShallow()) return null;
   const tip = await git.commit(releaseCommit);
   const merge = tip.parents.length === 1 ? await git.commit(tip.parents[0]!) : tip;
   const [baseSha, headSha] = merge.parents;
