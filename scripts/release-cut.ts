@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { exitCodeOf, formatError, parseCliArgs, repoDirOf } from '../src/cli.js';
 import { ExitCode, UserError } from '../src/errors.js';
-import { notifyRelease } from '../src/notify/notify.js';
+import { shareRelease } from '../src/notify/share-once.js';
 import { renderPreviews } from '../src/notify/preview.js';
 import { ConflictError, PartialReleaseError, runCut, type CutOutcome, type PlannedCut } from '../src/release/cut.js';
 import { errorDocument, outcomeDocument, outcomeExitCode, sharingFailures } from '../src/release/cut-result.js';
@@ -154,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
       steps,
       say,
       verbose,
-      share: notifyRelease,
+      share: shareRelease,
     });
     if (json) write(`${JSON.stringify(outcomeDocument(outcome))}\n`);
     else await printOutcome(outcome);

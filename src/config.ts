@@ -16,6 +16,11 @@ export interface PackageJsonBlock {
   stagingRemote?: string;
   tagPrefix?: string;
   commitKeyPlacement?: string;
+  /** Where the release records live (default refs/notes/release-cut); RELEASE_RECORD_REF wins. */
+  recordRef?: string;
+  /** Minutes a channel's claim holds before another command may take it over (default 15). */
+  claimTimeoutMinutes?: number;
+  productionRemote?: string;
 }
 
 export interface ReleaseConfig {
@@ -27,9 +32,13 @@ export interface ReleaseConfig {
   head: string;
   remote: string;
   stagingRemote: string;
+  productionRemote: string;
   tagPrefix: string;
   changelogFile: string;
   reportsDir: string;
+  /** The ref whose notes hold each release's record, on `remote` and mirrored locally. */
+  recordRef: string;
+  claimTimeoutMs: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -39,9 +48,12 @@ const DEFAULTS = {
   head: 'develop',
   remote: 'origin',
   stagingRemote: 'staging',
+  productionRemote: 'production',
   tagPrefix: 'release/',
   changelogFile: 'CHANGELOG.md',
   reportsDir: 'release-cut/reports',
+  recordRef: 'refs/notes/release-cut',
+  claimTimeoutMs: 15 * 60_000,
 };
 
 function configError(problem: string, fix: string): UserError {
@@ -109,6 +121,28 @@ function parseHosts(raw: string[] | string | undefined): string[] {
   return hosts.map((host) => String(host).trim().toLowerCase()).filter(Boolean);
 }
 
+/** Why `ref` cannot hold the release records, or null: a full, well-formed ref that is not a tag (a tag never moves without force). */
+export function recordRefProblem(ref: string): string | null {
+  if (!/^refs\/[^\s~^:?*[\\]+$/.test(ref) || ref.endsWith('/') || ref.endsWith('.lock') || ref.includes('..') || ref.includes('//')) return 'is not a full ref name (refs/...)';
+  if (ref.startsWith('refs/tags/')) return 'is a tag, which cannot be appended to without a force push';
+  return null;
+}
+
+function recordRefOf(env: Env, block: PackageJsonBlock): string {
+  const [ref, source] = env.RELEASE_RECORD_REF?.trim() ? [env.RELEASE_RECORD_REF.trim(), 'RELEASE_RECORD_REF'] : [block.recordRef ?? DEFAULTS.recordRef, 'package.json releaseCut.recordRef'];
+  const problem = recordRefProblem(ref);
+  if (problem) throw configError(`${source} "${ref}" ${problem}`, 'name a full ref the host accepts, e.g. refs/notes/release-cut (the default) or refs/heads/release-record');
+  return ref;
+}
+
+function claimTimeoutOf(env: Env, block: PackageJsonBlock): number {
+  const raw = env.RELEASE_CLAIM_TIMEOUT_MINUTES?.trim() || block.claimTimeoutMinutes;
+  if (raw === undefined || raw === '') return DEFAULTS.claimTimeoutMs;
+  const minutes = Number(raw);
+  if (!Number.isFinite(minutes) || minutes <= 0) throw configError(`the claim timeout must be a positive number of minutes, not "${raw}"`, 'e.g. RELEASE_CLAIM_TIMEOUT_MINUTES=15');
+  return Math.round(minutes * 60_000);
+}
+
 /** Environment wins over package.json; both are validated here, once. */
 export function resolveConfig(env: Env, block: PackageJsonBlock = {}): ReleaseConfig {
   return {
@@ -122,7 +156,10 @@ export function resolveConfig(env: Env, block: PackageJsonBlock = {}): ReleaseCo
     head: block.head ?? DEFAULTS.head,
     remote: block.remote ?? DEFAULTS.remote,
     stagingRemote: block.stagingRemote ?? DEFAULTS.stagingRemote,
+    productionRemote: block.productionRemote ?? DEFAULTS.productionRemote,
     tagPrefix: block.tagPrefix ?? DEFAULTS.tagPrefix,
+    recordRef: recordRefOf(env, block),
+    claimTimeoutMs: claimTimeoutOf(env, block),
   };
 }
 

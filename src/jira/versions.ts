@@ -25,6 +25,8 @@ export interface JiraReleaseOutcome {
   version: string;
   /** Per project: `created` or `reused`, or why it failed. */
   projects: Record<string, string>;
+  /** Per project that has it: the version's id in Jira. */
+  versionIds: Record<string, string>;
   cards: JiraCardOutcome[];
 }
 
@@ -182,5 +184,5 @@ export async function manageJiraRelease(client: JiraClient, input: JiraReleaseIn
     const project = (issue?.fields as CardFields | undefined)?.project?.key ?? projectOf(issue?.key ?? key);
     return releaseCard(client, key, issue, versionIds.get(project), name, settings);
   });
-  return { version: name, projects: projectOutcomes, cards };
+  return { version: name, projects: projectOutcomes, versionIds: Object.fromEntries(versionIds), cards };
 }

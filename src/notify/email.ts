@@ -72,6 +72,8 @@ export function buildEmail(view: ReleaseView): EmailMessage {
 export interface EmailOutcome {
   detail: string;
   refused: string[];
+  /** The Message-ID the message went out with. */
+  messageId: string;
 }
 
 /** The recipient a refusal names, and why, in a few words: `po@acme.test (550 No such user)`. */
@@ -108,6 +110,7 @@ export async function sendEmail(message: EmailMessage, settings: EmailSettings, 
     return {
       detail: `sent to ${accepted} recipient${accepted === 1 ? '' : 's'}${refused.length > 0 ? `; refused: ${refused.join(', ')}` : ''}`,
       refused,
+      messageId: info.messageId,
     };
   } catch (error) {
     const failure = error as Error & { code?: string; response?: string; rejected?: string[]; rejectedErrors?: { recipient?: string; response?: string }[] };

@@ -44,9 +44,9 @@ export function buildGithubRelease(view: ReleaseView): GithubRelease {
 
 /**
  * Creates the release for the tag, or updates the one that exists (a re-send), so sending twice
- * leaves one release with the latest body.
+ * leaves one release with the latest body. Answers what was done and the release's id.
  */
-export async function publishGithubRelease(release: GithubRelease, settings: GithubSettings, repository: string, limits: HttpLimits): Promise<string> {
+export async function publishGithubRelease(release: GithubRelease, settings: GithubSettings, repository: string, limits: HttpLimits): Promise<{ detail: string; id: string | null }> {
   const headers = {
     authorization: `Bearer ${settings.token}`,
     accept: 'application/vnd.github+json',
@@ -54,15 +54,19 @@ export async function publishGithubRelease(release: GithubRelease, settings: Git
   };
   const base = `${settings.apiUrl}/repos/${repository}/releases`;
   const created = await sendRequest({ method: 'POST', url: base, headers, json: release }, limits);
-  if (isOk(created)) return `created ${(created.json as { html_url?: string } | null)?.html_url ?? `release ${release.tag_name}`}`;
+  const idOf = (json: unknown): string | null => {
+    const id = (json as { id?: unknown } | null)?.id;
+    return typeof id === 'number' ? String(id) : null;
+  };
+  if (isOk(created)) return { detail: `created ${(created.json as { html_url?: string } | null)?.html_url ?? `release ${release.tag_name}`}`, id: idOf(created.json) };
   const errors = (created.json as { errors?: { code?: string; field?: string }[] } | null)?.errors ?? [];
   if (created.status !== 422 || !errors.some((error) => error.code === 'already_exists')) {
     throw new HttpError(describeFailure(created), created.status);
   }
   const tagPath = release.tag_name.split('/').map(encodeURIComponent).join('/');
   const existing = await sendExpectingOk({ method: 'GET', url: `${base}/tags/${tagPath}`, headers }, limits);
-  const id = (existing.json as { id?: number } | null)?.id;
-  if (typeof id !== 'number') throw new HttpError(`GitHub did not return the existing release for ${release.tag_name}`);
+  const id = idOf(existing.json);
+  if (id === null) throw new HttpError(`GitHub did not return the existing release for ${release.tag_name}`);
   const updated = await sendExpectingOk({ method: 'PATCH', url: `${base}/${id}`, headers, json: { name: release.name, body: release.body } }, limits);
-  return `updated ${(updated.json as { html_url?: string } | null)?.html_url ?? `release ${release.tag_name}`}`;
+  return { detail: `updated ${(updated.json as { html_url?: string } | null)?.html_url ?? `release ${release.tag_name}`}`, id };
 }

@@ -12,8 +12,8 @@ import { releaseView, type ReleaseView } from './view.js';
 
 export { CHANNELS, type ChannelName, type ChannelResult };
 
-/** What a channel's send did; a plain string means it all went out. */
-type SendOutcome = string | { status: 'sent' | 'partial' | 'failed'; detail: string; cards?: JiraCardOutcome[] };
+/** What a channel's send did; a plain string means it all went out. `ref` identifies the message on the other side. */
+type SendOutcome = string | { status: 'sent' | 'partial' | 'failed'; detail: string; ref?: string; cards?: JiraCardOutcome[] };
 
 export interface NotifyOptions {
   /** Only these channels (release:notify --channel); all configured ones by default. */
@@ -49,7 +49,8 @@ async function releaseInJira(report: ReleaseReport, config: NotifyConfig): Promi
   const projects = Object.entries(outcome.projects).map(([project, what]) => `${project} ${what}`).join(', ');
   const detail = `version "${outcome.version}" (${projects || 'no project'}) on ${outcome.cards.length - failedCards.length} of ${outcome.cards.length} cards`
     + (failedCards.length > 0 ? `; failed: ${failedCards.map((card) => card.key).join(', ')}` : '');
-  return { status: failedCards.length > 0 ? 'failed' : 'sent', detail, cards: outcome.cards };
+  const ref = Object.entries(outcome.versionIds).map(([project, id]) => `${project}=${id}`).join(',');
+  return { status: failedCards.length > 0 ? 'failed' : 'sent', detail, ...(ref ? { ref } : {}), cards: outcome.cards };
 }
 
 function senders(report: ReleaseReport, config: NotifyConfig, originUrl: string | null): Sender[] {
@@ -75,8 +76,8 @@ function senders(report: ReleaseReport, config: NotifyConfig, originUrl: string 
       },
       send: async () => {
         if (!config.email.on) return 'off';
-        const { detail, refused } = await sendEmail(buildEmail(view()), config.email.settings, config.timeoutMs);
-        return { status: refused.length > 0 ? 'partial' : 'sent', detail };
+        const { detail, refused, messageId } = await sendEmail(buildEmail(view()), config.email.settings, config.timeoutMs);
+        return { status: refused.length > 0 ? 'partial' : 'sent', detail, ref: messageId };
       },
     },
     {
@@ -89,7 +90,8 @@ function senders(report: ReleaseReport, config: NotifyConfig, originUrl: string 
       send: async () => {
         if (!config.github.on) return 'off';
         if (!repository) throw new Error('no repository: set GITHUB_REPOSITORY=owner/name (the origin remote is not a GitHub URL)');
-        return publishGithubRelease(buildGithubRelease(view()), config.github.settings, repository, limits);
+        const { detail, id } = await publishGithubRelease(buildGithubRelease(view()), config.github.settings, repository, limits);
+        return { status: 'sent', detail, ...(id ? { ref: id } : {}) };
       },
     },
     {
@@ -128,6 +130,7 @@ export async function notifyRelease(report: ReleaseReport, config: NotifyConfig,
         channel: sender.channel,
         status: outcome.status,
         detail: mask(outcome.detail),
+        ...(outcome.ref ? { ref: outcome.ref } : {}),
         ...(outcome.cards ? { cards: outcome.cards.map((card) => ({ ...card, did: mask(card.did) })) } : {}),
       };
     } catch (error) {
@@ -140,20 +143,12 @@ export async function notifyRelease(report: ReleaseReport, config: NotifyConfig,
   return results;
 }
 
-/** Channels that did not fully succeed (failed, or partial: some email recipients refused): exit 3. */
-
 /**
  * The channels a re-send goes to: those named, else all with --force, else those that did not
  * succeed last time (failed, partial, off, or never tried).
  */
-export function channelsToResend(previous: readonly ChannelResult[] | undefined, named: readonly ChannelName[] | undefined, force: boolean): ChannelName[] {
+export function channelsToResend(previous: readonly { channel: string; status: string }[] | undefined, named: readonly ChannelName[] | undefined, force: boolean): ChannelName[] {
   if (named && named.length > 0) return [...named];
   if (force) return [...CHANNELS];
   return CHANNELS.filter((channel) => (previous ?? []).find((result) => result.channel === channel)?.status !== 'sent');
-}
-
-/** The report's channel results with `latest` replacing earlier results of the same channels. */
-export function mergeResults(previous: readonly ChannelResult[] | undefined, latest: readonly ChannelResult[]): ChannelResult[] {
-  const sentNow = new Set(latest.map((result) => result.channel));
-  return [...(previous ?? []).filter((result) => !sentNow.has(result.channel)), ...latest];
 }

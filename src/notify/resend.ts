@@ -3,10 +3,11 @@ import { loadConfig, resolveNotifyConfig, type Env, type ReleaseConfig } from '.
 import { ExitCode, UserError } from '../errors.js';
 import { Git, GitError, gitFailureReason } from '../git.js';
 import { jiraDetailsFor, notReadyCards } from '../jira/details.js';
-import { NOTES_FETCH_REFSPEC, readReleaseNote } from '../release/notes.js';
+import { RecordStore } from '../record/store.js';
 import { reportFromGit } from '../release/report-from-git.js';
-import { readReport, writeReport, type ReleaseReport } from '../release/report.js';
-import { channelsToResend, mergeResults, notifyRelease, type ChannelName, type ChannelResult } from './notify.js';
+import { writeReport, type ReleaseReport } from '../release/report.js';
+import type { ChannelName, ChannelResult } from './notify.js';
+import { notificationsOf, shareOnce } from './share-once.js';
 
 export interface ResendOptions {
   repoDir: string;
@@ -21,22 +22,19 @@ export interface ResendOptions {
 }
 
 /**
- * The report the release carries in git (<git dir>/release-cut/reports/ is only this clone's cache): its note,
- * fetched from the remote when this clone lacks it, else rebuilt from the release commits.
+ * The report the release carries in git, as the remote has it now: the first line of its record
+ * (fetched first: another clone may have appended to it), else rebuilt from the release commits.
  */
-async function reportOfTag(git: Git, config: ReleaseConfig, tag: string, originUrl: string | null): Promise<ReleaseReport> {
-  const commitOfTag = (): Promise<string | null> => git.commitOf(`refs/tags/${tag}`);
-  let commit = await commitOfTag();
-  if (!commit || !(await readReleaseNote(git, commit))) {
-    try {
-      await git.fetch(config.remote, [NOTES_FETCH_REFSPEC]);
-    } catch (error) {
-      throw new UserError(`there is no report for ${tag} here, and ${config.remote} could not be read for it (${error instanceof GitError ? gitFailureReason(error.result) : String(error)})`, {
-        hint: `check the ${config.remote} remote and your access, then re-run`,
-      });
-    }
-    commit = await commitOfTag();
+async function reportOfTag(git: Git, store: RecordStore, config: ReleaseConfig, tag: string, originUrl: string | null): Promise<ReleaseReport> {
+  try {
+    await git.fetch(config.remote, [`+refs/tags/${tag}:refs/tags/${tag}`]).catch(() => undefined);
+    await store.fetch();
+  } catch (error) {
+    throw new UserError(`${config.remote} could not be read for the release record of ${tag} (${error instanceof GitError ? gitFailureReason(error.result) : String(error)})`, {
+      hint: `check the ${config.remote} remote and your access, then re-run: channels are only sent once the record says they were not`,
+    });
   }
+  const commit = await git.commitOf(`refs/tags/${tag}`);
   const report = commit ? await reportFromGit(git, config, tag, commit, originUrl) : null;
   if (report) return report;
   throw new UserError(`there is no report for ${tag}: ${commit ? 'it is not a release merge, or this clone is shallow' : `${config.remote} has no such release tag`}`, {
@@ -46,9 +44,9 @@ async function reportOfTag(git: Git, config: ReleaseConfig, tag: string, originU
 }
 
 /**
- * Shares a finished release's saved report again: on the channels asked for, else on those that
- * did not succeed (all with `force`); the report file keeps what each channel did. Jira is asked
- * again only when the cut could not get its details.
+ * Shares a finished release's report again: on the channels asked for, else on those that the
+ * release record does not show as sent (all with `force`), each claimed in the record first so
+ * that two runs never both send. Jira is asked again only when the cut could not get its details.
  */
 export async function resendReport(options: ResendOptions): Promise<ChannelResult[]> {
   const { git, commonDir } = await Git.open(options.repoDir, options.verbose ? options.say : null);
@@ -56,7 +54,8 @@ export async function resendReport(options: ResendOptions): Promise<ChannelResul
   const notify = resolveNotifyConfig(env, config);
   const reportsDir = path.join(commonDir, config.reportsDir);
   const originUrl = (await git.remotes()).get(config.remote) ?? null;
-  const report = (await readReport(reportsDir, options.tag)) ?? (await reportOfTag(git, config, options.tag, originUrl));
+  const store = new RecordStore(git, config.remote, config.recordRef);
+  const report = await reportOfTag(git, store, config, options.tag, originUrl);
   for (const channel of options.channels ?? []) {
     const setting = channel === 'jira' ? notify.jiraRelease : notify[channel];
     if (!setting.on) throw new UserError(`${channel} is off: ${setting.reason}`, { hint: 'set it in the environment or .env (see .env.example)', exitCode: ExitCode.usage });
@@ -65,15 +64,14 @@ export async function resendReport(options: ResendOptions): Promise<ChannelResul
     report.jiraDetails = await jiraDetailsFor(report.jira.map((card) => card.key), notify);
     report.notReady = notReadyCards(report.jira, report.jiraDetails, notify.readyStatuses);
   }
-  const channels = channelsToResend(report.notifications, options.channels, options.force);
-  if (channels.length === 0) {
-    options.say(`every channel already succeeded for ${options.tag}: nothing to send (--force sends again, --channel <name> one channel)`);
-    return [];
-  }
-  const results = await notifyRelease(report, notify, { channels, dryRun: options.dryRun, say: options.say, originUrl });
-  if (!options.dryRun) {
-    report.notifications = mergeResults(report.notifications, results);
-    await writeReport(reportsDir, report);
+  const results = await shareOnce(report, notify, {
+    store, channels: options.channels, force: options.force, dryRun: options.dryRun, claimTimeoutMs: config.claimTimeoutMs, say: options.say, originUrl,
+  });
+  if (results.length === 0) {
+    options.say(`the release record shows every channel sent for ${options.tag}: nothing to send (--force sends again, --channel <name> one channel)`);
+  } else if (!options.dryRun) {
+    const record = await store.read<ReleaseReport>(report.releaseCommit!);
+    await writeReport(reportsDir, { ...report, notifications: record ? notificationsOf(record.events) : results });
   }
   return results;
 }

@@ -4,12 +4,12 @@ import { loadConfig, resolveNotifyConfig, type Env, type NotifyConfig, type Rele
 import { ExitCode, UserError } from '../errors.js';
 import { Git, GitError, gitFailureReason, type Checkout, type RefUpdate, type Signing, type Worktree } from '../git.js';
 import { jiraDetailsFor, type JiraDetails } from '../jira/details.js';
+import { recordFetchRefspec, RecordStore, RecordWriteError } from '../record/store.js';
 import { redact } from '../redact.js';
 import { commitAnalyzer, type CommitFacts } from './analyze.js';
 import { ReleaseStateError } from './failure.js';
 import { findLeftover, settleLeftover, withoutOrphanTags } from './leftovers.js';
 import { acquireLock } from './lock.js';
-import { NOTES_FETCH_REFSPEC, NOTES_REF, noteCommit } from './notes.js';
 import { planRelease, releaseDate, renderPlannedChangelog, withJiraDetails, type PlannedChangelog, type ReleasePlan } from './plan.js';
 import { readReport, writeReport, type ChannelResult, type ReleaseReport } from './report.js';
 import { reportFromGit } from './report-from-git.js';
@@ -33,7 +33,17 @@ export interface CutOptions {
   share: ShareReport;
 }
 
-export type ShareReport = (report: ReleaseReport, notify: NotifyConfig, options: { dryRun: boolean; say: (line: string) => void; originUrl: string | null }) => Promise<ChannelResult[]>;
+/** Shares the report; with a record store, each channel at most once (claimed in the release record first). */
+export type ShareReport = (report: ReleaseReport, notify: NotifyConfig, options: ShareOptions) => Promise<ChannelResult[]>;
+
+export interface ShareOptions {
+  dryRun: boolean;
+  say: (line: string) => void;
+  originUrl: string | null;
+  /** The release records (null in a dry run: the release does not exist yet). */
+  store: RecordStore | null;
+  claimTimeoutMs: number;
+}
 
 export type CutOutcome =
   | { status: 'nothing-to-release'; base: string; head: string; baseSha: string; headSha: string; stagingBehind: StagingBehind | null }
@@ -135,7 +145,7 @@ async function fetchBranches(checkout: Checkout, config: ReleaseConfig, say: (li
   if (shallow) say(`this clone is shallow: fetching the whole history of ${config.base} and ${config.head} from ${config.remote}`);
   try {
     const branches = [config.base, config.head].map((branch) => `+refs/heads/${branch}:refs/remotes/${config.remote}/${branch}`);
-    await git.fetch(config.remote, [...branches, NOTES_FETCH_REFSPEC], { unshallow: shallow });
+    await git.fetch(config.remote, [...branches, recordFetchRefspec(config.recordRef)], { unshallow: shallow });
   } catch (error) {
     const missing = error instanceof GitError ? /couldn't find remote ref refs\/heads\/(\S+)/.exec(error.result.stderr)?.[1] : undefined;
     if (missing) throw noSuchBranch(config, missing);
@@ -245,7 +255,7 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
       steps.run('preflight', () => preflight(checkout, config, options.dryRun)),
       findLeftover(git, config),
     ]);
-    const sharing: Sharing = { notify, originUrl: remotes.get(config.remote) ?? null };
+    const sharing: Sharing = { notify, originUrl: remotes.get(config.remote) ?? null, store: new RecordStore(git, config.remote, config.recordRef) };
     if (leftover) {
       await steps.run(`settle ${leftover.tag} left unpushed`, () =>
         settleLeftover(leftover, { git, config, moveRefs: (updates, reason) => moveRefs(git, steps, updates, reason), dryRun: options.dryRun, say }));
@@ -297,7 +307,7 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
 
     if (options.dryRun) {
       const report: ReleaseReport = { ...plan.report, dryRun: true };
-      report.notifications = await options.share(report, notify, { dryRun: true, say, originUrl: sharing.originUrl });
+      report.notifications = await options.share(report, notify, { dryRun: true, say, originUrl: sharing.originUrl, store: null, claimTimeoutMs: config.claimTimeoutMs });
       return { status: 'dry-run', report, reportFile: null, changelogPreview };
     }
     const question = `Release ${plan.tag}: merge ${commits.length} commits from ${config.head} into ${config.base}, push both and the tag to ${config.remote}, then ${config.base} to ${config.stagingRemote}?`;
@@ -311,10 +321,11 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
   }
 }
 
-/** Where the report is shared once the release is on staging. */
+/** Where the report is shared once the release is on staging, and where that is recorded. */
 interface Sharing {
   notify: NotifyConfig;
   originUrl: string | null;
+  store: RecordStore;
 }
 
 /** Jira's details for the cards; never fails the cut (unconfigured, down or slow Jira gives none). */
@@ -325,9 +336,9 @@ async function jiraDetails(keys: string[], notify: NotifyConfig, options: CutOpt
   return details;
 }
 
-/** Sends the report to every configured channel and keeps what each did in the report file. */
-async function share(report: ReleaseReport, reportsDir: string, sharing: Sharing, options: CutOptions): Promise<string> {
-  report.notifications = await options.share(report, sharing.notify, { dryRun: false, say: options.say, originUrl: sharing.originUrl });
+/** Sends the report to every configured channel (each once: see ShareReport) and keeps what each did in the report file. */
+async function share(report: ReleaseReport, reportsDir: string, sharing: Sharing, options: CutOptions, claimTimeoutMs: number): Promise<string> {
+  report.notifications = await options.share(report, sharing.notify, { dryRun: false, say: options.say, originUrl: sharing.originUrl, store: sharing.store, claimTimeoutMs });
   return writeReport(reportsDir, report);
 }
 
@@ -358,22 +369,25 @@ async function release(git: Git, options: CutOptions, config: ReleaseConfig, inp
         : await git.commitTree(await git.replaceTopLevelFile(merge.tree, config.changelogFile, changelog.changelog), [mergeCommit], plan.releaseMessage, signing.commits);
       const tagObject = await git.annotatedTag(plan.tag, releaseCommit, plan.tagMessage, { sign: signing.tags, scratchDir: inputs.scratchDir });
       report = { ...plan.report, releaseCommit, pushed: { origin: true, staging: false } };
-      const notesBefore = (await git.refs([NOTES_REF])).get(NOTES_REF) ?? null;
-      const notes = await noteCommit(git, notesBefore, report);
+      const { store } = inputs.sharing;
+      const recordRef = config.recordRef;
+      const notesBefore = await store.tip();
+      const record = store.firstRecord({ ...report, notifications: undefined }, [{ event: 'cut', tag: plan.tag, commit: releaseCommit }]);
+      const notes = await store.commitNote(notesBefore, releaseCommit, record, `release-cut: report of ${plan.tag}`);
       await moveRefs(git, steps, [
         branchUpdate(base, releaseCommit),
         branchUpdate(head, releaseCommit),
         { ref: tagRef, oldSha: null, newSha: tagObject },
-        { ref: NOTES_REF, oldSha: notesBefore, newSha: notes },
+        { ref: recordRef, oldSha: notesBefore, newSha: notes },
       ], `release-cut: ${plan.tag}`);
       return [
         { ref: base.ref, oldSha: base.sha, newSha: releaseCommit },
         { ref: head.ref, oldSha: head.sha, newSha: releaseCommit },
         { ref: tagRef, oldSha: null, newSha: tagObject },
-        { ref: NOTES_REF, oldSha: notesBefore, newSha: notes },
+        { ref: recordRef, oldSha: notesBefore, newSha: notes },
       ];
     });
-    await steps.run(`push ${config.remote}`, () => pushRelease(git, config.remote, pushed, options.say));
+    await steps.run(`push ${config.remote}`, () => pushRelease(git, config.remote, pushed, config.recordRef, options.say));
   } catch (error) {
     // Part of the release on origin, or origin unreadable: the local release is kept for the commands named (or a re-run).
     if (!(error instanceof ReleaseStateError) && !(await steps.rollback())) options.say('rollback was incomplete: check `git reflog` for the branches named above');
@@ -397,7 +411,22 @@ async function finishOnStaging(git: Git, options: CutOptions, config: ReleaseCon
   }
   report.pushed = { origin: true, staging: stagingError === null };
   if (stagingError !== null) throw stagingFailure(config, report.tag, stagingError, report, await writeReport(inputs.reportsDir, report));
-  return { status, report, reportFile: await share(report, inputs.reportsDir, inputs.sharing, options) };
+  await recordStagingPush(config, report, inputs.sharing.store, options);
+  return { status, report, reportFile: await share(report, inputs.reportsDir, inputs.sharing, options, config.claimTimeoutMs) };
+}
+
+/** The push to staging, in the release record; a record that cannot be written is a warning (staging itself says where it is). */
+async function recordStagingPush(config: ReleaseConfig, report: ReleaseReport, store: RecordStore, options: CutOptions): Promise<void> {
+  const commit = report.releaseCommit!;
+  try {
+    await options.steps.run('record', () => store.append<ReleaseReport>(commit, (record) => {
+      const already = record?.events.some((event) => event.event === 'pushed' && event.target === 'staging' && event.commit === commit);
+      return already ? [] : [{ event: 'pushed', target: 'staging', remote: config.stagingRemote, commit, command: 'release:cut' }];
+    }, `release record: ${report.tag} on ${config.stagingRemote}`, { ...report, notifications: undefined }));
+  } catch (error) {
+    if (!(error instanceof RecordWriteError)) throw error;
+    options.say(`warning: the push to ${config.stagingRemote} could not be added to the release record (${error.message})`);
+  }
 }
 
 /** The branches conflict; carries the files and the report the release would have had. */

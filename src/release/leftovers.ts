@@ -1,7 +1,8 @@
 import type { ReleaseConfig } from '../config.js';
 import { UserError } from '../errors.js';
 import { GitError, gitFailureReason, type Git, type RefUpdate } from '../git.js';
-import { NOTES_REF, readReleaseNote, releaseTagOf } from './notes.js';
+import { RecordStore } from '../record/store.js';
+import { releaseTagOf } from './notes.js';
 import { pushRelease } from './push.js';
 
 /** A release the cut committed in this clone and did not see reach the remote (a crash, a kill -9, a lost connection). */
@@ -54,7 +55,8 @@ export async function settleLeftover(leftover: Leftover, context: LeftoverContex
   const baseRef = `refs/heads/${config.base}`;
   const headRef = `refs/heads/${config.head}`;
   const tagRef = `refs/tags/${tag}`;
-  const watched = [baseRef, headRef, tagRef, NOTES_REF];
+  const recordRef = config.recordRef;
+  const watched = [baseRef, headRef, tagRef, recordRef];
   const [remote, local] = await Promise.all([
     git.remoteRefs(config.remote, watched).catch((error: unknown) => {
       const reason = error instanceof GitError ? gitFailureReason(error.result) : String(error);
@@ -66,7 +68,7 @@ export async function settleLeftover(leftover: Leftover, context: LeftoverContex
   ]);
   if (remote.get(baseRef) === releaseCommit) return 'on-remote';
   const localTagCommit = local.has(tagRef) ? await git.commitOf(tagRef) : null;
-  const noted = (await readReleaseNote(git, releaseCommit)) !== null;
+  const noted = (await new RecordStore(git, config.remote, recordRef).readText(releaseCommit)) !== null;
   const unchanged = remote.get(baseRef) === leftover.baseSha && remote.get(headRef) === leftover.headSha && !remote.has(tagRef);
   const whole = local.get(headRef) === releaseCommit && localTagCommit === releaseCommit;
   const verb = unchanged && whole ? 'finish pushing' : 'remove';
@@ -80,19 +82,19 @@ export async function settleLeftover(leftover: Leftover, context: LeftoverContex
       { ref: baseRef, oldSha: leftover.baseSha, newSha: releaseCommit },
       { ref: headRef, oldSha: leftover.headSha, newSha: releaseCommit },
       { ref: tagRef, oldSha: null, newSha: local.get(tagRef)! },
-      ...(noted ? [{ ref: NOTES_REF, oldSha: remote.get(NOTES_REF) ?? null, newSha: local.get(NOTES_REF)! }] : []),
+      ...(noted ? [{ ref: recordRef, oldSha: remote.get(recordRef) ?? null, newSha: local.get(recordRef)! }] : []),
     ];
-    await pushRelease(git, config.remote, pushed, say);
+    await pushRelease(git, config.remote, pushed, recordRef, say);
     say(`finished pushing ${tag}: a previous cut had committed it here but not pushed it, and ${config.remote} had not changed since`);
     return 'finished';
   }
   const updates: RefUpdate[] = [{ ref: baseRef, oldSha: releaseCommit, newSha: leftover.baseSha }];
   if (local.get(headRef) === releaseCommit) updates.push({ ref: headRef, oldSha: releaseCommit, newSha: leftover.headSha });
   if (localTagCommit === releaseCommit) updates.push({ ref: tagRef, oldSha: local.get(tagRef)!, newSha: null });
-  const notes = local.get(NOTES_REF);
-  if (noted && notes && notes !== remote.get(NOTES_REF)) {
+  const notes = local.get(recordRef);
+  if (noted && notes && notes !== remote.get(recordRef)) {
     const parent = (await git.commit(notes)).parents[0] ?? null;
-    updates.push({ ref: NOTES_REF, oldSha: notes, newSha: parent });
+    updates.push({ ref: recordRef, oldSha: notes, newSha: parent });
   }
   await context.moveRefs(updates, `release-cut: remove the unpushed ${tag}`);
   say(`removed ${tag} (its release commits and tag): a previous cut had committed it here but not pushed it, and ${config.remote} has moved on since; cutting afresh`);

@@ -1,5 +1,5 @@
 import { ExitCode, UserError } from '../errors.js';
-import { GitError, gitFailureReason, type Git, type RefUpdate } from '../git.js';
+import { GitError, gitFailureReason, type Git, type GitResult, type RefUpdate } from '../git.js';
 import { ReleaseStateError } from './failure.js';
 import { describePartial, judgeRemote } from './remote-state.js';
 
@@ -10,7 +10,7 @@ import { describePartial, judgeRemote } from './remote-state.js';
  * throw, the caller rolls back; part of it, or it cannot be read: a ReleaseStateError that
  * keeps the local refs and names what is left to do.
  */
-export async function pushRelease(git: Git, remote: string, pushed: readonly RefUpdate[], say: (line: string) => void): Promise<void> {
+export async function pushRelease(git: Git, remote: string, pushed: readonly RefUpdate[], recordRef: string, say: (line: string) => void): Promise<void> {
   try {
     await git.push(remote, pushed.map(({ ref }) => `${ref}:${ref}`), { atomic: true });
     return;
@@ -32,12 +32,7 @@ export async function pushRelease(git: Git, remote: string, pushed: readonly Ref
       say(`warning: git push reported a failure (${reason}), but ${remote} shows the whole release: carrying on`);
       return;
     }
-    if (state.kind === 'untouched') {
-      throw new UserError(`${remote} rejected the release push (${reason})`, {
-        hint: 'nothing was released and your branches are as they were; fix the cause and re-run',
-        exitCode: ExitCode.failed,
-      });
-    }
+    if (state.kind === 'untouched') throw untouchedRefusal(remote, recordRef, error.result, reason);
     throw new ReleaseStateError(
       'partial',
       `${remote} took only part of the release push (${reason}): ${describePartial(remote, state)}`,
@@ -62,4 +57,35 @@ export async function pushStaging(git: Git, remote: string, ref: string, release
     say(`warning: git push reported a failure (${reason}), but ${remote} has the release: carrying on`);
     return null;
   }
+}
+
+/** The refs a push's porcelain output names as refused for a reason of their own (in an atomic push the others say "atomic push failed"). */
+export function refusedRefs(result: Pick<GitResult, 'stdout'>): { ref: string; reason: string }[] {
+  return result.stdout.split('\n').flatMap((line) => {
+    const match = /^!\t[^:]*:([^\t]*)\t\[[^\]]+\]\s*(?:\((.*)\))?$/.exec(line);
+    return match && match[2] !== 'atomic push failed' ? [{ ref: match[1]!, reason: match[2] ?? 'rejected' }] : [];
+  });
+}
+
+/**
+ * The remote took none of the release: say why in the terms the user can act on (a host that
+ * accepts only branches and tags refuses the release record's ref).
+ */
+function untouchedRefusal(remote: string, recordRef: string, result: GitResult, reason: string): UserError {
+  const nothing = 'nothing was released and your branches are as they were';
+  if (/does not support --atomic/.test(result.stderr)) {
+    return new UserError(`${remote} does not support atomic pushes, and the cut pushes the branches, the tag and the release record all or nothing`, {
+      hint: `${nothing}; the server must advertise atomic pushes (git's receive.advertiseAtomic, on by default; ask the host's admin)`,
+      exitCode: ExitCode.failed,
+    });
+  }
+  const moveRecord = `keep the release record on a ref ${remote} accepts: set releaseCut.recordRef in package.json (or RELEASE_RECORD_REF), e.g. refs/heads/release-record`;
+  const refused = refusedRefs(result);
+  if (refused.length === 1 && refused[0]!.ref === recordRef) {
+    return new UserError(`${remote} refuses ${recordRef}, where the release record is kept (${refused[0]!.reason})`, { hint: `${nothing}; ${moveRecord}, then re-run`, exitCode: ExitCode.failed });
+  }
+  return new UserError(`${remote} rejected the release push (${reason})`, {
+    hint: `${nothing}; fix the cause and re-run${recordRef.startsWith('refs/notes/') ? ` (if ${remote} refuses ${recordRef}: ${moveRecord})` : ''}`,
+    exitCode: ExitCode.failed,
+  });
 }

@@ -1,20 +1,20 @@
 import type { ReleaseConfig } from '../config.js';
 import type { Git } from '../git.js';
+import { RecordStore } from '../record/store.js';
 import { commitAnalyzer, type CommitFacts } from './analyze.js';
-import { readReleaseNote } from './notes.js';
 import { planRelease } from './plan.js';
 import type { ReleaseReport } from './report.js';
 import { fileUrl, repoWebOf } from './repo-url.js';
 
 /**
- * A finished release's report from git alone, as any clone sees it: the note pushed with the
- * release (Jira details included), else rebuilt from the release commits (the merge's parents
+ * A finished release's report from git alone, as any clone sees it: the first line of its record
+ * (Jira details included), else rebuilt from the release commits (the merge's parents
  * give the range; no Jira details) for a release cut before notes were kept. Null when neither
  * can be had (not a release merge, or a shallow clone whose history would drop cards).
  */
 export async function reportFromGit(git: Git, config: ReleaseConfig, tag: string, releaseCommit: string, originUrl: string | null): Promise<ReleaseReport | null> {
-  const noted = await readReleaseNote(git, releaseCommit);
-  if (noted) return { ...noted, tag, releaseCommit, dryRun: false };
+  const noted = await new RecordStore(git, config.remote, config.recordRef).read<ReleaseReport>(releaseCommit);
+  if (noted) return { ...noted.report, tag, releaseCommit, dryRun: false };
   if (await git.isShallow()) return null;
   const tip = await git.commit(releaseCommit);
   const merge = tip.parents.length === 1 ? await git.commit(tip.parents[0]!) : tip;

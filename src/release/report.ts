@@ -11,10 +11,15 @@ export type ChannelName = (typeof CHANNELS)[number];
 /** What one sharing channel did, kept in the report (written by the notifiers, read by the cut's report). */
 export interface ChannelResult {
   channel: ChannelName;
-  /** `partial`: sent, but not to everyone (a refused email recipient). */
-  status: 'sent' | 'partial' | 'failed' | 'off' | 'dry-run';
+  /**
+   * `partial`: sent, but not to everyone (a refused email recipient); `held`: another command has
+   * claimed the channel in the release record and is sending; not sent here.
+   */
+  status: 'sent' | 'partial' | 'failed' | 'off' | 'dry-run' | 'held';
   /** What happened, or why the channel is off or failed (secrets masked). */
   detail: string;
+  /** What identifies the message on the other side: the GitHub release id, the email's Message-ID, the Jira version ids. */
+  ref?: string;
   /** With --dry-run: what the channel would send. */
   preview?: string;
   /** The jira channel: what was done to each card. */

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { NotifyConfig } from '../config.js';
+import { decideClaims, describeAge, latestOutcomes, type ClaimDecision, type NewEvent, type RecordEvent } from '../record/record.js';
+import { RecordWriteError, type RecordStore } from '../record/store.js';
+import type { ShareOptions } from '../release/cut.js';
+import type { ReleaseReport } from '../release/report.js';
+import { CHANNELS, channelsToResend, notifyRelease, type ChannelName, type ChannelResult } from './notify.js';
+
+export interface ShareOnceOptions {
+  /** The release's records; the report's releaseCommit names its record. */
+  store: RecordStore;
+  /** Only these channels (--channel); else those whose record shows no success (all with `force`). */
+  channels?: readonly ChannelName[];
+  force: boolean;
+  dryRun: boolean;
+  claimTimeoutMs: number;
+  say: (line: string) => void;
+  originUrl: string | null;
+  now?: () => Date;
+}
+
+const RECORD_RETRIES = 3;
+
+const isOn = (config: NotifyConfig, channel: ChannelName): boolean => (channel === 'jira' ? config.jiraRelease : config[channel]).on;
+
+/**
+ * Shares the release on each channel at most once, whichever clone or machine runs it: the
+ * channels to send are decided from the release record on the remote, claimed there (a
+ * compare-and-swap append) before anything is sent, and their outcomes appended afterwards.
+ * A channel claimed by another run that has not answered is left to it until the claim times out.
+ */
+export async function shareOnce(report: ReleaseReport, config: NotifyConfig, options: ShareOnceOptions): Promise<ChannelResult[]> {
+  const { store, say } = options;
+  const commit = report.releaseCommit!;
+  const now = options.now ?? (() => new Date());
+  if (options.dryRun) {
+    const record = await store.read(commit);
+    const wanted = channelsToResend([...latestOutcomes(record?.events ?? []).values()], options.channels, options.force);
+    return notifyRelease(report, config, { channels: wanted, dryRun: true, say, originUrl: options.originUrl });
+  }
+  let decision: ClaimDecision = { send: [], held: [], takenOver: [] };
+  let wanted: ChannelName[] = [];
+  const claims = new Map<string, string>();
+  try {
+    await store.append<ReleaseReport>(commit, (record) => {
+      const events = record?.events ?? [];
+      wanted = channelsToResend([...latestOutcomes(events).values()], options.channels, options.force);
+      decision = decideClaims(events, wanted.filter((channel) => isOn(config, channel)), now(), options.claimTimeoutMs);
+      claims.clear();
+      return decision.send.map((channel): NewEvent => {
+        const claim = randomUUID();
+        claims.set(channel, claim);
+        const takenOver = decision.takenOver.find((held) => held.channel === channel);
+        return { event: 'claim', channel, claim, ...(takenOver ? { takenOverFrom: takenOver.by } : {}) };
+      });
+    }, `release record: ${report.tag} claims channels`, { ...report, notifications: undefined, dryRun: false });
+  } catch (error) {
+    if (!(error instanceof RecordWriteError)) throw error;
+    return wanted.filter((channel) => isOn(config, channel)).map((channel) => ({
+      channel, status: 'failed', detail: `not sent: the claim could not be recorded, and a channel is only sent once it is (${error.message}; ${error.hint})`,
+    }));
+  }
+  for (const held of decision.takenOver) {
+    say(`warning: ${held.channel} was claimed by ${held.by} ${describeAge(held.ageMs)} ago, who never recorded an outcome: taking it over (it may have gone out once; check ${held.channel})`);
+  }
+  const heldResults = decision.held.map((held): ChannelResult => ({
+    channel: held.channel as ChannelName,
+    status: 'held',
+    detail: `claimed by ${held.by} ${describeAge(held.ageMs)} ago and being sent there; not sent here (a claim without an outcome is taken over after ${describeAge(options.claimTimeoutMs)})`,
+  }));
+  for (const result of heldResults) say(`share: ${result.channel} held: ${result.detail}`);
+  // Channels that are off go through too, so that the results say why they are off.
+  const chosen = wanted.filter((channel) => !isOn(config, channel) || decision.send.includes(channel));
+  const sent = chosen.length > 0 ? await notifyRelease(report, config, { channels: chosen, dryRun: false, say, originUrl: options.originUrl }) : [];
+  await recordOutcomes(report, store, sent, claims, say);
+  return CHANNELS.flatMap((channel) => [...sent, ...heldResults].filter((result) => result.channel === channel));
+}
+
+/** What the record says each channel did last, as channel results (for the report file). */
+export function notificationsOf(events: readonly RecordEvent[]): ChannelResult[] {
+  const latest = latestOutcomes(events);
+  return CHANNELS.flatMap((channel) => {
+    const event = latest.get(channel);
+    return event ? [{ channel, status: event.status, detail: event.detail, ...(event.ref ? { ref: event.ref } : {}) }] : [];
+  });
+}
+
+/** The outcomes, appended to the record (retried: a channel sent but not recorded could be sent again once its claim times out). */
+async function recordOutcomes(report: ReleaseReport, store: RecordStore, results: ChannelResult[], claims: Map<string, string>, say: (line: string) => void): Promise<void> {
+  const events = results.flatMap((result): NewEvent[] => {
+    const claim = claims.get(result.channel);
+    if (!claim || (result.status !== 'sent' && result.status !== 'partial' && result.status !== 'failed')) return [];
+    return [{ event: 'shared', channel: result.channel, claim, status: result.status, detail: result.detail, ...(result.ref ? { ref: result.ref } : {}) }];
+  });
+  if (events.length === 0) return;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await store.append(report.releaseCommit!, () => events, `release record: ${report.tag} shared on ${events.map((event) => (event as { channel: string }).channel).join(', ')}`);
+      return;
+    } catch (error) {
+      if (!(error instanceof RecordWriteError) || attempt >= RECORD_RETRIES) {
+        const message = error instanceof Error ? error.message : String(error);
+        for (const result of results) result.detail += ` (not recorded: ${message})`;
+        say(`warning: what was shared could not be written to the release record (${message}); until it is, a release:notify after the claim timeout would send again`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+}
+
+/** The cut's sharing: each channel once through the record; a dry run (no release yet) previews every channel. */
+export function shareRelease(report: ReleaseReport, config: NotifyConfig, options: ShareOptions): Promise<ChannelResult[]> {
+  if (!options.store || options.dryRun) return notifyRelease(report, config, { dryRun: options.dryRun, say: options.say, originUrl: options.originUrl });
+  return shareOnce(report, config, { ...options, store: options.store, force: false });
+}
