@@ -34,3 +34,16 @@ export function exitCodeOf(error: unknown): number {
 export function repoDirOf(repo: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
   return path.resolve(env.INIT_CWD || cwd, repo ?? '.');
 }
+
+/** An error as --json prints it: the message and hint (secrets masked) and the exit code. */
+export interface ErrorDocument {
+  message: string;
+  hint: string | null;
+  exitCode: number;
+}
+
+export function errorJson(error: unknown): ErrorDocument {
+  if (error instanceof UserError) return { message: redact(error.message), hint: error.hint === undefined ? null : redact(error.hint), exitCode: error.exitCode };
+  const message = error instanceof Error ? error.message : String(error);
+  return { message: redact(`unexpected error: ${message}`), hint: 're-run with --verbose for details', exitCode: ExitCode.failed };
+}

@@ -350,6 +350,22 @@ export class Git {
     return parseLogRecord(text, 0, text.endsWith('\0') ? text.length - 1 : text.length);
   }
 
+  /** Commits reachable from `tips` whose message contains `text` (a fixed string), newest first. */
+  async commitsMentioning(text: string, tips: readonly string[]): Promise<Commit[]> {
+    const out = (await this.run(['log', '-z', '--format=%H %P%n%B', '--fixed-strings', `--grep=${text}`, ...tips, '--'])).stdout;
+    const commits: Commit[] = [];
+    for (let start = 0, end = out.indexOf('\0'); start < out.length; start = end + 1, end = out.indexOf('\0', start)) {
+      commits.push(parseLogRecord(out, start, end === -1 ? out.length : end));
+      if (end === -1) break;
+    }
+    return commits;
+  }
+
+  /** Of `refs` (full names or prefixes such as refs/tags/release/), those that contain `commit`, oldest first. */
+  async refsContaining(commit: string, refs: readonly string[]): Promise<string[]> {
+    return (await this.output(['for-each-ref', `--contains=${commit}`, '--sort=creatordate', '--format=%(refname)', ...refs])).split('\n').filter(Boolean);
+  }
+
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
     const result = await this.run(['merge-base', '--is-ancestor', ancestor, descendant], { okExitCodes: [0, 1] });
     return result.exitCode === 0;

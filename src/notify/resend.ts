@@ -67,8 +67,8 @@ export async function resendReport(options: ResendOptions): Promise<ChannelResul
   const results = await shareOnce(report, notify, {
     store, channels: options.channels, force: options.force, dryRun: options.dryRun, claimTimeoutMs: config.claimTimeoutMs, say: options.say, originUrl,
   });
-  if (results.length === 0) {
-    options.say(`the release record shows every channel sent for ${options.tag}: nothing to send (--force sends again, --channel <name> one channel)`);
+  if (results.every((result) => result.status === 'off')) {
+    options.say(`the release record shows every configured channel sent for ${options.tag}: nothing to send (--force sends again, --channel <name> one channel)`);
   } else if (!options.dryRun) {
     const record = await store.read<ReleaseReport>(report.releaseCommit!);
     await writeReport(reportsDir, { ...report, notifications: record ? notificationsOf(record.events) : results });

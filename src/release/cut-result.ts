@@ -1,5 +1,5 @@
 import { ExitCode, UserError } from '../errors.js';
-import { redact } from '../redact.js';
+import { errorJson, type ErrorDocument } from '../cli.js';
 import { ConflictError, type CutOutcome } from './cut.js';
 import { failedChannels, type ReleaseReport } from './report.js';
 
@@ -14,14 +14,9 @@ export type CutStatus =
   | 'interrupted'
   | 'failed';
 
-export interface CutErrorDocument {
-  message: string;
-  hint: string | null;
-  exitCode: number;
-}
 
 /** What `release:cut --json` prints, whatever happened: `error` is there exactly when the exit code is not 0. */
-export type CutDocument = { status: CutStatus; error?: CutErrorDocument; conflicts?: string[] } & Partial<ReleaseReport> & Record<string, unknown>;
+export type CutDocument = { status: CutStatus; error?: ErrorDocument; conflicts?: string[] } & Partial<ReleaseReport> & Record<string, unknown>;
 
 /** A failure that still knows what the release holds (a conflict, a staging push that failed). */
 export interface WithReport {
@@ -38,12 +33,6 @@ export function sharingFailures(report: ReleaseReport): UserError[] {
     `${report.tag} is released, but sharing on ${result.channel} ${result.status === 'partial' ? 'was partial' : 'failed'} (${result.detail})`,
     { hint: `fix it, then: npm run release:notify -- ${report.tag} --channel ${result.channel}`, exitCode: ExitCode.partial },
   ));
-}
-
-function errorOf(error: unknown): CutErrorDocument {
-  if (error instanceof UserError) return { message: redact(error.message), hint: error.hint === undefined ? null : redact(error.hint), exitCode: error.exitCode };
-  const message = error instanceof Error ? error.message : String(error);
-  return { message: redact(`unexpected error: ${message}`), hint: 're-run with --verbose for details', exitCode: ExitCode.failed };
 }
 
 export function outcomeExitCode(outcome: CutOutcome): number {
@@ -73,7 +62,7 @@ function statusOf(error: unknown): CutStatus {
 }
 
 export function errorDocument(error: unknown): CutDocument {
-  const document: CutDocument = { status: statusOf(error), ...(hasReport(error) ? error.report : {}), error: errorOf(error) };
+  const document: CutDocument = { status: statusOf(error), ...(hasReport(error) ? error.report : {}), error: errorJson(error) };
   if (error instanceof ConflictError) document.conflicts = error.conflicts;
   return document;
 }

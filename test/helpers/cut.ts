@@ -7,6 +7,7 @@ import { createSandbox, git, type Sandbox } from '../../src/sandbox.js';
 const distRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CUT_SCRIPT = path.join(distRoot, 'scripts', 'release-cut.js');
 export const NOTIFY_SCRIPT = path.join(distRoot, 'scripts', 'release-notify.js');
+export const STATUS_SCRIPT = path.join(distRoot, 'scripts', 'release-status.js');
 
 /** Non-interactive, no configured keys, Jira details and every sharing channel off unless a test turns them on. */
 export const CLI_ENV = {
@@ -34,9 +35,14 @@ export function runCutCli(sandbox: Sandbox, args: string[] = [], env: Record<str
   return runScript(CUT_SCRIPT, ['--repo', sandbox.work, '--yes', ...args], env);
 }
 
-/** `npm run release:notify -- <args>`. */
-export function runNotifyCli(sandbox: Sandbox, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return runScript(NOTIFY_SCRIPT, ['--repo', sandbox.work, ...args], env);
+/** `npm run release:notify -- <args>` in the sandbox's clone, or in another checkout. */
+export function runNotifyCli(where: Sandbox | string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runScript(NOTIFY_SCRIPT, ['--repo', typeof where === 'string' ? where : where.work, ...args], env);
+}
+
+/** `npm run release:status -- <args>` in a checkout. */
+export function runStatusCli(repo: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runScript(STATUS_SCRIPT, ['--repo', repo, ...args], env);
 }
 
 /** Starts the CLI and sends it `signal` once its progress output contains `marker`. */

@@ -156,7 +156,7 @@ share('all channels succeed: Jira groups the CHANGELOG and every message, each c
 
   const quiet = await runNotifyCli(sandbox, [released.tag], env);
   assert.is(quiet.exitCode, 0, quiet.stderr);
-  assert.match(quiet.stderr, 'the release record shows every channel sent');
+  assert.match(quiet.stderr, 'the release record shows every configured channel sent');
   assert.is(fake.requestsTo(WEBHOOK).length, 1, 'a re-send without --channel sends nothing that succeeded');
   await assertNoSecrets(sandbox, [result, quiet], fake, smtp);
 }));
