@@ -11,4 +11,8 @@ export GIT_CONFIG_VALUE_0='!f() { test "$1" = get && printf "username=x-access-t
 release_remotes=()
 if [ -n "${STAGING_REMOTE_URL:-}" ]; then git remote add staging "$STAGING_REMOTE_URL" && release_remotes+=(staging); fi
 if [ -n "${PRODUCTION_REMOTE_URL:-}" ]; then git remote add production "$PRODUCTION_REMOTE_URL" && release_remotes+=(production); fi
-trap 'for remote in "${release_remotes[@]}"; do git remote remove "$remote"; done' EXIT
+remove_release_remotes() {
+  local remote
+  for remote in "${release_remotes[@]}"; do git remote remove "$remote"; done
+}
+trap remove_release_remotes EXIT
