@@ -60,7 +60,7 @@ export function versionEndpoint(url: string): VersionEndpoint {
   const shown = new URL(parsed.href);
   if (authorization) shown.username = MASK;
   for (const key of [...new Set(shown.searchParams.keys())]) shown.searchParams.set(key, MASK);
-  return { request: parsed.href, authorization, display: decodeURI(shown.href) };
+  return { request: parsed.href, authorization, display: shown.href };
 }
 
 /** A URL as it may be printed even when it does not parse: userinfo and query dropped. */
