@@ -5,6 +5,8 @@ export const ExitCode = {
   usage: 2,
   /** The release reached origin but a later step (staging push, a notifier) failed. */
   partial: 3,
+  /** Everything was pushed and recorded, but a server did not serve the pushed commit in time. */
+  unverified: 4,
   interrupted: 130,
 } as const;
 

@@ -28,6 +28,7 @@ layers('the floors import only downwards: notify/ over release/ over jira/, and 
   assert.equal(crossing('release', 'notify'), [], 'release/ does not import notify/ (the cut gets the notifiers passed in)');
   assert.equal(crossing('jira', 'release'), []);
   assert.equal(crossing('jira', 'notify'), []);
+  for (const above of ['release', 'notify', 'jira']) assert.equal(crossing('deploy', above), [], `deploy/ (the verifier) knows nothing of ${above}/`);
   for (const shared of ['http.ts', 'redact.ts', 'config.ts']) {
     assert.equal(graph.filter((edge) => edge.from === shared && /^(release|notify|jira)\//.test(edge.to)).map((edge) => edge.to), [], `${shared} sits below them all`);
   }
