@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { exitCodeOf, formatError, parseCliArgs, repoDirOf } from '../src/cli.js';
 import { ExitCode, UserError } from '../src/errors.js';
+import { parseVerifyTimeout } from '../src/deploy/verify.js';
 import { shareRelease } from '../src/notify/share-once.js';
 import { renderPreviews } from '../src/notify/preview.js';
 import { ConflictError, PartialReleaseError, runCut, type CutOutcome, type PlannedCut } from '../src/release/cut.js';
@@ -22,6 +23,8 @@ Options:
   --head <branch>          branch with the reviewed work (default: develop)
   --remote <name>          remote holding both branches (default: origin)
   --staging-remote <name>  remote that receives the release (default: staging)
+  --verify-timeout <s>     with STAGING_URL set: how long to wait for <url>/version to serve
+                           the pushed commit (default: 300)
   --repo <dir>             checkout to cut, relative to where the command was typed
                            (default: that directory)
   --verbose                print every git command and error stacks
@@ -29,7 +32,8 @@ Options:
 
 Exit codes: 0 released or nothing to release, 1 failed or answered no (nothing changed),
 2 bad usage or configuration, 3 released on origin but staging or a sharing channel
-failed, 130 interrupted.
+failed, 4 released and recorded but staging did not serve the release within the verify
+timeout, 130 interrupted.
 Configuration: JIRA_PROJECT_KEYS, JIRA_BASE_URL (environment or .env), or the
 "releaseCut" block of the repository's package.json. Jira details, the release in
 Jira (fixVersion, JIRA_TRANSITION; JIRA_RELEASE=off turns it off) and sharing (Slack,
@@ -111,6 +115,7 @@ async function main(argv: string[]): Promise<number> {
       head: { type: 'string' },
       remote: { type: 'string' },
       'staging-remote': { type: 'string' },
+      'verify-timeout': { type: 'string' },
       repo: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -155,6 +160,7 @@ async function main(argv: string[]): Promise<number> {
       say,
       verbose,
       share: shareRelease,
+      ...(values['verify-timeout'] === undefined ? {} : { verifyTimeoutMs: parseVerifyTimeout(values['verify-timeout']) }),
     });
     if (json) write(`${JSON.stringify(outcomeDocument(outcome))}\n`);
     else await printOutcome(outcome);

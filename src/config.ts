@@ -21,6 +21,9 @@ export interface PackageJsonBlock {
   /** Minutes a channel's claim holds before another command may take it over (default 15). */
   claimTimeoutMinutes?: number;
   productionRemote?: string;
+  /** Base URLs whose GET /version answers the commit each deployment runs (STAGING_URL / PRODUCTION_URL win). */
+  stagingUrl?: string;
+  productionUrl?: string;
 }
 
 export interface ReleaseConfig {
@@ -39,6 +42,8 @@ export interface ReleaseConfig {
   /** The ref whose notes hold each release's record, on `remote` and mirrored locally. */
   recordRef: string;
   claimTimeoutMs: number;
+  /** Where each deployment says what it runs (`<url>/version`); null: pushes are not verified. */
+  deployUrls: { staging: string | null; production: string | null };
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -143,6 +148,13 @@ function claimTimeoutOf(env: Env, block: PackageJsonBlock): number {
   return Math.round(minutes * 60_000);
 }
 
+function deployUrlOf(env: Env, name: string, fromBlock: string | undefined): string | null {
+  const [raw, source] = env[name]?.trim() ? [env[name]!.trim(), name] : [fromBlock?.trim(), `package.json releaseCut.${name === 'STAGING_URL' ? 'stagingUrl' : 'productionUrl'}`];
+  if (!raw) return null;
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) throw configError(`${source} is not an http(s) URL`, `set it to the app's base URL, e.g. ${name}=https://staging.example.com (its /version answers the commit it runs)`);
+  return raw;
+}
+
 /** Environment wins over package.json; both are validated here, once. */
 export function resolveConfig(env: Env, block: PackageJsonBlock = {}): ReleaseConfig {
   return {
@@ -160,6 +172,7 @@ export function resolveConfig(env: Env, block: PackageJsonBlock = {}): ReleaseCo
     tagPrefix: block.tagPrefix ?? DEFAULTS.tagPrefix,
     recordRef: recordRefOf(env, block),
     claimTimeoutMs: claimTimeoutOf(env, block),
+    deployUrls: { staging: deployUrlOf(env, 'STAGING_URL', block.stagingUrl), production: deployUrlOf(env, 'PRODUCTION_URL', block.productionUrl) },
   };
 }
 

@@ -38,7 +38,8 @@ export function sharingFailures(report: ReleaseReport): UserError[] {
 export function outcomeExitCode(outcome: CutOutcome): number {
   if (outcome.status === 'aborted') return ExitCode.failed;
   if (outcome.status === 'nothing-to-release') return ExitCode.ok;
-  return sharingFailures(outcome.report).length > 0 ? ExitCode.partial : ExitCode.ok;
+  if (sharingFailures(outcome.report).length > 0) return ExitCode.partial;
+  return outcome.report.deploys?.some((check) => check.status === 'unverified') ? ExitCode.unverified : ExitCode.ok;
 }
 
 export function outcomeDocument(outcome: CutOutcome): CutDocument {

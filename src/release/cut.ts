@@ -4,7 +4,8 @@ import { loadConfig, resolveNotifyConfig, type Env, type NotifyConfig, type Rele
 import { ExitCode, UserError } from '../errors.js';
 import { Git, GitError, gitFailureReason, type Checkout, type RefUpdate, type Signing, type Worktree } from '../git.js';
 import { jiraDetailsFor, type JiraDetails } from '../jira/details.js';
-import { recordFetchRefspec, RecordStore, RecordWriteError } from '../record/store.js';
+import { recordFetchRefspec, RecordStore } from '../record/store.js';
+import { recordDeploy } from './deploy.js';
 import { redact } from '../redact.js';
 import { commitAnalyzer, type CommitFacts } from './analyze.js';
 import { ReleaseStateError } from './failure.js';
@@ -31,6 +32,8 @@ export interface CutOptions {
   verbose: boolean;
   /** The notifiers (Slack, email, GitHub, Jira), passed in by the entry point: release/ sits below notify/. */
   share: ShareReport;
+  /** --verify-timeout; undefined: the default. */
+  verifyTimeoutMs?: number;
 }
 
 /** Shares the report; with a record store, each channel at most once (claimed in the release record first). */
@@ -411,22 +414,10 @@ async function finishOnStaging(git: Git, options: CutOptions, config: ReleaseCon
   }
   report.pushed = { origin: true, staging: stagingError === null };
   if (stagingError !== null) throw stagingFailure(config, report.tag, stagingError, report, await writeReport(inputs.reportsDir, report));
-  await recordStagingPush(config, report, inputs.sharing.store, options);
+  const recording = { store: inputs.sharing.store, releaseCommit: report.releaseCommit!, report: { ...report, notifications: undefined }, say: options.say };
+  const check = await recordDeploy(recording, { target: 'staging', remote: config.stagingRemote, commit: report.releaseCommit!, command: 'release:cut' }, config.deployUrls.staging, options.verifyTimeoutMs);
+  if (check) report.deploys = [check];
   return { status, report, reportFile: await share(report, inputs.reportsDir, inputs.sharing, options, config.claimTimeoutMs) };
-}
-
-/** The push to staging, in the release record; a record that cannot be written is a warning (staging itself says where it is). */
-async function recordStagingPush(config: ReleaseConfig, report: ReleaseReport, store: RecordStore, options: CutOptions): Promise<void> {
-  const commit = report.releaseCommit!;
-  try {
-    await options.steps.run('record', () => store.append<ReleaseReport>(commit, (record) => {
-      const already = record?.events.some((event) => event.event === 'pushed' && event.target === 'staging' && event.commit === commit);
-      return already ? [] : [{ event: 'pushed', target: 'staging', remote: config.stagingRemote, commit, command: 'release:cut' }];
-    }, `release record: ${report.tag} on ${config.stagingRemote}`, { ...report, notifications: undefined }));
-  } catch (error) {
-    if (!(error instanceof RecordWriteError)) throw error;
-    options.say(`warning: the push to ${config.stagingRemote} could not be added to the release record (${error.message})`);
-  }
 }
 
 /** The branches conflict; carries the files and the report the release would have had. */

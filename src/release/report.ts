@@ -53,6 +53,8 @@ export interface ReleaseReport {
   jiraDetails?: JiraDetails;
   /** Released cards whose Jira status is not done (or not a configured ready status). */
   notReady?: NotReadyCard[];
+  /** What each deployment served after its push (only where its URL is set). */
+  deploys?: { target: string; status: 'verified' | 'unverified'; line: string }[];
   /** What each sharing channel did (a re-send replaces its channel's entry). */
   notifications?: ChannelResult[];
 }
@@ -85,6 +87,7 @@ export function renderTextReport(report: ReleaseReport): string {
     for (const commit of report.reverted) lines.push(`    ${shortSha(commit.sha)} ${commit.subject}`);
   }
   if (!report.dryRun) lines.push('', `Pushed: origin ${mark(report.pushed.origin)}, staging ${mark(report.pushed.staging)}`);
+  for (const check of report.deploys ?? []) lines.push(`Deployed: ${check.line}`);
   if (report.notifications && report.notifications.length > 0) {
     lines.push(`Shared: ${report.notifications.map((result) => `${result.channel} ${result.status} (${result.detail})`).join(', ')}`);
     for (const card of report.notifications.find((result) => result.channel === 'jira')?.cards ?? []) lines.push(`  jira ${card.key}: ${card.did}`);
