@@ -235,6 +235,8 @@ export interface JiraReleaseSettings {
    * later status category. Needed where the workflow lets a card move back within a category.
    */
   transitionFrom: string[] | null;
+  /** The transition each card goes through when the release reaches production (JIRA_PROMOTE_TRANSITION), e.g. "Done". */
+  promoteTransition?: string | null;
 }
 
 export interface SlackSettings {
@@ -332,7 +334,7 @@ function resolveJiraRelease(env: Env, jira: Channel<JiraSettings>): Channel<Jira
   if (!flag(env, 'JIRA_RELEASE', true)) return { on: false, reason: 'JIRA_RELEASE=off' };
   const versionName = env.JIRA_VERSION_NAME?.trim() || '{tag}';
   if (!/\{(tag|date)\}/.test(versionName)) throw configError('JIRA_VERSION_NAME must contain {tag} or {date}', 'e.g. JIRA_VERSION_NAME="Shop {tag}"');
-  return { on: true, settings: { versionName, transition: env.JIRA_TRANSITION?.trim() || null, transitionFrom: list(env.JIRA_TRANSITION_FROM) } };
+  return { on: true, settings: { versionName, transition: env.JIRA_TRANSITION?.trim() || null, transitionFrom: list(env.JIRA_TRANSITION_FROM), promoteTransition: env.JIRA_PROMOTE_TRANSITION?.trim() || null } };
 }
 
 /**

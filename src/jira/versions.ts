@@ -186,3 +186,30 @@ export async function manageJiraRelease(client: JiraClient, input: JiraReleaseIn
   });
   return { version: name, projects: projectOutcomes, versionIds: Object.fromEntries(versionIds), cards };
 }
+
+/**
+ * The release in production: its version (found by name in each project of the cards) marked
+ * released on `date`, as Jira's "Release" button does. Answers per project what was done.
+ */
+export async function markVersionReleased(client: JiraClient, projectKeys: readonly string[], name: string, date: string): Promise<Record<string, string>> {
+  const outcomes: Record<string, string> = {};
+  for (const project of projectKeys) {
+    try {
+      const versions = (await jiraExpectingOk(client, 'GET', `project/${encodeURIComponent(project)}/versions`)).json;
+      const version = Array.isArray(versions) ? (versions as (VersionRef & { released?: boolean })[]).find((candidate) => candidate.name === name) : undefined;
+      if (!version?.id) {
+        outcomes[project] = `failed: no version "${name}"`;
+        continue;
+      }
+      if (version.released) {
+        outcomes[project] = 'already released';
+        continue;
+      }
+      await jiraExpectingOk(client, 'PUT', `version/${encodeURIComponent(version.id)}`, { released: true, releaseDate: date });
+      outcomes[project] = `released on ${date}`;
+    } catch (error) {
+      outcomes[project] = `failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+  return outcomes;
+}

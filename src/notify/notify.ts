@@ -1,7 +1,7 @@
 import type { Channel, NotifyConfig } from '../config.js';
 import type { HttpLimits } from '../http.js';
 import { jiraClient } from '../jira/details.js';
-import { describeJiraRelease, manageJiraRelease, type JiraCardOutcome } from '../jira/versions.js';
+import { describeJiraRelease, manageJiraRelease, markVersionReleased, type JiraCardOutcome } from '../jira/versions.js';
 import { redact } from '../redact.js';
 import { repoWebOf } from '../release/repo-url.js';
 import { CHANNELS, type ChannelName, type ChannelResult, type ReleaseReport } from '../release/report.js';
@@ -44,13 +44,21 @@ async function releaseInJira(report: ReleaseReport, config: NotifyConfig): Promi
   const client = jiraClient(config);
   if (!client || !config.jiraRelease.on) return 'off';
   if (report.jira.length === 0) return 'no Jira cards in this release: nothing to do';
-  const outcome = await manageJiraRelease(client, { keys: report.jira.map((card) => card.key), tag: report.tag, date: report.date }, config.jiraRelease.settings);
+  const settings = config.jiraRelease.settings;
+  const inProduction = report.announces === 'production';
+  const outcome = await manageJiraRelease(client, { keys: report.jira.map((card) => card.key), tag: report.tag, date: report.date }, inProduction ? { ...settings, transition: settings.promoteTransition ?? null } : settings);
+  if (inProduction) {
+    const today = new Date().toISOString().slice(0, 10);
+    const released = await markVersionReleased(client, Object.keys(outcome.versionIds), outcome.version, today);
+    Object.assign(outcome.projects, Object.fromEntries(Object.entries(released).map(([project, what]) => [project, `${outcome.projects[project]}, ${what}`])));
+  }
   const failedCards = outcome.cards.filter((card) => !card.ok);
+  const failedProjects = Object.values(outcome.projects).some((what) => what.includes('failed'));
   const projects = Object.entries(outcome.projects).map(([project, what]) => `${project} ${what}`).join(', ');
   const detail = `version "${outcome.version}" (${projects || 'no project'}) on ${outcome.cards.length - failedCards.length} of ${outcome.cards.length} cards`
     + (failedCards.length > 0 ? `; failed: ${failedCards.map((card) => card.key).join(', ')}` : '');
   const ref = Object.entries(outcome.versionIds).map(([project, id]) => `${project}=${id}`).join(',');
-  return { status: failedCards.length > 0 ? 'failed' : 'sent', detail, ...(ref ? { ref } : {}), cards: outcome.cards };
+  return { status: failedCards.length > 0 || failedProjects ? 'failed' : 'sent', detail, ...(ref ? { ref } : {}), cards: outcome.cards };
 }
 
 function senders(report: ReleaseReport, config: NotifyConfig, originUrl: string | null): Sender[] {

@@ -17,6 +17,13 @@ export interface ShareOnceOptions {
   say: (line: string) => void;
   originUrl: string | null;
   now?: () => Date;
+  /**
+   * What is shared, when it is not the release itself: the record keeps its channels apart
+   * (`stage:abc1234:slack`), so that announcing a stage is decided and claimed on its own.
+   */
+  scope?: string;
+  /** The report a channel sends, when it differs from `report` (the GitHub release keeps the whole release). */
+  reportFor?: (channel: ChannelName) => ReleaseReport;
 }
 
 const RECORD_RETRIES = 3;
@@ -33,10 +40,16 @@ export async function shareOnce(report: ReleaseReport, config: NotifyConfig, opt
   const { store, say } = options;
   const commit = report.releaseCommit!;
   const now = options.now ?? (() => new Date());
+  const scoped = (channel: string): string => (options.scope ? `${options.scope}:${channel}` : channel);
+  const outcomesInScope = (events: readonly RecordEvent[]): { channel: string; status: string }[] =>
+    CHANNELS.flatMap((channel) => {
+      const outcome = latestOutcomes(events).get(scoped(channel));
+      return outcome ? [{ channel, status: outcome.status }] : [];
+    });
+  const send = (channels: ChannelName[], dryRun: boolean): Promise<ChannelResult[]> => sendGrouped(report, config, channels, { dryRun, say, originUrl: options.originUrl, reportFor: options.reportFor });
   if (options.dryRun) {
     const record = await store.read(commit);
-    const wanted = channelsToResend([...latestOutcomes(record?.events ?? []).values()], options.channels, options.force);
-    return notifyRelease(report, config, { channels: wanted, dryRun: true, say, originUrl: options.originUrl });
+    return send(channelsToResend(outcomesInScope(record?.events ?? []), options.channels, options.force), true);
   }
   let decision: ClaimDecision = { send: [], held: [], takenOver: [] };
   let wanted: ChannelName[] = [];
@@ -44,14 +57,20 @@ export async function shareOnce(report: ReleaseReport, config: NotifyConfig, opt
   try {
     await store.append<ReleaseReport>(commit, (record) => {
       const events = record?.events ?? [];
-      wanted = channelsToResend([...latestOutcomes(events).values()], options.channels, options.force);
-      decision = decideClaims(events, wanted.filter((channel) => isOn(config, channel)), now(), options.claimTimeoutMs);
+      wanted = channelsToResend(outcomesInScope(events), options.channels, options.force);
+      const scopedDecision = decideClaims(events, wanted.filter((channel) => isOn(config, channel)).map(scoped), now(), options.claimTimeoutMs);
+      const unscoped = (name: string): string => name.slice(name.lastIndexOf(':') + 1);
+      decision = {
+        send: scopedDecision.send.map(unscoped),
+        held: scopedDecision.held.map((held) => ({ ...held, channel: unscoped(held.channel) })),
+        takenOver: scopedDecision.takenOver.map((held) => ({ ...held, channel: unscoped(held.channel) })),
+      };
       claims.clear();
       return decision.send.map((channel): NewEvent => {
         const claim = randomUUID();
         claims.set(channel, claim);
         const takenOver = decision.takenOver.find((held) => held.channel === channel);
-        return { event: 'claim', channel, claim, ...(takenOver ? { takenOverFrom: takenOver.by } : {}) };
+        return { event: 'claim', channel: scoped(channel), claim, ...(takenOver ? { takenOverFrom: takenOver.by } : {}) };
       });
     }, `release record: ${report.tag} claims channels`, { ...report, notifications: undefined, dryRun: false });
   } catch (error) {
@@ -71,9 +90,20 @@ export async function shareOnce(report: ReleaseReport, config: NotifyConfig, opt
   for (const result of heldResults) say(`share: ${result.channel} held: ${result.detail}`);
   // Channels that are off go through too, so that the results say why they are off.
   const chosen = wanted.filter((channel) => !isOn(config, channel) || decision.send.includes(channel));
-  const sent = chosen.length > 0 ? await notifyRelease(report, config, { channels: chosen, dryRun: false, say, originUrl: options.originUrl }) : [];
-  await recordOutcomes(report, store, sent, claims, say);
+  const sent = chosen.length > 0 ? await send(chosen, false) : [];
+  await recordOutcomes(report, store, sent, claims, scoped, say);
   return CHANNELS.flatMap((channel) => [...sent, ...heldResults].filter((result) => result.channel === channel));
+}
+
+/** notifyRelease, once per distinct report the channels send (see ShareOnceOptions.reportFor). */
+async function sendGrouped(report: ReleaseReport, config: NotifyConfig, channels: ChannelName[], options: { dryRun: boolean; say: (line: string) => void; originUrl: string | null; reportFor?: (channel: ChannelName) => ReleaseReport }): Promise<ChannelResult[]> {
+  const byReport = new Map<ReleaseReport, ChannelName[]>();
+  for (const channel of channels) {
+    const chosen = options.reportFor?.(channel) ?? report;
+    byReport.set(chosen, [...(byReport.get(chosen) ?? []), channel]);
+  }
+  const results = await Promise.all([...byReport].map(([chosen, group]) => notifyRelease(chosen, config, { channels: group, dryRun: options.dryRun, say: options.say, originUrl: options.originUrl })));
+  return CHANNELS.flatMap((channel) => results.flat().filter((result) => result.channel === channel));
 }
 
 /** What the record says each channel did last, as channel results (for the report file). */
@@ -86,11 +116,11 @@ export function notificationsOf(events: readonly RecordEvent[]): ChannelResult[]
 }
 
 /** The outcomes, appended to the record (retried: a channel sent but not recorded could be sent again once its claim times out). */
-async function recordOutcomes(report: ReleaseReport, store: RecordStore, results: ChannelResult[], claims: Map<string, string>, say: (line: string) => void): Promise<void> {
+async function recordOutcomes(report: ReleaseReport, store: RecordStore, results: ChannelResult[], claims: Map<string, string>, scoped: (channel: string) => string, say: (line: string) => void): Promise<void> {
   const events = results.flatMap((result): NewEvent[] => {
     const claim = claims.get(result.channel);
     if (!claim || (result.status !== 'sent' && result.status !== 'partial' && result.status !== 'failed')) return [];
-    return [{ event: 'shared', channel: result.channel, claim, status: result.status, detail: result.detail, ...(result.ref ? { ref: result.ref } : {}) }];
+    return [{ event: 'shared', channel: scoped(result.channel), claim, status: result.status, detail: result.detail, ...(result.ref ? { ref: result.ref } : {}) }];
   });
   if (events.length === 0) return;
   for (let attempt = 1; ; attempt += 1) {

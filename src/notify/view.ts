@@ -40,7 +40,7 @@ export function releaseView(report: ReleaseReport): ReleaseView {
   return {
     tag: report.tag,
     date: report.date,
-    title: `Release ${report.tag}${report.date ? ` (${report.date})` : ''}`,
+    title: report.headline ?? `Release ${report.tag}${report.date ? ` (${report.date})` : ''}`,
     range: `${shortSha(report.baseSha)}..${shortSha(report.headSha)}`,
     compareUrl: report.compareUrl,
     commitCount: report.commitCount,

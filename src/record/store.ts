@@ -86,6 +86,17 @@ export class RecordStore {
   }
 
   /**
+   * The notes commit that appends `events` to `commit`'s record on top of the local ref's value,
+   * without moving any ref (for a command that pushes it together with its branches, atomically).
+   * A release with no record yet gets one starting with `report`.
+   */
+  async appendedCommit(commit: string, events: readonly NewEvent[], subject: string, report: unknown): Promise<{ parent: string | null; tip: string }> {
+    const parent = await this.tip();
+    const text = (await this.readText(commit, parent)) ?? recordText(report);
+    return { parent, tip: await this.commitNote(parent, commit, appendEvents(text, stamp(events, this.now(), this.by)), subject) };
+  }
+
+  /**
    * Appends what `decide` returns, given the record as the remote has it now, to `commit`'s record.
    * `decide` runs again after every lost race; it returns [] to append nothing. A release that has
    * no record yet (cut before records were kept) gets one starting with `report`, when given.

@@ -121,7 +121,11 @@ export async function insertChangelogSection(existing: Buffer | null, section: s
   if (existing.includes(marker, format.bomLength, 'latin1')) return existing;
   const text = existing.subarray(format.bomLength).toString(format.charset).replace(/\r\n?/g, '\n');
   const line = insertionLine(text, await loadBlockParser());
+  return insertAtLine(existing, format, text, line, body);
+}
 
+/** `body` inserted at line `line` of `text` (the decoded `existing`), with a blank line on each side; every other byte kept. */
+function insertAtLine(existing: Buffer, format: FileFormat, text: string, line: number, body: string): Buffer {
   let lineStart = 0;
   for (let seen = 0; seen < line && lineStart !== -1; seen += 1) lineStart = text.indexOf('\n', lineStart) + 1 || -1;
   const atEnd = lineStart === -1 || lineStart >= text.length;
@@ -132,4 +136,24 @@ export async function insertChangelogSection(existing: Buffer | null, section: s
   const inserted = `${needsBreak ? '\n' : ''}${blankBefore ? '' : '\n'}${body}\n${blankAfter ? '' : '\n'}`;
   const offset = lineStartByte(existing, format.bomLength, line);
   return Buffer.concat([existing.subarray(0, offset), encode(inserted, format), existing.subarray(offset)]);
+}
+
+/**
+ * `block` (Markdown, LF) added at the end of the release section that holds `sectionMarker`: before
+ * the next top-level heading of that section's level or higher, else at the end of the file. Null
+ * when no section holds the marker; `existing` itself when it already holds `marker` (a re-run).
+ */
+export async function appendToSection(existing: Buffer, sectionMarker: string, block: string, marker: string, file = 'CHANGELOG.md'): Promise<Buffer | null> {
+  const format = formatOf(existing, file);
+  if (existing.includes(marker, format.bomLength, 'latin1')) return existing;
+  const text = existing.subarray(format.bomLength).toString(format.charset).replace(/\r\n?/g, '\n');
+  const at = text.indexOf(sectionMarker);
+  if (at === -1) return null;
+  const markerLine = countLines(text.slice(0, at));
+  const headings = (await loadBlockParser())(text).filter((token) => token.type === 'heading_open' && token.level === 0 && token.map !== null);
+  const own = headings.filter((token) => token.map![0] < markerLine).at(-1);
+  const level = own ? Number(own.tag.slice(1)) : 6;
+  const next = headings.find((token) => token.map![0] > markerLine && Number(token.tag.slice(1)) <= level);
+  const line = next ? next.map![0] : countLines(text) + (text.length > 0 && !text.endsWith('\n') ? 1 : 0);
+  return insertAtLine(existing, format, text, line, block.trimEnd());
 }

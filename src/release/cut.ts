@@ -14,7 +14,7 @@ import { acquireLock } from './lock.js';
 import { planRelease, releaseDate, renderPlannedChangelog, withJiraDetails, type PlannedChangelog, type ReleasePlan } from './plan.js';
 import { readReport, writeReport, type ChannelResult, type ReleaseReport } from './report.js';
 import { reportFromGit } from './report-from-git.js';
-import { pushRelease, pushStaging } from './push.js';
+import { pushRelease, pushDeployment } from './push.js';
 import { repoWebOf } from './repo-url.js';
 import type { Steps } from './steps.js';
 
@@ -60,25 +60,25 @@ export interface PlannedCut {
 }
 
 /** A branch as the cut will use it: the local ref, and the sha the release builds on. */
-interface Branch {
+export interface Branch {
   name: string;
   ref: string;
   localSha: string | null;
   sha: string;
 }
 
-function fail(message: string, hint: string, exitCode: number = ExitCode.failed): UserError {
+export function fail(message: string, hint: string, exitCode: number = ExitCode.failed): UserError {
   return new UserError(message, { hint, exitCode });
 }
 
-function listFiles(files: readonly string[]): string {
+export function listFiles(files: readonly string[]): string {
   const shown = files.slice(0, 5).join(', ');
   return files.length > 5 ? `${shown} and ${files.length - 5} more` : shown;
 }
 
 const NOT_SIGNING: Signing = { commits: false, tags: false };
 
-async function preflight(checkout: Checkout, config: ReleaseConfig, dryRun: boolean): Promise<{ remotes: Map<string, string>; signing: Signing }> {
+export async function preflight(checkout: Checkout, config: ReleaseConfig, dryRun: boolean): Promise<{ remotes: Map<string, string>; signing: Signing }> {
   const { git } = checkout;
   const [changed, remotes, ident, signing, worktrees] = await Promise.all([
     git.changedTrackedFiles(),
@@ -143,7 +143,7 @@ function noSuchBranch(config: ReleaseConfig, name: string): UserError {
  * Both branches with their whole history: a shallow clone would silently drop commits from the
  * report, and a single-branch clone has no remote-tracking ref for the other branch.
  */
-async function fetchBranches(checkout: Checkout, config: ReleaseConfig, say: (line: string) => void): Promise<void> {
+export async function fetchBranches(checkout: Checkout, config: ReleaseConfig, say: (line: string) => void): Promise<void> {
   const { git, shallow } = checkout;
   if (shallow) say(`this clone is shallow: fetching the whole history of ${config.base} and ${config.head} from ${config.remote}`);
   try {
@@ -166,7 +166,7 @@ async function fetchBranches(checkout: Checkout, config: ReleaseConfig, say: (li
  * Local branch and origin's copy: fast-forward when strictly behind, refuse when ahead or
  * diverged. Today's release tags come back from the same git call.
  */
-async function resolveBranches(git: Git, config: ReleaseConfig, date: string): Promise<{ base: Branch; head: Branch; todaysTags: string[] }> {
+export async function resolveBranches(git: Git, config: ReleaseConfig, date: string): Promise<{ base: Branch; head: Branch; todaysTags: string[] }> {
   const names = [config.base, config.head];
   const tagPattern = `refs/tags/${config.tagPrefix}${date}*`;
   const refs = await git.refs([...names.flatMap((name) => [`refs/heads/${name}`, `refs/remotes/${config.remote}/${name}`]), tagPattern]);
@@ -192,7 +192,7 @@ async function resolveBranches(git: Git, config: ReleaseConfig, date: string): P
   return { base: await resolve(config.base), head: await resolve(config.head), todaysTags };
 }
 
-function branchUpdate(branch: Branch, newSha: string): RefUpdate {
+export function branchUpdate(branch: Branch, newSha: string): RefUpdate {
   return { ref: branch.ref, oldSha: branch.localSha, newSha };
 }
 
@@ -205,7 +205,7 @@ function reversed(update: RefUpdate): RefUpdate {
  * branch checked out, as `git checkout` would; registers the exact inverse for rollback. A
  * worktree that cannot follow (changes, an untracked file in the way) stops it before any ref moves.
  */
-async function moveRefs(git: Git, steps: Steps, updates: RefUpdate[], reason: string): Promise<void> {
+export async function moveRefs(git: Git, steps: Steps, updates: RefUpdate[], reason: string): Promise<void> {
   const worktrees = await git.worktrees();
   const moves = updates.flatMap(({ ref, oldSha, newSha }) => {
     const worktree = worktrees.find((candidate) => candidate.branch === ref);
@@ -228,7 +228,7 @@ async function moveRefs(git: Git, steps: Steps, updates: RefUpdate[], reason: st
   }
 }
 
-function gitErrorDetail(error: unknown): string {
+export function gitErrorDetail(error: unknown): string {
   return error instanceof GitError ? gitFailureReason(error.result) : redact(String(error));
 }
 
@@ -406,7 +406,7 @@ async function finishOnStaging(git: Git, options: CutOptions, config: ReleaseCon
   let stagingError: string | null = null;
   try {
     await options.steps.run(`push ${config.stagingRemote}`, async () => {
-      stagingError = await pushStaging(git, config.stagingRemote, ref, report.releaseCommit!, options.say);
+      stagingError = await pushDeployment(git, config.stagingRemote, ref, report.releaseCommit!, options.say);
       if (stagingError !== null) throw new Error(stagingError); // only so that the step prints as failed
     });
   } catch (error) {

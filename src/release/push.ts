@@ -42,19 +42,20 @@ export async function pushRelease(git: Git, remote: string, pushed: readonly Ref
 }
 
 /**
- * Pushes `ref` to the staging remote; null when staging has the release commit afterwards (read
- * from staging itself when git reported a failure), otherwise git's reason.
+ * Pushes `commit` to `ref` on a deployment remote (staging, production), never forced; null when
+ * the remote has the commit there afterwards (read from the remote itself when git reported a
+ * failure), otherwise git's reason.
  */
-export async function pushStaging(git: Git, remote: string, ref: string, releaseCommit: string, say: (line: string) => void): Promise<string | null> {
+export async function pushDeployment(git: Git, remote: string, ref: string, commit: string, say: (line: string) => void): Promise<string | null> {
   try {
-    await git.push(remote, [`${ref}:${ref}`], { atomic: false });
+    await git.push(remote, [`${commit}:${ref}`], { atomic: false });
     return null;
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
     const reason = gitFailureReason(error.result);
     const now = await git.remoteRef(remote, ref).catch(() => null);
-    if (now !== releaseCommit) return reason;
-    say(`warning: git push reported a failure (${reason}), but ${remote} has the release: carrying on`);
+    if (now !== commit) return reason;
+    say(`warning: git push reported a failure (${reason}), but ${remote} has ${commit.slice(0, 7)}: carrying on`);
     return null;
   }
 }

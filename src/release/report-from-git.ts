@@ -28,3 +28,9 @@ export async function reportFromGit(git: Git, config: ReleaseConfig, tag: string
   const { report } = planRelease({ config, date, baseSha, headSha, commits: newestFirst.reverse(), existingTags: [], repo });
   return { ...report, tag, releaseCommit, changelogUrl: fileUrl(repo, tag, config.changelogFile), pushed: { origin: true, staging: false } };
 }
+
+/** The newest release tag in `mainSha`'s history (tags sorted by their creation), null before the first cut. */
+export async function newestRelease(git: Git, tagPrefix: string, mainSha: string): Promise<string | null> {
+  const out = await git.output(['for-each-ref', `--merged=${mainSha}`, '--sort=-creatordate', '--count=1', '--format=%(refname:strip=2)', `refs/tags/${tagPrefix}`]);
+  return out.split('\n').find(Boolean) ?? null;
+}

@@ -29,6 +29,10 @@ export interface ChannelResult {
 /** The cut's result: printed, cached under <git dir>/release-cut/reports/, stored as the release's git note, and read by the notifiers. */
 export interface ReleaseReport {
   tag: string;
+  /** What a message announces: the cut (the default), a stage's fixes, or the release in production (Jira: the version is released). */
+  announces?: 'cut' | 'stage' | 'production';
+  /** What the message says happened, when it is not the cut itself ("release/… on staging again: 2 fixes, EPN-170"). */
+  headline?: string;
   date: string;
   base: string;
   head: string;

@@ -6,8 +6,9 @@ import { jiraClient, jiraDetailsFor, notReadyCards } from '../jira/details.js';
 import { redact } from '../redact.js';
 import { recordFetchRefspec, RecordStore } from '../record/store.js';
 import { commitAnalyzer } from '../release/analyze.js';
+import { isStageCommit } from '../release/notes.js';
 import type { ReleaseReport } from '../release/report.js';
-import { reportFromGit } from '../release/report-from-git.js';
+import { newestRelease, reportFromGit } from '../release/report-from-git.js';
 import { cardsNotReadyFirst, deployedState, PLACES, type CardCommit, type CardDocument, type CurrentDocument, type Place, type PlaceState, type ReleaseSummary } from './render.js';
 
 export interface StatusOptions {
@@ -92,15 +93,25 @@ async function cardStatus(context: Context, key: string): Promise<CardDocument> 
   const known = places.filter((place) => place.sha);
   const analyze = commitAnalyzer(config);
   const mentioning = known.length === 0 ? [] : await git.commitsMentioning(key, known.map((place) => place.sha!));
-  const naming = mentioning.filter((commit) => analyze(commit).keys.includes(key));
+  const naming = mentioning.filter((commit) => !isStageCommit(commit.message) && analyze(commit).keys.includes(key));
   const tagPrefix = `refs/tags/${config.tagPrefix}`;
+  const stagedIn = naming.length > 0 ? await stagedFixes(context) : new Map<string, string>();
   const commits = await Promise.all(naming.map(async (commit): Promise<CardCommit> => {
     const containing = await git.refsContaining(commit.sha, [...known.map(trackingRef), tagPrefix]);
-    const release = containing.find((ref) => ref.startsWith(tagPrefix))?.slice('refs/tags/'.length) ?? null;
+    const release = containing.find((ref) => ref.startsWith(tagPrefix))?.slice('refs/tags/'.length) ?? stagedIn.get(commit.sha) ?? null;
     const placesOf = known.filter((place) => containing.includes(trackingRef(place))).map((place) => place.place);
     return { sha: commit.sha, subject: commit.subject, release, places: PLACES.filter((place) => placesOf.includes(place)) };
   }));
   return { key, commits, ...(await jiraCard(context.notify, key)), placesRead: places };
+}
+
+/** QA's fixes on main after a cut belong to that release: sha -> tag, from the newest release's record. */
+async function stagedFixes(context: Context): Promise<Map<string, string>> {
+  const main = context.places.find((place) => place.place === 'main')!;
+  const tag = main.sha ? await newestRelease(context.git, context.config.tagPrefix, main.sha) : null;
+  const commit = tag ? await context.git.commitOf(`refs/tags/${tag}`) : null;
+  const record = commit ? await context.store.read(commit) : null;
+  return new Map((record?.events ?? []).flatMap((event) => (event.event === 'staged' ? event.fixes.map((fix): [string, string] => [fix.sha, tag!]) : [])));
 }
 
 async function jiraCard(notify: NotifyConfig, key: string): Promise<Pick<CardDocument, 'jira' | 'jiraProblem'>> {
@@ -142,16 +153,17 @@ async function currentStatus(context: Context): Promise<CurrentDocument> {
   const place = (name: Place): PlaceState => places.find((candidate) => candidate.place === name)!;
   const main = place('main');
   const develop = place('develop');
-  const [newest] = main.sha
-    ? (await git.output(['for-each-ref', `--merged=${main.sha}`, '--sort=-creatordate', '--count=1', '--format=%(refname:strip=2)', `refs/tags/${config.tagPrefix}`])).split('\n').filter(Boolean)
-    : [];
+  const newest = main.sha ? await newestRelease(git, config.tagPrefix, main.sha) : null;
   const release = newest ? await releaseSummary(context, newest) : null;
   const analyze = commitAnalyzer(config);
   const next = { commits: 0, cards: new Set<string>() };
   if (main.sha && develop.sha) {
     for await (const batch of git.commitsBetween(main.sha, develop.sha)) {
       next.commits += batch.length;
-      for (const commit of batch) for (const key of analyze(commit).keys) next.cards.add(key);
+      for (const commit of batch) {
+        if (isStageCommit(commit.message)) next.commits -= 1;
+        else for (const key of analyze(commit).keys) next.cards.add(key);
+      }
     }
   }
   const deployments = await Promise.all([place('staging'), place('production')].map(async (deployed) => {

@@ -1,0 +1,98 @@
+import { loadConfig, resolveNotifyConfig, type Env, type NotifyConfig, type ReleaseConfig } from '../config.js';
+import { ExitCode, UserError } from '../errors.js';
+import { Git, type Checkout } from '../git.js';
+import { eventsOf, type RecordEvent } from '../record/record.js';
+import { RecordStore } from '../record/store.js';
+import { commitAnalyzer, type CommitFacts } from '../release/analyze.js';
+import { fail, fetchBranches, gitErrorDetail, preflight, resolveBranches, type Branch } from '../release/cut.js';
+import { releaseDate } from '../release/plan.js';
+import type { ReleaseReport } from '../release/report.js';
+import { newestRelease, reportFromGit } from '../release/report-from-git.js';
+import type { Steps } from '../release/steps.js';
+import { isStageCommit } from '../release/notes.js';
+import { collectFixes, type Fixes } from './fixes.js';
+
+/** What every command of the week starts from, read from git, the remotes and the release record. */
+export interface WeekState {
+  checkout: Checkout;
+  git: Git;
+  config: ReleaseConfig;
+  notify: NotifyConfig;
+  store: RecordStore;
+  originUrl: string | null;
+  base: Branch;
+  head: Branch;
+  /** The newest release on origin's main. */
+  release: { tag: string; commit: string; report: ReleaseReport; events: RecordEvent[] };
+  /** main's commits since the release (or its last stage) was announced. */
+  fixes: Fixes;
+  /** Each deployment remote's main (null: it has none). */
+  deployed: { staging: string | null; production: string | null };
+}
+
+export interface WeekOptions {
+  repoDir: string;
+  dryRun: boolean;
+  overrides: Partial<Pick<ReleaseConfig, 'base' | 'head' | 'remote' | 'stagingRemote' | 'productionRemote'>>;
+  env: Env;
+  now: Date;
+  steps: Steps;
+  say: (line: string) => void;
+  verbose: boolean;
+}
+
+async function deployedSha(git: Git, remote: string, branch: string, needed: boolean): Promise<string | null> {
+  const remotes = await git.remotes();
+  if (!remotes.has(remote)) {
+    if (!needed) return null;
+    throw fail(`there is no git remote named "${remote}"`, `add it with: git remote add ${remote} <url> (or pass --${remote === 'production' ? 'production' : 'staging'}-remote)`, ExitCode.usage);
+  }
+  try {
+    return await git.remoteRef(remote, `refs/heads/${branch}`);
+  } catch (error) {
+    throw fail(`${remote} is unreachable: ${gitErrorDetail(error)}`, `fix the ${remote} remote (git remote -v) or its network, then re-run; nothing was changed`);
+  }
+}
+
+/**
+ * Reads the week: the checkout checked as the cut checks it (clean, no operation in progress,
+ * worktrees that can follow), origin's branches fetched whole with the records, the newest
+ * release and its record, main's fixes since they were last announced, and where the
+ * deployment remotes are. Changes nothing but remote-tracking refs.
+ */
+export async function readWeek(options: WeekOptions, needs: { production: boolean }): Promise<WeekState> {
+  const { steps, say } = options;
+  const checkout = await Git.open(options.repoDir, options.verbose ? say : null);
+  const { git } = checkout;
+  const { config: loaded, env } = await loadConfig(git.cwd, options.env);
+  const config: ReleaseConfig = { ...loaded, ...options.overrides };
+  const { remotes } = await steps.run('preflight', () => preflight(checkout, config, options.dryRun));
+  const [staging, production] = await Promise.all([
+    steps.run(`check ${config.stagingRemote}`, () => deployedSha(git, config.stagingRemote, config.base, true)),
+    needs.production ? steps.run(`check ${config.productionRemote}`, () => deployedSha(git, config.productionRemote, config.base, true)) : Promise.resolve(null),
+    steps.run(`fetch ${config.remote}`, () => fetchBranches(checkout, config, say)),
+  ]);
+  const { base, head } = await steps.run('check branches', () => resolveBranches(git, config, releaseDate(options.now)));
+  const tag = await newestRelease(git, config.tagPrefix, base.sha);
+  if (!tag) throw new UserError(`${config.remote}/${config.base} has no release yet`, { hint: 'run npm run release:cut first', exitCode: ExitCode.usage });
+  const store = new RecordStore(git, config.remote, config.recordRef);
+  const originUrl = remotes.get(config.remote) ?? null;
+  const commit = (await git.commitOf(`refs/tags/${tag}`))!;
+  const record = await store.read<ReleaseReport>(commit);
+  const report = record?.report ?? (await reportFromGit(git, config, tag, commit, originUrl));
+  if (!report) throw fail(`${tag} has no report: it is not a release merge of this toolkit`, 'cut releases with npm run release:cut');
+  const events = record?.events ?? [];
+  const lastStaged = eventsOf(events, 'staged').at(-1)?.commit;
+  const since = lastStaged && (await git.isAncestor(lastStaged, base.sha).catch(() => false)) ? lastStaged : commit;
+  const analyze = commitAnalyzer(config);
+  const newestFirst: CommitFacts[] = [];
+  for await (const batch of git.commitsBetween(since, base.sha)) {
+    for (const found of batch) if (!isStageCommit(found.message)) newestFirst.push(analyze(found));
+  }
+  return {
+    checkout, git, config, notify: resolveNotifyConfig(env, config), store, originUrl, base, head,
+    release: { tag, commit, report: { ...report, tag, releaseCommit: commit, dryRun: false }, events },
+    fixes: collectFixes(since, base.sha, newestFirst.reverse(), config.jiraBaseUrl),
+    deployed: { staging, production },
+  };
+}
