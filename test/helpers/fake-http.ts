@@ -131,6 +131,7 @@ export interface FakeVersion {
   name: string;
   projectId: number;
   releaseDate?: string;
+  released?: boolean;
 }
 
 export interface FakeJiraOptions {
@@ -149,7 +150,7 @@ export interface FakeJiraOptions {
  * Jira as its REST API documents it, keeping state across calls: the issue search (Cloud
  * POST /rest/api/3/search/jql paged by nextPageToken until isLast; Data Center POST
  * /rest/api/2/search paged by startAt), project versions (GET /project/{key}/versions, POST
- * /version), issue edit (PUT /issue/{key} with update.fixVersions add/remove or fields.fixVersions)
+ * /version, PUT /version/{id} to release it), issue edit (PUT /issue/{key} with update.fixVersions add/remove or fields.fixVersions)
  * and transitions (GET/POST /issue/{key}/transitions). A `key in (...)` search with one key
  * Jira does not know, or does not show this user, fails as a whole with a 400.
  */
@@ -210,7 +211,7 @@ export function fakeJira(cards: readonly FakeIssue[], options: FakeJiraOptions):
     if (request.method === 'GET' && projectVersions) {
       const projectId = projects.get(decodeURIComponent(projectVersions[1]!));
       if (projectId === undefined) return { status: 404, json: { errorMessages: ['No project could be found.'] } };
-      return { json: versions.filter((version) => version.projectId === projectId).map((version) => ({ ...version, projectId: version.projectId, released: false, archived: false })) };
+      return { json: versions.filter((version) => version.projectId === projectId).map((version) => ({ ...version, projectId: version.projectId, released: version.released ?? false, archived: false })) };
     }
     if (request.method === 'POST' && path === 'version') {
       const projectId = typeof body?.projectId === 'number' ? body.projectId : projects.get(String(body?.project ?? ''));
@@ -224,6 +225,16 @@ export function fakeJira(cards: readonly FakeIssue[], options: FakeJiraOptions):
       const version: FakeVersion = { id: String(20_000 + versions.length), name: body.name, projectId, releaseDate: body.releaseDate };
       versions.push(version);
       return { status: 201, json: version };
+    }
+
+    const versionPath = /^version\/(\d+)$/.exec(path);
+    if (request.method === 'PUT' && versionPath) {
+      const version = versions.find((candidate) => candidate.id === versionPath[1]);
+      if (!version) return { status: 404, json: { errorMessages: ['Could not find version for id'] } };
+      if (body?.releaseDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(body.releaseDate))) return { status: 400, json: { errors: { releaseDate: 'Invalid date format.' } } };
+      if (typeof body?.released === 'boolean') version.released = body.released;
+      if (typeof body?.releaseDate === 'string') version.releaseDate = body.releaseDate;
+      return { json: { ...version, released: version.released ?? false } };
     }
 
     const issuePath = /^issue\/([^/]+)(\/transitions)?$/.exec(path);

@@ -114,7 +114,7 @@ channels('GitHub: a second send updates the existing release (idempotent re-send
   const config = resolveNotifyConfig(env(fake, null, { SLACK_WEBHOOK_URL: '' }), { jiraBaseUrl: null });
   await notifyRelease(report(['EPN-1']), config, { dryRun: false, say: () => {}, originUrl: null });
   const [again] = await notifyRelease(report(['EPN-1', 'EPN-2']), config, { dryRun: false, say: () => {}, originUrl: null }).then((results) => results.filter((result) => result.channel === 'github'));
-  assert.equal(again, { channel: 'github', status: 'sent', detail: 'updated https://github.example/acme/shop/releases/1' });
+  assert.equal(again, { channel: 'github', status: 'sent', detail: 'updated https://github.example/acme/shop/releases/1', ref: '1' }, 'the release id, kept in the record');
   assert.equal(fake.received.map((request) => `${request.method} ${request.path}`), [
     'POST /repos/acme/shop/releases',
     'POST /repos/acme/shop/releases',
