@@ -102,7 +102,7 @@ function projectKeysOf(env: Env, block: PackageJsonBlock): ProjectKeys {
     : parseProjectKeys(block.jiraProjectKeys, 'package.json releaseCut.jiraProjectKeys');
 }
 
-/** Where the commit hooks put a branch's key in a message that has none (see README, "Commit hooks"). */
+/** Where the commit hooks put a branch's key in a message that has none (see docs/hooks.md). */
 export const KEY_PLACEMENTS = ['conventional', 'prefix', 'scope', 'trailer'] as const;
 export type KeyPlacement = (typeof KEY_PLACEMENTS)[number];
 

@@ -30,28 +30,28 @@ for (const file of WORKFLOW_FILES) {
   });
 }
 
-/** The deploy workflow the README shows under "Deploying to production" (to add; not enabled). */
-async function readmeDeployWorkflow(): Promise<string> {
-  const readme = await readFile(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('### Deploying to production'));
+/** The deploy workflow docs/delivery.md shows under "Deploying to production" (to add; not enabled). */
+async function documentedDeployWorkflow(): Promise<string> {
+  const page = await readFile(path.join(PROJECT_ROOT, 'docs', 'delivery.md'), 'utf8');
+  const section = page.slice(page.indexOf('### Deploying to production'));
   const deploy = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
   assert.ok(deploy, 'a yaml block under "Deploying to production"');
   return deploy;
 }
 
-/** The workflows and the README's deploy workflow, as text and parsed: the hardening rules hold for all of them. */
+/** The workflows and the documented deploy workflow, as text and parsed: the hardening rules hold for all of them. */
 async function everyWorkflow(): Promise<Array<{ file: string; text: string; workflow: Workflow }>> {
   const texts: Array<[string, string]> = [];
   for (const file of WORKFLOW_FILES) texts.push([file, await readFile(workflowPath(file), 'utf8')]);
-  texts.push(['README deploy.yml', await readmeDeployWorkflow()]);
+  texts.push(['docs deploy.yml', await documentedDeployWorkflow()]);
   return texts.map(([file, text]) => ({ file, text, workflow: parse(text) as Workflow }));
 }
 
-workflows('the README\'s not-yet-enabled deploy workflow validates too, and is not enabled', async () => {
-  const deploy = await readmeDeployWorkflow();
+workflows('the documented, not-yet-enabled deploy workflow validates too, and is not enabled', async () => {
+  const deploy = await documentedDeployWorkflow();
   assert.match(deploy, 'name: Deploy');
   assert.equal(validateWorkflow(deploy).errors, []);
-  assert.not.ok(existsSync(workflowPath('deploy.yml')), 'shown in the README, not enabled');
+  assert.not.ok(existsSync(workflowPath('deploy.yml')), 'shown in docs/delivery.md, not enabled');
 });
 
 workflows('the validator rejects a job without runs-on (it can fail)', () => {
@@ -161,8 +161,8 @@ workflows('least privilege: no workflow-wide token; each job names its permissio
     'release-cut.yml cut': [['contents', 'write']],
     'release-stage.yml stage': [['contents', 'write']],
     'release-promote.yml promote': [['contents', 'write']],
-    'README deploy.yml staging': [['id-token', 'write']],
-    'README deploy.yml production': [['id-token', 'write']],
+    'docs deploy.yml staging': [['id-token', 'write']],
+    'docs deploy.yml production': [['id-token', 'write']],
   };
   for (const { file, workflow } of await everyWorkflow()) {
     assert.equal(workflow.permissions, {}, `${file}: permissions: {} at the top`);
