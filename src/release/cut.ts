@@ -13,7 +13,8 @@ import { findLeftover, settleLeftover, withoutOrphanTags } from './leftovers.js'
 import { acquireLock } from './lock.js';
 import { planRelease, releaseDate, renderPlannedChangelog, withJiraDetails, type PlannedChangelog, type ReleasePlan } from './plan.js';
 import { readReport, writeReport, type ChannelResult, type ReleaseReport } from './report.js';
-import { reportFromGit } from './report-from-git.js';
+import { fixesSinceAnnounced, newestRelease, reportFromGit } from './report-from-git.js';
+import type { Fixes } from './fixes.js';
 import { pushRelease, pushDeployment } from './push.js';
 import { repoWebOf } from './repo-url.js';
 import type { Steps } from './steps.js';
@@ -290,8 +291,9 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
     if (commits.length === 0) {
       return await finishedRelease(git, options, config, { base, head, stagingSha, fastForwards, reportsDir, sharing });
     }
+    const fixedOnMain = await unannouncedFixes(git, config, sharing.store, base.sha);
     const drafted = await steps.run('plan', async () =>
-      planRelease({ config, date, baseSha: base.sha, headSha: head.sha, commits, existingTags, repo: repoWebOf(sharing.originUrl) }));
+      planRelease({ config, date, baseSha: base.sha, headSha: head.sha, commits, existingTags, repo: repoWebOf(sharing.originUrl), fixedOnMain }));
     // When main has nothing develop lacks (no hotfixes), the merge's tree is develop's own and
     // the history walk of a real merge is not needed.
     const merge = await steps.run('merge check', () =>
@@ -322,6 +324,15 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
   } finally {
     releaseLock();
   }
+}
+
+/** QA's fixes on main since the previous release that its record never announced (no release:stage ran): the cut lists them. */
+async function unannouncedFixes(git: Git, config: ReleaseConfig, store: RecordStore, mainSha: string): Promise<{ since: string; fixes: Fixes } | null> {
+  const previous = await newestRelease(git, config.tagPrefix, mainSha);
+  const commit = previous ? await git.commitOf(`refs/tags/${previous}`) : null;
+  if (!previous || !commit || commit === mainSha) return null;
+  const events = (await store.read(commit))?.events ?? [];
+  return { since: previous, fixes: await fixesSinceAnnounced(git, config, mainSha, commit, events) };
 }
 
 /** Where the report is shared once the release is on staging, and where that is recorded. */

@@ -5,6 +5,7 @@ import { groupCommitsByCard, type CardGrouping } from './cards.js';
 import { renderChangelogSection, sectionMarker, type SectionInput } from './changelog.js';
 import { insertChangelogSection } from './changelog-file.js';
 import { describeIssue, GROUP_ORDER, groupOfCard, notReadyCards, UNGROUPED, type JiraDetails } from '../jira/details.js';
+import { renderFixesBlock, type Fixes } from './fixes.js';
 import { compareUrl, fileUrl, type RepoWeb } from './repo-url.js';
 import { withReleaseTrailer } from './notes.js';
 import type { ReleaseReport } from './report.js';
@@ -18,6 +19,8 @@ export interface ReleaseFacts {
   commits: readonly CommitFacts[];
   existingTags: readonly string[];
   repo: RepoWeb | null;
+  /** Commits on main since the last release that its record never announced (QA's fixes not staged), with that release's tag. */
+  fixedOnMain?: { since: string; fixes: Fixes } | null;
 }
 
 export interface ReleasePlan {
@@ -28,6 +31,8 @@ export interface ReleasePlan {
   grouping: CardGrouping;
   /** What renderPlannedChangelog needs; rendering is left until the section is shown or committed. */
   section: SectionInput;
+  /** The "Fixed on main since release/…" block closing the section, when main has unannounced commits. */
+  fixesBlock: string | null;
   report: ReleaseReport;
 }
 
@@ -59,6 +64,7 @@ export function planRelease(facts: ReleaseFacts): ReleasePlan {
   const tag = nextReleaseTag(config.tagPrefix, facts.date, facts.existingTags);
   const grouping = groupCommitsByCard(facts.commits, facts.headSha, config.jiraBaseUrl);
   const compare = compareUrl(facts.repo, facts.baseSha, facts.headSha);
+  const fixed = facts.fixedOnMain ?? null;
   const summary = `${facts.commits.length} commits, ${grouping.cards.length} Jira cards, ${grouping.withoutJira.length} commits without a key`;
   return {
     tag,
@@ -67,6 +73,7 @@ export function planRelease(facts: ReleaseFacts): ReleasePlan {
     tagMessage: `Release ${tag}\n\n${summary}.\n`,
     grouping,
     section: { tag, date: facts.date, baseSha: facts.baseSha, headSha: facts.headSha, compareUrl: compare, commits: facts.commits, grouping },
+    fixesBlock: fixed && fixed.fixes.commits.length > 0 ? renderFixesBlock(`Fixed on main since ${fixed.since}`, fixed.fixes) : null,
     report: {
       tag,
       date: facts.date,
@@ -82,6 +89,9 @@ export function planRelease(facts: ReleaseFacts): ReleasePlan {
       withoutJira: grouping.withoutJira,
       reverted: grouping.reverted,
       keylessMerges: grouping.keylessMerges,
+      ...(fixed && fixed.fixes.commits.length > 0 ? {
+        fixedOnMain: { since: fixed.since, cards: fixed.fixes.grouping.cards, withoutJira: fixed.fixes.grouping.withoutJira },
+      } : {}),
       releaseCommit: null,
       dryRun: false,
       pushed: { origin: false, staging: false },
@@ -109,7 +119,7 @@ export function withJiraDetails(plan: ReleasePlan, details: JiraDetails, readySt
 
 /** The section for this release and the CHANGELOG.md it makes of `existing` (the merged tree's bytes). */
 export async function renderPlannedChangelog(plan: ReleasePlan, existing: Buffer | null, file: string): Promise<PlannedChangelog> {
-  const section = await renderChangelogSection(plan.section);
+  const section = `${await renderChangelogSection(plan.section)}${plan.fixesBlock ? `\n${plan.fixesBlock}` : ''}`;
   const changelog = await insertChangelogSection(existing, section, sectionMarker(plan.section.headSha), file);
   return { section, changelog: changelog === existing ? null : changelog };
 }

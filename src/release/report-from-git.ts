@@ -2,6 +2,9 @@ import type { ReleaseConfig } from '../config.js';
 import type { Git } from '../git.js';
 import { RecordStore } from '../record/store.js';
 import { commitAnalyzer, type CommitFacts } from './analyze.js';
+import { collectFixes, type Fixes } from './fixes.js';
+import { isStageCommit } from './notes.js';
+import { eventsOf, type RecordEvent } from '../record/record.js';
 import { planRelease } from './plan.js';
 import type { ReleaseReport } from './report.js';
 import { fileUrl, repoWebOf } from './repo-url.js';
@@ -33,4 +36,19 @@ export async function reportFromGit(git: Git, config: ReleaseConfig, tag: string
 export async function newestRelease(git: Git, tagPrefix: string, mainSha: string): Promise<string | null> {
   const out = await git.output(['for-each-ref', `--merged=${mainSha}`, '--sort=-creatordate', '--count=1', '--format=%(refname:strip=2)', `refs/tags/${tagPrefix}`]);
   return out.split('\n').find(Boolean) ?? null;
+}
+
+/**
+ * main's commits since a release was last announced: since its last stage recorded in `events`
+ * (when still in main's history), else since the release commit; release:stage's own commits left out.
+ */
+export async function fixesSinceAnnounced(git: Git, config: ReleaseConfig, mainSha: string, releaseCommit: string, events: readonly RecordEvent[]): Promise<Fixes> {
+  const lastStaged = eventsOf(events, 'staged').at(-1)?.commit;
+  const since = lastStaged && (await git.isAncestor(lastStaged, mainSha).catch(() => false)) ? lastStaged : releaseCommit;
+  const analyze = commitAnalyzer(config);
+  const newestFirst: CommitFacts[] = [];
+  for await (const batch of git.commitsBetween(since, mainSha)) {
+    for (const found of batch) if (!isStageCommit(found.message)) newestFirst.push(analyze(found));
+  }
+  return collectFixes(since, mainSha, newestFirst.reverse(), config.jiraBaseUrl);
 }

@@ -47,6 +47,8 @@ export interface ReleaseReport {
   reverted?: RevertedCommit[];
   /** Merge commits without a key; with jira, withoutJira and reverted, every commit of the range. (Absent in reports of older cuts.) */
   keylessMerges?: CommitRef[];
+  /** Commits main got after the previous release that no record announced (QA's fixes never staged): they reach staging with this release. */
+  fixedOnMain?: { since: string; cards: Card[]; withoutJira: CommitRef[] };
   /** The commit main and develop point at after the cut (null in a dry run). */
   releaseCommit: string | null;
   dryRun: boolean;
@@ -81,6 +83,14 @@ export function renderTextReport(report: ReleaseReport): string {
     const issue = details?.available ? describeIssue(details.issues[card.key] ?? null, details) : null;
     lines.push(`  ${card.key}${issue ? ` ${issue}` : ''}${card.url ? `  ${card.url}` : ''}`);
     for (const commit of card.commits) lines.push(`    ${shortSha(commit.sha)} ${commit.subject}`);
+  }
+  if (report.fixedOnMain) {
+    lines.push('', `Fixed on main since ${report.fixedOnMain.since} (never announced before):`);
+    for (const card of report.fixedOnMain.cards) {
+      lines.push(`  ${card.key}${card.url ? `  ${card.url}` : ''}`);
+      for (const commit of card.commits) lines.push(`    ${shortSha(commit.sha)} ${commit.subject}`);
+    }
+    for (const commit of report.fixedOnMain.withoutJira) lines.push(`    ${shortSha(commit.sha)} ${commit.subject}`);
   }
   if (report.withoutJira.length > 0) {
     lines.push('', 'Commits without a Jira key (QA will ask about these):');

@@ -5,7 +5,7 @@ import { recordDeploy, appendEvents, type DeployCheck } from '../release/deploy.
 import { acquireLock } from '../release/lock.js';
 import { pushDeployment } from '../release/push.js';
 import type { ChannelResult, ReleaseReport } from '../release/report.js';
-import { stagedGroupings, withFixes } from './fixes.js';
+import { stagedGroupings, withFixes } from '../release/fixes.js';
 import { readWeek, type WeekOptions, type WeekState } from './state.js';
 
 /** The trailer on the commits release:promote makes for production alone (a rollback, a return after one). */

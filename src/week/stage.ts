@@ -9,7 +9,7 @@ import { releaseDate } from '../release/plan.js';
 import { pushRelease, pushDeployment } from '../release/push.js';
 import type { ChannelResult, ReleaseReport } from '../release/report.js';
 import { withStageTrailer } from '../release/notes.js';
-import { deltaReport, describeFixes, fixesMarker, renderFixesBlock, stagedGroupings, stageHeadline, withFixes, type Fixes } from './fixes.js';
+import { deltaReport, describeFixes, fixesMarker, renderFixesBlock, stagedGroupings, stageHeadline, withFixes, type Fixes } from '../release/fixes.js';
 import { readWeek, type WeekOptions, type WeekState } from './state.js';
 
 export interface StageOptions extends WeekOptions {
@@ -80,7 +80,7 @@ export async function runStage(options: StageOptions): Promise<StageOutcome> {
   try {
     const date = releaseDate(options.now);
     const developHasMain = await git.isAncestor(base.sha, head.sha);
-    const block = fixes.commits.length > 0 ? renderFixesBlock(release.tag, date, fixes) : null;
+    const block = fixes.commits.length > 0 ? renderFixesBlock(`Fixed on main since ${release.tag} (staged ${date})`, fixes) : null;
     const existing = block ? await git.readFile(base.sha, config.changelogFile) : null;
     const updated = existing && block ? await appendToSection(existing, sectionMarker(release.report.headSha), block, fixesMarker(fixes), config.changelogFile) : null;
     if (block && !updated) say(`warning: ${config.changelogFile} has no section of ${release.tag} (its marker ${sectionMarker(release.report.headSha)} is gone): the fixes are not added there`);

@@ -1,16 +1,14 @@
 import { loadConfig, resolveNotifyConfig, type Env, type NotifyConfig, type ReleaseConfig } from '../config.js';
 import { ExitCode, UserError } from '../errors.js';
 import { Git, type Checkout } from '../git.js';
-import { eventsOf, type RecordEvent } from '../record/record.js';
+import type { RecordEvent } from '../record/record.js';
 import { RecordStore } from '../record/store.js';
-import { commitAnalyzer, type CommitFacts } from '../release/analyze.js';
 import { fail, fetchBranches, gitErrorDetail, preflight, resolveBranches, type Branch } from '../release/cut.js';
 import { releaseDate } from '../release/plan.js';
 import type { ReleaseReport } from '../release/report.js';
-import { newestRelease, reportFromGit } from '../release/report-from-git.js';
+import { fixesSinceAnnounced, newestRelease, reportFromGit } from '../release/report-from-git.js';
 import type { Steps } from '../release/steps.js';
-import { isStageCommit } from '../release/notes.js';
-import { collectFixes, type Fixes } from './fixes.js';
+import type { Fixes } from '../release/fixes.js';
 
 /** What every command of the week starts from, read from git, the remotes and the release record. */
 export interface WeekState {
@@ -82,17 +80,11 @@ export async function readWeek(options: WeekOptions, needs: { production: boolea
   const report = record?.report ?? (await reportFromGit(git, config, tag, commit, originUrl));
   if (!report) throw fail(`${tag} has no report: it is not a release merge of this toolkit`, 'cut releases with npm run release:cut');
   const events = record?.events ?? [];
-  const lastStaged = eventsOf(events, 'staged').at(-1)?.commit;
-  const since = lastStaged && (await git.isAncestor(lastStaged, base.sha).catch(() => false)) ? lastStaged : commit;
-  const analyze = commitAnalyzer(config);
-  const newestFirst: CommitFacts[] = [];
-  for await (const batch of git.commitsBetween(since, base.sha)) {
-    for (const found of batch) if (!isStageCommit(found.message)) newestFirst.push(analyze(found));
-  }
+  const fixes = await fixesSinceAnnounced(git, config, base.sha, commit, events);
   return {
     checkout, git, config, notify: resolveNotifyConfig(env, config), store, originUrl, base, head,
     release: { tag, commit, report: { ...report, tag, releaseCommit: commit, dryRun: false }, events },
-    fixes: collectFixes(since, base.sha, newestFirst.reverse(), config.jiraBaseUrl),
+    fixes,
     deployed: { staging, production },
   };
 }

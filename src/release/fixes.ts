@@ -1,8 +1,8 @@
-import type { CommitFacts } from '../release/analyze.js';
-import { groupCommitsByCard, shortSha, type Card, type CardGrouping } from '../release/cards.js';
-import { markdownText } from '../release/changelog.js';
+import type { CommitFacts } from './analyze.js';
+import { groupCommitsByCard, shortSha, type Card, type CardGrouping } from './cards.js';
+import { markdownText } from './changelog.js';
 import type { RecordEvent } from '../record/record.js';
-import type { ReleaseReport } from '../release/report.js';
+import type { ReleaseReport } from './report.js';
 
 /** QA's fixes on main since the release (or its last stage) was announced. */
 export interface Fixes {
@@ -34,9 +34,9 @@ export function fixesMarker(fixes: Fixes): string {
   return `<!-- release-stage:${fixes.tip} -->`;
 }
 
-/** The block added at the end of the release's CHANGELOG section. */
-export function renderFixesBlock(tag: string, date: string, fixes: Fixes): string {
-  const lines = [`### Fixed on main since ${tag} (staged ${date})`, '', fixesMarker(fixes), ''];
+/** The fixes as a CHANGELOG block: under `title` ("Fixed on main since release/…"), marked so that it is added once. */
+export function renderFixesBlock(title: string, fixes: Fixes): string {
+  const lines = [`### ${title}`, '', fixesMarker(fixes), ''];
   for (const card of fixes.grouping.cards) {
     lines.push(`- ${card.url ? `[${card.key}](${card.url})` : card.key}`);
     for (const commit of card.commits) lines.push(`  - ${markdownText(commit.subject)} (\`${shortSha(commit.sha)}\`)`);
