@@ -1,3 +1,4 @@
+import { RELEASE_SUBJECT_PREFIX } from '../commit-message.js';
 import type { NewEvent } from '../record/record.js';
 import { appendToSection } from '../release/changelog-file.js';
 import { sectionMarker } from '../release/changelog.js';
@@ -96,7 +97,7 @@ export async function runStage(options: StageOptions): Promise<StageOutcome> {
 
     // Objects only until the refs move: a refusal below leaves everything as it was.
     const newMain = plan.changelogBlock
-      ? await git.commitTree(await git.replaceTopLevelFile(`${base.sha}^{tree}`, config.changelogFile, updated!), [base.sha], withStageTrailer(`release-stage: QA fixes on ${release.tag} in ${config.changelogFile}\n\n${describeFixes(fixes.commits.length, fixes.grouping.cards.map((card) => card.key))}.`, release.tag), false)
+      ? await git.commitTree(await git.replaceTopLevelFile(`${base.sha}^{tree}`, config.changelogFile, updated!), [base.sha], withStageTrailer(`${RELEASE_SUBJECT_PREFIX}${release.tag}\n\nAdd QA's fixes to the ${release.tag} section of ${config.changelogFile}: ${describeFixes(fixes.commits.length, fixes.grouping.cards.map((card) => card.key))}.`, release.tag), false)
       : base.sha;
     let newDevelop = head.sha;
     if (plan.backMerge) {
