@@ -361,9 +361,18 @@ export class Git {
     return commits;
   }
 
-  /** Of `refs` (full names or prefixes such as refs/tags/release/), those that contain `commit`, oldest first. */
-  async refsContaining(commit: string, refs: readonly string[]): Promise<string[]> {
-    return (await this.output(['for-each-ref', `--contains=${commit}`, '--sort=creatordate', '--format=%(refname)', ...refs])).split('\n').filter(Boolean);
+  /**
+   * For each commit, the oldest tag matching `pattern` that contains it (git name-rev prefers the
+   * older tag, however far), in one walk; commits no such tag contains are absent.
+   */
+  async firstTagsContaining(commits: readonly string[], pattern: string): Promise<Map<string, string>> {
+    if (commits.length === 0) return new Map();
+    const out = await this.output(['name-rev', '--name-only', `--refs=${pattern}`, ...commits]);
+    const names = out.split('\n');
+    return new Map(commits.flatMap((commit, index) => {
+      const name = names[index]?.replace(/^tags\//, '').replace(/[~^].*$/, '');
+      return name && name !== 'undefined' ? [[commit, name] as [string, string]] : [];
+    }));
   }
 
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {

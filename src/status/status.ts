@@ -90,17 +90,21 @@ async function openContext(options: StatusOptions): Promise<Context> {
 /** Every commit naming `key` on any place's branch, where each one is, and the card in Jira. */
 async function cardStatus(context: Context, key: string): Promise<CardDocument> {
   const { git, config, places } = context;
-  const known = places.filter((place) => place.sha);
   const analyze = commitAnalyzer(config);
-  const mentioning = known.length === 0 ? [] : await git.commitsMentioning(key, known.map((place) => place.sha!));
-  const naming = mentioning.filter((commit) => !isStageCommit(commit.message) && analyze(commit).keys.includes(key));
-  const tagPrefix = `refs/tags/${config.tagPrefix}`;
-  const stagedIn = naming.length > 0 ? await stagedFixes(context) : new Map<string, string>();
-  const commits = await Promise.all(naming.map(async (commit): Promise<CardCommit> => {
-    const containing = await git.refsContaining(commit.sha, [...known.map(trackingRef), tagPrefix]);
-    const release = containing.find((ref) => ref.startsWith(tagPrefix))?.slice('refs/tags/'.length) ?? stagedIn.get(commit.sha) ?? null;
-    const placesOf = known.filter((place) => containing.includes(trackingRef(place))).map((place) => place.place);
-    return { sha: commit.sha, subject: commit.subject, release, places: PLACES.filter((place) => placesOf.includes(place)) };
+  // One history walk per distinct tip, all at once: which commits name the key is also where they are.
+  const tips = [...new Set(places.flatMap((place) => (place.sha ? [place.sha] : [])))];
+  const found = await Promise.all(tips.map((tip) => git.commitsMentioning(key, [tip])));
+  const onTip = new Map(tips.map((tip, index) => [tip, new Set(found[index]!.map((commit) => commit.sha))]));
+  const naming = [...new Map(found.flat().map((commit) => [commit.sha, commit])).values()]
+    .filter((commit) => !isStageCommit(commit.message) && analyze(commit).keys.includes(key));
+  const releases = await git.firstTagsContaining(naming.map((commit) => commit.sha), `refs/tags/${config.tagPrefix}*`);
+  const unreleasedOnMain = naming.some((commit) => !releases.get(commit.sha) && places.some((place) => place.place === 'main' && place.sha && onTip.get(place.sha)!.has(commit.sha)));
+  const stagedIn = unreleasedOnMain ? await stagedFixes(context) : new Map<string, string>();
+  const commits = naming.map((commit): CardCommit => ({
+    sha: commit.sha,
+    subject: commit.subject,
+    release: releases.get(commit.sha) ?? stagedIn.get(commit.sha) ?? null,
+    places: PLACES.filter((name) => places.some((place) => place.place === name && place.sha && onTip.get(place.sha)!.has(commit.sha))),
   }));
   return { key, commits, ...(await jiraCard(context.notify, key)), placesRead: places };
 }
