@@ -25,6 +25,25 @@ config('bad values are usage errors that name the fix', () => {
   assert.throws(() => resolveConfig({ JIRA_BASE_URL: 'acme' }), /JIRA_BASE_URL is not a URL/);
 });
 
+config('the release record\'s ref, the claim timeout and the deploy URLs: defaults, the environment first, bad values named', () => {
+  const defaults = resolveConfig({}, {});
+  assert.is(defaults.recordRef, 'refs/notes/release-cut');
+  assert.is(defaults.claimTimeoutMs, 15 * 60_000);
+  assert.equal(defaults.deployUrls, { staging: null, production: null });
+  const set = resolveConfig({ RELEASE_RECORD_REF: 'refs/heads/release-record', RELEASE_CLAIM_TIMEOUT_MINUTES: '0.5', PRODUCTION_URL: 'https://www.acme.test' }, { recordRef: 'refs/notes/other', stagingUrl: 'http://staging.acme.test' });
+  assert.is(set.recordRef, 'refs/heads/release-record');
+  assert.is(set.claimTimeoutMs, 30_000);
+  assert.equal(set.deployUrls, { staging: 'http://staging.acme.test', production: 'https://www.acme.test' });
+  for (const [env, message] of [
+    [{ RELEASE_RECORD_REF: 'refs/tags/records' }, 'RELEASE_RECORD_REF "refs/tags/records" is a tag, which cannot be appended to without a force push'],
+    [{ RELEASE_RECORD_REF: 'notes/x' }, 'RELEASE_RECORD_REF "notes/x" is not a full ref name (refs/...)'],
+    [{ RELEASE_CLAIM_TIMEOUT_MINUTES: 'soon' }, 'the claim timeout must be a positive number of minutes, not "soon"'],
+    [{ STAGING_URL: 'ftp://staging' }, 'STAGING_URL is not an http(s) URL'],
+  ] as const) {
+    assert.throws(() => resolveConfig(env, {}), (error: UserError) => error.exitCode === 2 && error.message === message, message);
+  }
+});
+
 config('.env at the repository top is read; the process environment wins', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'config-'));
   try {
