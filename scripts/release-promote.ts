@@ -32,5 +32,5 @@ function render(outcome: PromoteOutcome): string {
 
 process.exitCode = await runWeekCommand('release-promote', HELP, process.argv.slice(2), async (week) => {
   if (week.positionals.length > 1) throw new UserError('name at most one release tag', { hint: 'e.g. npm run release:promote -- release/2026-12-01', exitCode: ExitCode.usage });
-  return runPromote({ ...week.base, tag: week.positionals[0] ?? null, confirm: week.confirm ? (plan) => week.confirm!(plan.lines, plan.rollback ? `Roll production back to ${plan.tag}?` : `Promote ${plan.tag} to production?`) : null, share: week.share });
+  return runPromote({ ...week.base, tag: week.positionals[0] ?? null, confirm: week.confirm ? (plan) => week.confirm!(plan.rollback ? `Roll production back to ${plan.tag}?` : `Promote ${plan.tag} to production?`) : null, share: week.share });
 }, render);

@@ -33,5 +33,5 @@ function render(outcome: StageOutcome): string {
 
 process.exitCode = await runWeekCommand('release-stage', HELP, process.argv.slice(2), async (week) => {
   if (week.positionals.length > 0) throw new UserError('release:stage takes no arguments', { hint: 'see npm run release:stage -- --help', exitCode: ExitCode.usage });
-  return runStage({ ...week.base, confirm: week.confirm ? (plan) => week.confirm!(plan.lines, `Stage ${plan.tag}?`) : null, share: week.share });
+  return runStage({ ...week.base, confirm: week.confirm ? (plan) => week.confirm!(`Stage ${plan.tag}?`) : null, share: week.share });
 }, render);

@@ -37,7 +37,8 @@ export const WEEK_OPTIONS_HELP = `  --dry-run                 read and plan, pri
 export interface WeekRun {
   base: WeekOptions & { verifyTimeoutMs?: number };
   positionals: string[];
-  confirm: ((lines: string[], question: string) => Promise<boolean>) | null;
+  /** Asks on the terminal (the plan was printed just before); null: do not ask. */
+  confirm: ((question: string) => Promise<boolean>) | null;
   share: (report: ReleaseReport, state: WeekState, options: { scope: string; reportFor: (channel: string) => ReleaseReport; dryRun: boolean }) => Promise<ChannelResult[]>;
 }
 
@@ -47,9 +48,7 @@ export interface WeekResult {
   deploys: { status: 'verified' | 'unverified' }[];
 }
 
-/** Shows the plan's lines on stderr, then asks on the terminal. */
-async function askOnTerminal(lines: string[], question: string): Promise<boolean> {
-  for (const line of lines) process.stderr.write(`  ${line}\n`);
+async function askOnTerminal(question: string): Promise<boolean> {
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `)).trim());
