@@ -4,7 +4,7 @@ import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { UserError } from './errors.js';
+import { ExitCode, UserError } from './errors.js';
 import { redact } from './redact.js';
 
 export interface GitResult {
@@ -119,13 +119,39 @@ export interface MergeResult {
 const ZERO_SHA = '0000000000000000000000000000000000000000';
 
 /**
+ * The variables that tell git which repository, index or object store to use (the ones git
+ * itself clears for a submodule, `git rev-parse --local-env-vars`, less the config ones). A
+ * server-side hook, `git submodule foreach` or a CI wrapper exports them for its own
+ * repository; left in place they would make every git here work on that one, not the one named.
+ */
+export const REPOSITORY_ENV_VARS = [
+  'GIT_DIR', 'GIT_WORK_TREE', 'GIT_IMPLICIT_WORK_TREE', 'GIT_COMMON_DIR', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY',
+  'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_QUARANTINE_PATH', 'GIT_NAMESPACE', 'GIT_PREFIX', 'GIT_GRAFT_FILE', 'GIT_SHALLOW_FILE',
+  'GIT_REPLACE_REF_BASE', 'GIT_NO_REPLACE_OBJECTS', 'GIT_INTERNAL_SUPER_PREFIX',
+] as const;
+
+/** The caller's environment without REPOSITORY_ENV_VARS, for every git the toolkit starts. */
+function gitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const clean = { ...env };
+  for (const name of REPOSITORY_ENV_VARS) delete clean[name];
+  return clean;
+}
+
+/** The repository-locating variables set in `env`, to say that they are ignored. */
+export function repositoryEnvIn(env: Readonly<Record<string, string | undefined>>): string[] {
+  return REPOSITORY_ENV_VARS.filter((name) => env[name] !== undefined);
+}
+
+const baseGitEnv = gitEnv(process.env);
+
+/**
  * node:child_process rather than execa here: the cut's dry run is held to a small multiple of
  * a bare `git log`, and importing execa alone costs ~70 ms, most of that budget at 10k commits.
  */
 function startGit(cwd: string, args: readonly string[], options: RunOptions): { child: ChildProcess; done: Promise<GitResult> } {
   const child = spawn('git', args, {
     cwd,
-    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', ...options.env },
+    env: { ...baseGitEnv, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', ...options.env },
     stdio: [options.input === undefined ? 'ignore' : 'pipe', options.stdoutFd ?? 'pipe', 'pipe'],
     detached: options.detached ?? false,
   });
@@ -215,15 +241,15 @@ export class Git {
   /** The checkout containing `dir`, with where its git data lives and whether it is shallow, in one git call. */
   static async open(dir: string, log: Logger | null = null): Promise<Checkout> {
     if (!existsSync(dir)) {
-      throw new UserError(`${dir} does not exist`, { hint: 'pass --repo with the path of a git checkout' });
+      throw new UserError(`${dir} does not exist`, { hint: 'pass --repo with the path of a git checkout', exitCode: ExitCode.usage });
     }
     const probe = new Git(dir, log);
     const args = ['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-dir', '--git-common-dir', '--is-shallow-repository'];
     const result = await probe.run(args, { okExitCodes: [0, 128] });
     const [top, gitDir, commonDir, shallow] = result.stdout.trim().split('\n');
     if (result.exitCode !== 0 || !top || !gitDir || !commonDir) {
-      if (/not a git repository/i.test(result.stderr)) {
-        throw new UserError(`${dir} is not inside a git work tree`, { hint: 'run the cut from your checkout, or pass --repo <dir>' });
+      if (/not a git repository|must be run in a work tree/i.test(result.stderr)) {
+        throw new UserError(`${dir} is not inside a git work tree`, { hint: 'run the cut from your checkout, or pass --repo <dir>', exitCode: ExitCode.usage });
       }
       throw new GitError(args, result);
     }

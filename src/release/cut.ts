@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, resolveNotifyConfig, type Env, type NotifyConfig, type ReleaseConfig } from '../config.js';
 import { ExitCode, UserError } from '../errors.js';
-import { Git, GitError, gitFailureReason, type Checkout, type RefUpdate, type Signing, type Worktree } from '../git.js';
+import { Git, GitError, gitFailureReason, repositoryEnvIn, type Checkout, type RefUpdate, type Signing, type Worktree } from '../git.js';
 import { jiraDetailsFor, type JiraDetails } from '../jira/details.js';
 import { redact } from '../redact.js';
 import { commitAnalyzer, type CommitFacts } from './analyze.js';
@@ -231,6 +231,8 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
   const { steps, say } = options;
   const checkout = await Git.open(options.repoDir, options.verbose ? say : null);
   const { git, commonDir } = checkout;
+  const ignored = repositoryEnvIn(options.env);
+  say(`cutting ${git.cwd}${ignored.length > 0 ? ` (${ignored.join(', ')} in the environment ignored)` : ''}`);
   const { config: loaded, env } = await loadConfig(git.cwd, options.env);
   const config: ReleaseConfig = { ...loaded, ...options.overrides };
   const notify = resolveNotifyConfig(env, config);

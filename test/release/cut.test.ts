@@ -252,7 +252,7 @@ cut('bad usage and a missing remote exit 2 with one line', () => withSandbox(asy
 
 cut('outside a git repository, and in the middle of a merge, it refuses', () => withSandbox(async (sandbox) => {
   const outside = await runCutCli({ ...sandbox, work: sandbox.root });
-  assert.is(outside.exitCode, 1);
+  assert.is(outside.exitCode, 2, 'a usage error, as the README says');
   assert.match(outside.stderr, 'is not inside a git work tree');
 
   await onBranch(sandbox, 'develop', () => commit(sandbox.work, 'EPN-1: readme', { 'README.md': 'a\n' }));
