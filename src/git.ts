@@ -336,6 +336,11 @@ export class Git {
     await this.run(['fetch', '--no-progress', '--tags', ...(options.unshallow ? ['--unshallow'] : []), '--', remote, ...refspecs], { detached: true });
   }
 
+  /** The objects of `ref` on `remote`, so that its commits can be read here; no ref is written. */
+  async fetchObjectsOf(remote: string, ref: string): Promise<void> {
+    await this.run(['fetch', '--no-progress', '--no-tags', '--no-write-fetch-head', '--refmap=', '--', remote, ref], { detached: true });
+  }
+
   /** The sha of `ref` on `remote`, or null when the remote has no such ref. */
   async remoteRef(remote: string, ref: string): Promise<string | null> {
     return (await this.remoteRefs(remote, [ref])).get(ref) ?? null;
@@ -379,6 +384,11 @@ export class Git {
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
     const result = await this.run(['merge-base', '--is-ancestor', ancestor, descendant], { okExitCodes: [0, 1] });
     return result.exitCode === 0;
+  }
+
+  /** `<short sha> <subject>` of the commits in `range`, newest first, at most `max`. */
+  async oneLines(range: string, max: number): Promise<string[]> {
+    return (await this.output(['log', `--max-count=${max}`, '--format=%h %s', range, '--'])).split('\n').filter(Boolean);
   }
 
   async tagsPointingAt(sha: string, pattern: string): Promise<string[]> {

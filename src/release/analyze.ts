@@ -3,6 +3,7 @@ import { withoutKeyPrefix } from '../commit-message.js';
 import type { ReleaseConfig } from '../config.js';
 import type { Commit } from '../git.js';
 import { findBrowseUrls, findJiraKeys, type ProjectKeys } from '../jira-keys.js';
+import { visible } from '../visible.js';
 
 /**
  * What the release needs to know about one commit. Its full message is read once, here,
@@ -38,7 +39,7 @@ function revertedSha(message: string): string | null {
 }
 
 function facts(commit: Commit, keys: string[], urls: Readonly<Record<string, string>>, type: string, breaking: readonly string[]): CommitFacts {
-  return { sha: commit.sha, parents: commit.parents, subject: commit.subject, keys, urls, reverts: revertedSha(commit.message), type, breaking };
+  return { sha: commit.sha, parents: commit.parents, subject: visible(commit.subject), keys, urls, reverts: revertedSha(commit.message), type, breaking };
 }
 
 /**
@@ -91,7 +92,7 @@ export function commitAnalyzer(config: Pick<ReleaseConfig, 'jiraProjectKeys' | '
     // `DEV-321: feat(x): …` (the prefix placement, and older history) is the Conventional Commit after the key.
     if (mayBreak) {
       const parsed = parser.parse(withoutKeyPrefix(commit.message));
-      return facts(commit, keys, urls, parsed.type ?? 'other', parsed.notes.map((note) => note.text.trim()));
+      return facts(commit, keys, urls, parsed.type ?? 'other', parsed.notes.map((note) => visible(note.text.trim())));
     }
     const header = withoutKeyPrefix(commit.subject);
     const prefix = header.slice(0, header.indexOf(': ') + 1);

@@ -5,6 +5,7 @@ import { ExitCode, UserError } from '../errors.js';
 import { Git, GitError, gitFailureReason, repositoryEnvIn, type Checkout, type RefUpdate, type Signing, type Worktree } from '../git.js';
 import { jiraDetailsFor, type JiraDetails } from '../jira/details.js';
 import { redact } from '../redact.js';
+import { visible } from '../visible.js';
 import { commitAnalyzer, type CommitFacts } from './analyze.js';
 import { ReleaseStateError } from './failure.js';
 import { findLeftover, settleLeftover, withoutOrphanTags } from './leftovers.js';
@@ -279,6 +280,7 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
     if (commits.length === 0) {
       return await finishedRelease(git, options, config, { base, head, stagingSha, fastForwards, reportsDir, sharing });
     }
+    await steps.run(`check ${config.stagingRemote} follows ${config.base}`, () => refuseDivergedStaging(git, config, base.sha, stagingSha, ExitCode.failed));
     const drafted = await steps.run('plan', async () =>
       planRelease({ config, date, baseSha: base.sha, headSha: head.sha, commits, existingTags, repo: repoWebOf(sharing.originUrl) }));
     // When main has nothing develop lacks (no hotfixes), the merge's tree is develop's own and
@@ -460,6 +462,7 @@ async function finishedRelease(git: Git, options: CutOptions, config: ReleaseCon
   };
   // A report rebuilt from the release commits has no Jira details: ask Jira now, as the cut did.
   const report = known.jiraDetails?.available ? known : { ...known, jiraDetails: await jiraDetails(known.jira.map((card) => card.key), inputs.sharing.notify, options) };
+  await refuseDivergedStaging(git, config, base.sha, stagingSha, ExitCode.partial);
   if (options.dryRun) return { status: 'dry-run', report: { ...report, dryRun: true }, reportFile: null };
   return finishOnStaging(git, options, config, { ...report, releaseCommit: base.sha, dryRun: false }, inputs, 'staging-retried');
 }
@@ -470,6 +473,24 @@ export interface StagingBehind {
   /** true: staging has commits main lacks, the sync overwrites them. */
   diverged: boolean;
   command: string;
+}
+
+/**
+ * Staging has commits the base lacks (pushed straight to it): the staging push would be refused
+ * after origin took the release. Refused first, naming those commits and both ways out.
+ */
+async function refuseDivergedStaging(git: Git, config: ReleaseConfig, baseSha: string, stagingSha: string | null, exitCode: number): Promise<void> {
+  if (stagingSha === null || stagingSha === baseSha) return;
+  const lag = await stagingLag(git, config, baseSha, stagingSha);
+  if (!lag.diverged) return;
+  if ((await git.commitOf(stagingSha)) === null) await git.fetchObjectsOf(config.stagingRemote, `refs/heads/${config.base}`).catch(() => undefined);
+  const commits = await git.oneLines(`${baseSha}..${stagingSha}`, 6).catch(() => [stagingSha.slice(0, 12)]);
+  const listed = commits.length > 5 ? [...commits.slice(0, 5), 'and more'] : commits;
+  throw fail(
+    `${config.stagingRemote}/${config.base} has commits ${config.base} lacks (pushed straight to ${config.stagingRemote}): ${listed.map(visible).join('; ')}`,
+    `bring them into ${config.head} through review, or overwrite them on ${config.stagingRemote} with: ${lag.command}; then re-run${exitCode === ExitCode.partial ? '' : '; nothing was changed'}`,
+    exitCode,
+  );
 }
 
 async function stagingLag(git: Git, config: ReleaseConfig, baseSha: string, stagingSha: string | null): Promise<StagingBehind> {
