@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -292,6 +292,36 @@ export class Git {
       ['BISECT_LOG', 'a bisect'],
     ];
     return markers.find(([marker]) => existsSync(path.join(gitDir, marker)))?.[1] ?? null;
+  }
+
+  /**
+   * Every worktree's git dir other than `gitDir` with the operation in progress there and the
+   * branch it works on: a rebase shows HEAD detached, its branch is in `head-name`; a bisect
+   * keeps it in BISECT_START. Read from the files git keeps, so a worktree git no longer lists
+   * (its folder moved) still counts.
+   */
+  static operationsElsewhere(commonDir: string, gitDir: string): Array<{ path: string; operation: string; branch: string | null }> {
+    const linked = path.join(commonDir, 'worktrees');
+    const dirs = [commonDir, ...(existsSync(linked) ? readdirSync(linked).map((name) => path.join(linked, name)) : [])];
+    const found: Array<{ path: string; operation: string; branch: string | null }> = [];
+    for (const dir of dirs) {
+      if (path.resolve(dir) === path.resolve(gitDir)) continue;
+      const operation = Git.operationInProgress(dir);
+      if (!operation) continue;
+      const read = (file: string): string => {
+        try {
+          return readFileSync(path.join(dir, file), 'utf8').trim();
+        } catch {
+          return '';
+        }
+      };
+      const named = read('rebase-merge/head-name') || read('rebase-apply/head-name') || read('HEAD').replace(/^ref: /, '');
+      const bisected = read('BISECT_START');
+      const branch = named.startsWith('refs/heads/') ? named : bisected ? `refs/heads/${bisected}` : null;
+      const worktree = dir === commonDir ? path.dirname(commonDir) : path.dirname(read('gitdir'));
+      found.push({ path: worktree, operation, branch });
+    }
+    return found;
   }
 
   /** Tracked files with staged or unstaged changes (untracked files are the user's business). */

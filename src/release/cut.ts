@@ -90,6 +90,12 @@ async function preflight(checkout: Checkout, config: ReleaseConfig, dryRun: bool
     throw fail('git does not know who is committing', 'set user.name and user.email (git config user.name "Release Bot"), then re-run');
   }
   const released = new Set([config.base, config.head].map((name) => `refs/heads/${name}`));
+  // Moving a branch under a rebase (shown detached) would let `git rebase --abort` there reset it to before the release.
+  for (const elsewhere of Git.operationsElsewhere(checkout.commonDir, checkout.gitDir)) {
+    if (elsewhere.branch && released.has(elsewhere.branch)) {
+      throw fail(`${elsewhere.operation} of ${branchName(elsewhere.branch)} is in progress in ${elsewhere.path}`, 'finish or abort it there, then re-run; nothing was changed');
+    }
+  }
   for (const worktree of worktrees) {
     if (worktree.branch && released.has(worktree.branch) && worktree.path !== git.cwd) {
       const problem = await worktreeProblem(git, worktree);

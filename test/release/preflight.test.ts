@@ -35,6 +35,22 @@ test('a staging with a commit pushed straight to it is refused before origin cha
   }
 }));
 
+test('a rebase of main under way in a linked worktree (HEAD detached there) is refused before anything moves', () => withSandbox(async (sandbox) => {
+  await onBranch(sandbox, 'develop', () => commit(sandbox.work, 'EPN-1: add login', { 'login.txt': 'login\n' }));
+  const linked = path.join(sandbox.root, 'linked');
+  await git(sandbox.work)`git worktree add --quiet ${linked} main`;
+  await git(linked)`git -c ${'sequence.editor=sed -i 1s/^pick/edit/'} rebase --quiet -i --root`;
+  assert.is((await git(linked)`git symbolic-ref --quiet HEAD`.nothrow()).exitCode, 1, 'detached while rebasing');
+  const before = await snapshot(sandbox);
+
+  const result = await runCutCli(sandbox);
+  assert.is(result.exitCode, 1, result.stderr);
+  assert.is(errorLine(result.stderr), `release-cut: a rebase of main is in progress in ${linked} — finish or abort it there, then re-run; nothing was changed`);
+  assert.equal(await snapshot(sandbox), before);
+  await git(linked)`git rebase --abort`;
+  assert.is((await runCutCli(sandbox)).exitCode, 0);
+}));
+
 test('control bytes in commit subjects are shown escaped on the terminal, in CHANGELOG.md and in the JSON report', () => withSandbox(async (sandbox) => {
   const subject = 'EPN-1: pay \x1b[2J\x1b]0;owned\x07 now\rEPN-2: fake \u202etxt.exe';
   await onBranch(sandbox, 'develop', () => commit(sandbox.work, subject, { 'pay.txt': 'pay\n' }));
