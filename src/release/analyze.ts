@@ -17,7 +17,7 @@ export interface CommitFacts {
   keys: string[];
   /** Browse URLs on a known Jira host that the message mentions, by key. */
   urls: Readonly<Record<string, string>>;
-  /** The commit this one reverts (git revert's "This reverts commit <sha>."), or null. */
+  /** The commit this one reverts (git revert's "This reverts commit <sha>.", the sha possibly abbreviated), or null. */
   reverts: string | null;
   /** Conventional commit type (`feat`, `fix`, ...), or `other`. */
   type: string;
@@ -32,10 +32,11 @@ const NO_NOTES: readonly string[] = Object.freeze([]);
 
 export type CommitAnalyzer = (commit: Commit) => CommitFacts;
 
-const REVERTS = /This reverts commit ([0-9a-f]{40})/;
+/** git's line, or one typed by hand with an abbreviated sha (`This reverts commit ed7ad6d.`). */
+const REVERTS = /This reverts commit ([0-9a-f]{7,40})\b/i;
 
 function revertedSha(message: string): string | null {
-  return message.includes('This reverts commit ') ? REVERTS.exec(message)?.[1] ?? null : null;
+  return message.includes('This reverts commit ') ? REVERTS.exec(message)?.[1]?.toLowerCase() ?? null : null;
 }
 
 function facts(commit: Commit, keys: string[], urls: Readonly<Record<string, string>>, type: string, breaking: readonly string[]): CommitFacts {

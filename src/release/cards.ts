@@ -84,15 +84,21 @@ function keysInheritedFromMerges(commits: readonly CommitFacts[], headSha: strin
 
 /**
  * Revert pairs within the range, `original -> revert`, oldest first. A revert of a commit outside
- * the range (or of a revert already paired) is a change that ships, like any other.
+ * the range (or of a revert already paired) is a change that ships, like any other. An
+ * abbreviated sha names the one commit of the range it starts, when only one does.
  */
 function revertPairs(oldestFirst: readonly CommitFacts[]): Map<string, string> {
   const pairs = new Map<string, string>();
   if (!oldestFirst.some((commit) => commit.reverts !== null)) return pairs;
+  const resolve = (named: string): string | null => {
+    if (named.length === 40) return named;
+    const matches = oldestFirst.filter((commit) => commit.sha.startsWith(named));
+    return matches.length === 1 ? matches[0]!.sha : null;
+  };
   const seen = new Set<string>();
   const paired = new Set<string>();
   for (const commit of oldestFirst) {
-    const target = commit.reverts;
+    const target = commit.reverts === null ? null : resolve(commit.reverts);
     if (target !== null && seen.has(target) && !paired.has(target)) {
       pairs.set(target, commit.sha);
       paired.add(target).add(commit.sha);
