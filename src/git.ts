@@ -59,6 +59,14 @@ export function gitFailureReason(result: GitResult): string {
   return redact(reasons.length > 0 ? reasons.slice(-4).join(' / ') : fallback);
 }
 
+/**
+ * A push git stopped before the remote answered, without a connection failure: the local
+ * pre-push hook refused it (git prints no `To <remote>` line then).
+ */
+export function refusedByPrePushHook(result: GitResult): boolean {
+  return result.exitCode !== 0 && !/^To /m.test(result.stdout) && !/^fatal:/m.test(result.stderr);
+}
+
 function firstLine(text: string): string {
   return text.trim().split('\n').find((line) => line.trim().length > 0)?.trim() ?? '';
 }

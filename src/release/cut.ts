@@ -146,9 +146,10 @@ async function fetchBranches(checkout: Checkout, config: ReleaseConfig, say: (li
   } catch (error) {
     const missing = error instanceof GitError ? /couldn't find remote ref refs\/heads\/(\S+)/.exec(error.result.stderr)?.[1] : undefined;
     if (missing) throw noSuchBranch(config, missing);
+    const clash = error instanceof GitError ? /\[rejected\]\s+(\S+)\s+->\s+\S+\s+\(would clobber existing tag\)/.exec(error.result.stderr)?.[1] : undefined;
     throw fail(
       `git fetch ${config.remote} failed: ${gitErrorDetail(error)}`,
-      shallow ? `this clone is shallow; run: git fetch --unshallow ${config.remote} (or clone without --depth), then re-run` : `check the ${config.remote} URL and your access, then re-run`,
+      clash ? `your tag ${clash} is not ${config.remote}'s tag of that name: compare them (git rev-parse ${clash}; git ls-remote ${config.remote} refs/tags/${clash}), delete or rename yours, then re-run; nothing was changed` : shallow ? `this clone is shallow; run: git fetch --unshallow ${config.remote} (or clone without --depth), then re-run` : `check the ${config.remote} URL and your access, then re-run`,
     );
   }
   if (shallow && (await git.isShallow())) {

@@ -1,5 +1,5 @@
 import { ExitCode, UserError } from '../errors.js';
-import { GitError, gitFailureReason, type Git, type RefUpdate } from '../git.js';
+import { GitError, gitFailureReason, refusedByPrePushHook, type Git, type RefUpdate } from '../git.js';
 import { ReleaseStateError } from './failure.js';
 import { describePartial, judgeRemote } from './remote-state.js';
 
@@ -33,7 +33,8 @@ export async function pushRelease(git: Git, remote: string, pushed: readonly Ref
       return;
     }
     if (state.kind === 'untouched') {
-      throw new UserError(`${remote} rejected the release push (${reason})`, {
+      const who = refusedByPrePushHook(error.result) ? `your pre-push hook refused the push to ${remote}` : `${remote} rejected the release push`;
+      throw new UserError(`${who} (${reason})`, {
         hint: 'nothing was released and your branches are as they were; fix the cause and re-run',
         exitCode: ExitCode.failed,
       });
@@ -56,7 +57,7 @@ export async function pushStaging(git: Git, remote: string, ref: string, release
     return null;
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
-    const reason = gitFailureReason(error.result);
+    const reason = `${refusedByPrePushHook(error.result) ? 'your pre-push hook refused it: ' : ''}${gitFailureReason(error.result)}`;
     const now = await git.remoteRef(remote, ref).catch(() => null);
     if (now !== releaseCommit) return reason;
     say(`warning: git push reported a failure (${reason}), but ${remote} has the release: carrying on`);
