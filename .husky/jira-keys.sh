@@ -18,6 +18,12 @@ jira_rules_stamp() {
   echo "${JIRA_PROJECT_KEYS+env:$JIRA_PROJECT_KEYS}"
 }
 
+jira_config_files() { # -> jira_files: which of package.json (p) and .env (e) there are; src/hook-context.ts writes the same
+  jira_files=
+  [ ! -f "${JIRA_PACKAGE_DIR}package.json" ] || jira_files=p
+  [ ! -f "${JIRA_PACKAGE_DIR}.env" ] || jira_files=${jira_files}e
+}
+
 jira_node() { # script, args...: runs a node script of this package when node and the build are there
   command -v node >/dev/null 2>&1 && [ -f "$jira_node_scripts/$1.js" ] || return 127
   jira_script=$1
@@ -33,7 +39,8 @@ jira_load_rules() {
   if [ -n "$JIRA_RULES" ]; then
     # Cheap first: same work tree, same environment, configuration files not written since.
     # (-nt is not in POSIX test, but every sh git runs hooks with has it.)
-    [ "$PWD" = "$JIRA_RULES_TOP" ] && [ "${JIRA_PROJECT_KEYS+env:$JIRA_PROJECT_KEYS}" = "$JIRA_RULES_ENV" ] &&
+    jira_config_files
+    [ "$PWD" = "$JIRA_RULES_TOP" ] && [ "${JIRA_PROJECT_KEYS+env:$JIRA_PROJECT_KEYS}" = "$JIRA_RULES_ENV" ] && [ "$jira_files" = "${JIRA_RULES_FILES-}" ] &&
       ! [ "${JIRA_PACKAGE_DIR}package.json" -nt "$jira_rules_file" ] && ! [ "${JIRA_PACKAGE_DIR}.env" -nt "$jira_rules_file" ] && return 0
     if [ "$(jira_rules_stamp)" = "$JIRA_RULES_STAMP" ]; then
       [ "$PWD" != "$JIRA_RULES_TOP" ] || touch "$jira_rules_file" 2>/dev/null || :

@@ -17,6 +17,11 @@ export const EXEMPTION_PATTERNS = {
   revertBody: '^This reverts commit [0-9a-f]{7,64}',
 } as const;
 
+/** The sha a revert's "This reverts commit <sha>" line names (perhaps abbreviated), or null. */
+export function revertedShaOf(message: string): string | null {
+  return /^This reverts commit ([0-9a-f]{7,64})/m.exec(message)?.[1] ?? null;
+}
+
 /** Escapes the characters that are special in both a RegExp and a POSIX ERE, and only those. */
 function escapePattern(text: string): string {
   return text.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&');

@@ -440,7 +440,12 @@ export class Git {
    * ours (a garbage collection) would stop git too; a file lets git run at its own speed.
    */
   async *commitsBetween(base: string, head: string): AsyncGenerator<Commit[]> {
-    const args = ['log', '-z', '--format=%H %P%n%B', `${base}..${head}`, '--'];
+    yield* this.commitsIn(`${base}..${head}`);
+  }
+
+  /** As commitsBetween, for any range git log takes (`A..`, `A...B`). */
+  async *commitsIn(range: string): AsyncGenerator<Commit[]> {
+    const args = ['log', '-z', '--format=%H %P%n%B', range, '--'];
     const started = performance.now();
     const dir = await mkdtemp(path.join(os.tmpdir(), 'release-cut-log-'));
     const file = await open(path.join(dir, 'log'), 'w+');

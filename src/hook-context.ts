@@ -47,12 +47,12 @@ export async function loadHookSetup(hooksDir: string, top: string = process.cwd(
 
 /** Writes the shell hooks' rules for this configuration (atomically: a hook may be reading it). */
 export function writeHookRules(setup: HookSetup, env: NodeJS.ProcessEnv = process.env): string {
-  const text = rulesStamp(
-    readOptional(path.join(setup.configDir, 'package.json')),
-    readOptional(path.join(setup.configDir, '.env')),
-    env.JIRA_PROJECT_KEYS,
-  );
-  const stamp = { text, top: setup.top, envKeys: env.JIRA_PROJECT_KEYS };
+  const packageJson = readOptional(path.join(setup.configDir, 'package.json'));
+  const dotEnv = readOptional(path.join(setup.configDir, '.env'));
+  const text = rulesStamp(packageJson, dotEnv, env.JIRA_PROJECT_KEYS);
+  // As the hooks' jira_config_files says it.
+  const files = `${packageJson === null ? '' : 'p'}${dotEnv === null ? '' : 'e'}`;
+  const stamp = { text, top: setup.top, envKeys: env.JIRA_PROJECT_KEYS, files };
   const file = hookRulesFile(setup.hooksDir);
   mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}`;

@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from './helpers/hooks.js';
 
 /** Runs `call` in sh with the hooks' library and rules for `projectKeys` loaded, as the hooks do. */
 async function inHookShell(dir: string, projectKeys: ProjectKeys, call: string, env: Record<string, string> = {}): Promise<string> {
-  await writeFile(path.join(dir, '_', 'jira-rules.sh'), renderHookRules({ jiraProjectKeys: projectKeys, tagPrefix: 'release/', commitKeyPlacement: 'conventional' }, { text: '', top: dir, envKeys: undefined }, ''));
+  await writeFile(path.join(dir, '_', 'jira-rules.sh'), renderHookRules({ jiraProjectKeys: projectKeys, tagPrefix: 'release/', commitKeyPlacement: 'conventional' }, { text: '', top: dir, envKeys: undefined, files: '' }, ''));
   const script = `JIRA_HOOKS="$HOOKS"; . "${path.join(PROJECT_ROOT, '.husky', 'jira-keys.sh')}"; . "$HOOKS/_/jira-rules.sh"; ${call}`;
   const result = await execa('sh', ['-c', script], { cwd: dir, env: { ...env, HOOKS: dir }, extendEnv: true });
   return result.stdout;

@@ -1,0 +1,51 @@
+/**
+ * The commit hooks where round 3 found them wrong: a configuration file deleted, branch names
+ * that only look like cards, messages that come from an existing commit, comment characters.
+ * Each case has its own repository (real git, the hooks installed as npm installs them).
+ */
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as assert from 'uvu/assert';
+import { execa } from 'execa';
+import { createHookedRepo, type HookedRepo } from './helpers/hooks.js';
+import { concurrentSuite } from './helpers/suite.js';
+
+interface Commit {
+  exitCode: number;
+  output: string;
+  subject: string;
+  message: string;
+}
+
+async function git(dir: string, ...args: string[]): Promise<string> {
+  return (await execa('git', args, { cwd: dir })).stdout;
+}
+
+async function gitCommit(dir: string, args: string[], env: Record<string, string> = {}): Promise<Commit> {
+  const result = await execa('git', ['commit', '--allow-empty', ...args], { cwd: dir, reject: false, env, all: true });
+  const [subject, message] = await Promise.all([git(dir, 'log', '-1', '--format=%s'), git(dir, 'log', '-1', '--format=%B')]);
+  return { exitCode: result.exitCode ?? -1, output: String(result.all), subject, message: message.trimEnd() };
+}
+
+async function withRepo(test: (repo: HookedRepo) => Promise<void>, options: Parameters<typeof createHookedRepo>[0] = {}): Promise<void> {
+  const repo = await createHookedRepo(options);
+  try {
+    await test(repo);
+  } finally {
+    await rm(repo.dir, { recursive: true, force: true });
+  }
+}
+
+const { test, run } = concurrentSuite('commit hooks: configuration changes, branch names, messages from other commits', 3);
+
+test('a deleted .env takes its project list with it: the rules are refreshed', () => withRepo(async (repo) => {
+  const dotEnv = path.join(repo.packageDir, '.env');
+  await writeFile(dotEnv, 'JIRA_PROJECT_KEYS=DEV,OPS\n');
+  assert.is((await gitCommit(repo.dir, ['-m', 'OPS-1: configured in .env'])).exitCode, 0);
+  await rm(dotEnv);
+  const refused = await gitCommit(repo.dir, ['-m', 'OPS-2: no longer configured']);
+  assert.is.not(refused.exitCode, 0, refused.output);
+  assert.match(refused.output, 'no Jira key (DEV)');
+}));
+
+run();
