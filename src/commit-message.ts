@@ -64,13 +64,35 @@ export function exemptionOf(message: string, rules: Pick<CommitRules, 'tagPrefix
   return null;
 }
 
+/** Branches bots name after what they bump (`renovate/eslint-9.x`, `dependabot/npm_and_yarn/axios-1.7.4`): no card in them. */
+export const BOT_BRANCH_PATTERN = '^(RENOVATE|DEPENDABOT|SNYK|GREENKEEPER|PRE-COMMIT-CI|WHITESOURCE|MEND|IMGBOT|ALL-CONTRIBUTORS)[/-]';
+
 /**
  * The first Jira key in a branch name, as people type them: `feature/DEV-12-login`,
- * `bugfix/dev-12-x`, `hotfix/DEV-12_fix`, `DEV-12.2-retry`.
+ * `bugfix/dev-12-x`, `hotfix/DEV-12_fix`, `DEV-12-retry`. Bot branches have none. Without a
+ * project list, only a key that starts a segment of the name counts (`feature/bump-node-20` has
+ * none), and never one made of a version number (`eslint-9.x`, `release/v2-3`). Mirrored by the
+ * shell hooks (src/hook-rules.ts firstKeySedScript).
  */
 export function keyOfBranch(branch: string | null, projectKeys: ProjectKeys): string | null {
-  return branch ? findJiraKeys(normalizeBranch(branch), projectKeys)[0] ?? null : null;
+  if (!branch) return null;
+  const upper = branch.toUpperCase();
+  if (new RegExp(BOT_BRANCH_PATTERN).test(upper)) return null;
+  if (projectKeys && projectKeys.length > 0) return findJiraKeys(normalizeBranch(branch), projectKeys)[0] ?? null;
+  for (const segment of normalizeBranch(markVersions(upper)).split('/')) {
+    const key = findJiraKeys(segment, null)[0];
+    if (key && segment.startsWith(key) && !VERSION_PROJECT.test(key)) return key;
+  }
+  return null;
 }
+
+/** `9.X`, `1.7` after a number: a version, glued with a letter so that no key ends there (the shell does the same). */
+function markVersions(upper: string): string {
+  return upper.replace(/([0-9])\.([0-9X])/g, '$1Z$2');
+}
+
+/** `V2-3`: a version, not a project. */
+const VERSION_PROJECT = /^V[0-9]+-/;
 
 /** Uppercase, with `_` and `.` after an issue number read as separators (mirrored by the shell hooks). */
 export function normalizeBranch(branch: string): string {

@@ -5,7 +5,7 @@
  * Pure: src/hook-context.ts writes the file.
  */
 import type { CommitConfig } from './config.js';
-import { EXEMPTION_PATTERNS, releaseSubjectPattern } from './commit-message.js';
+import { BOT_BRANCH_PATTERN, EXEMPTION_PATTERNS, releaseSubjectPattern } from './commit-message.js';
 import { ISSUE_NUMBER_PATTERN, NOT_JIRA_PROJECTS, projectPattern } from './jira-keys.js';
 
 /**
@@ -26,14 +26,22 @@ const AFTER = `(${NEIGHBOUR}|\\/|$)`;
  */
 export function firstKeySedScript(projectKeys: CommitConfig['jiraProjectKeys'], branch: boolean): string {
   const lines: string[] = [];
-  if (branch) lines.push('y/abcdefghijklmnopqrstuvwxyz/ABCDEFGHIJKLMNOPQRSTUVWXYZ/', 's/([0-9])[_.]/\\1-/g');
-  if (!projectKeys || projectKeys.length === 0) {
+  const anyProject = !projectKeys || projectKeys.length === 0;
+  if (branch) {
+    lines.push('y/abcdefghijklmnopqrstuvwxyz/ABCDEFGHIJKLMNOPQRSTUVWXYZ/', `/${BOT_BRANCH_PATTERN.replace(/\//g, '\\/')}/d`);
+    // keyOfBranch's markVersions: `9.X` is glued so that no key ends at the 9.
+    if (anyProject) lines.push('s/([0-9])[.]([0-9X])/\\1Z\\2/g');
+    lines.push('s/([0-9])[_.]/\\1-/g');
+  }
+  // Without a project list, a branch's key starts a segment of its name, and V2-3 is a version.
+  const before = branch && anyProject ? '(^|\\/)' : BEFORE;
+  if (anyProject) {
     // Standards and advisories that look like keys (UTF-8, SHA-256) are blanked out first.
-    const notProjects = [...NOT_JIRA_PROJECTS].sort((a, b) => b.length - a.length).join('|');
-    lines.push(':x', `s/${BEFORE}(${notProjects})-${ISSUE_NUMBER_PATTERN}${AFTER}/\\1\\/\\3/`, 't x');
+    const notProjects = [...NOT_JIRA_PROJECTS, ...(branch ? ['V[0-9]+'] : [])].sort((a, b) => b.length - a.length).join('|');
+    lines.push(':x', `s/${before}(${notProjects})-${ISSUE_NUMBER_PATTERN}${AFTER}/\\1\\/\\3/`, 't x');
   }
   // The key goes on a line of its own after the text before it, which is then dropped.
-  lines.push(`s/${BEFORE}(${projectPattern(projectKeys)}-${ISSUE_NUMBER_PATTERN})${AFTER}.*/\\1\\`, '\\2/', 't k', 'd', ':k', 's/.*\\n//p', 'q');
+  lines.push(`s/${before}(${projectPattern(projectKeys)}-${ISSUE_NUMBER_PATTERN})${AFTER}.*/\\1\\`, '\\2/', 't k', 'd', ':k', 's/.*\\n//p', 'q');
   return lines.join('\n');
 }
 

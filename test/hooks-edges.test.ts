@@ -48,4 +48,25 @@ test('a deleted .env takes its project list with it: the rules are refreshed', (
   assert.match(refused.output, 'no Jira key (DEV)');
 }));
 
+test('no project list: bot branches and version numbers prefill nothing; a key that starts a segment does', () => withRepo(async (repo) => {
+  for (const branch of ['renovate/eslint-9.x', 'dependabot/npm_and_yarn/axios-1.7.4', 'feature/bump-node-20', 'release/v2-3']) {
+    await git(repo.dir, 'checkout', '--quiet', '-b', branch);
+    const commit = await gitCommit(repo.dir, ['-m', 'chore: bump']);
+    assert.is.not(commit.exitCode, 0, `${branch}: nothing invented, so no key: ${commit.output}`);
+    assert.match(commit.output, 'no Jira key (any Jira project)', branch);
+  }
+  await git(repo.dir, 'checkout', '--quiet', '-b', 'feature/abc-12-login');
+  assert.is((await gitCommit(repo.dir, ['-m', 'fix login'])).subject, 'ABC-12: fix login');
+}, { releaseCut: {} }));
+
+test("cherry-pick keeps the picked commit's message: not relabelled with this branch's card", () => withRepo(async (repo) => {
+  await git(repo.dir, 'checkout', '--quiet', '-b', 'topic');
+  await writeFile(path.join(repo.dir, 'topic.txt'), 'topic\n');
+  await git(repo.dir, 'add', 'topic.txt');
+  await git(repo.dir, 'commit', '--quiet', '--no-verify', '-m', 'topic file 1 without key');
+  await git(repo.dir, 'checkout', '--quiet', '-b', 'feature/DEV-601-x', 'main');
+  await execa('git', ['cherry-pick', 'topic'], { cwd: repo.dir, reject: false });
+  assert.is(await git(repo.dir, 'log', '-1', '--format=%s'), 'topic file 1 without key');
+}));
+
 run();
