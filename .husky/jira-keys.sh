@@ -66,24 +66,41 @@ jira_load_rules() {
 }
 
 # core.commentChar, and sed -E commands that drop what git drops: comment lines, and everything
-# below the scissors line of --verbose. 'auto' and the like are read as git's default '#'.
+# below the scissors line of --verbose. 'auto' is what git picks (see jira_auto_comment_char).
 # prepare-commit-msg reads it from git and leaves it for the commit-msg hook of the same commit.
-jira_comment_char() { # [file to leave it in]
+jira_comment_char() { # file to leave it in (or ''), the message file
   if [ "${GIT_EDITOR-}" = : ]; then
     # git sets GIT_EDITOR=: for hooks when no editor opens (-m, -F): then it cleans up only
-    # whitespace, and comment lines are part of the message.
+    # whitespace, and comment lines are part of the message, unless commit.cleanup=strip.
     jira_cc=
     jira_uncomment=
-    return 0
-  fi
-  if [ -n "${1-}" ] || ! { [ -f "$jira_git_dir/JIRA_HOOK_COMMENT_CHAR" ] && IFS= read -r jira_cc <"$jira_git_dir/JIRA_HOOK_COMMENT_CHAR"; }; then
+    case $(git config --get commit.cleanup 2>/dev/null) in strip) ;; *) return 0 ;; esac
     jira_cc=$(git config --get core.commentChar 2>/dev/null) || jira_cc='#'
-    case $jira_cc in ?) ;; *) jira_cc='#' ;; esac
+    [ "$jira_cc" != auto ] || jira_auto_comment_char "$2" unused
+  elif [ -n "${1-}" ] || ! { [ -f "$jira_git_dir/JIRA_HOOK_COMMENT_CHAR" ] && IFS= read -r jira_cc <"$jira_git_dir/JIRA_HOOK_COMMENT_CHAR"; }; then
+    jira_cc=$(git config --get core.commentChar 2>/dev/null) || jira_cc='#'
+    [ "$jira_cc" != auto ] || jira_auto_comment_char "$2" written
     [ -z "${1-}" ] || printf '%s\n' "$jira_cc" >"$1"
   fi
+  case $jira_cc in ?) ;; *) jira_cc='#' ;; esac
   case $jira_cc in '^') jira_cc_re='\^' ;; '/') jira_cc_re='\/' ;; \\ | ']') jira_cc_re="\\$jira_cc" ;; *) jira_cc_re="[$jira_cc]" ;; esac
   jira_uncomment="/^$jira_cc_re ------------------------ >8 ------------------------\$/,\$d
 /^$jira_cc_re/d"
+}
+
+# core.commentChar=auto: git takes the first of #;@!$%^&|: that starts no line of the message.
+# `unused`: the file is the message alone, so that is the first one no line starts with; `written`:
+# git has written its comment lines into the file, so it is the last of the leading run of
+# candidates that start some line.
+jira_auto_comment_char() { # message file, unused | written
+  jira_firsts=$jira_nl$(LC_ALL=C sed -n 's/^\(.\).*/\1/p' "$1" 2>/dev/null)$jira_nl
+  jira_cc='#'
+  for jira_candidate in '#' ';' '@' '!' '$' '%' '^' '&' '|' ':'; do
+    case $jira_firsts in
+      *"$jira_nl$jira_candidate$jira_nl"*) [ "$2" = unused ] || jira_cc=$jira_candidate ;;
+      *) [ "$2" = written ] || jira_cc=$jira_candidate; break ;;
+    esac
+  done
 }
 
 # The helpers below set variables rather than print: a command substitution of a plain command

@@ -16,8 +16,13 @@ import { ISSUE_NUMBER_PATTERN, NOT_JIRA_PROJECTS, projectPattern } from './jira-
  * that findJiraKeys would refuse, whatever script the neighbouring letter is from.
  */
 const NEIGHBOUR = "[][:space:][:cntrl:]!\"#$%&'()*+,.:;<=>?@[\\^`{|}~-]";
-const BEFORE = `(^|${NEIGHBOUR}|\\/)`;
-const AFTER = `(${NEIGHBOUR}|\\/|$)`;
+/**
+ * Punctuation and spaces beyond ASCII that people put around keys («DEV-1», “DEV-1”, DEV-1—x, a
+ * no-break space), as their UTF-8 bytes: findJiraKeys accepts them, so the shell need not ask node.
+ */
+const WIDE_NEIGHBOURS = ['«', '»', '“', '”', '‘', '’', '—', '–', '…', '\u00a0'].join('|');
+const BEFORE = `(^|${NEIGHBOUR}|\\/|${WIDE_NEIGHBOURS})`;
+const AFTER = `(${NEIGHBOUR}|\\/|$|${WIDE_NEIGHBOURS})`;
 
 /**
  * A `sed -nE` script (C locale) that prints the first Jira key of its input and stops:

@@ -7,7 +7,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as assert from 'uvu/assert';
 import { execa } from 'execa';
-import { createHookedRepo, type HookedRepo } from './helpers/hooks.js';
+import { createHookedRepo, pathWithoutNode, type HookedRepo } from './helpers/hooks.js';
 import { concurrentSuite } from './helpers/suite.js';
 
 interface Commit {
@@ -67,6 +67,45 @@ test("cherry-pick keeps the picked commit's message: not relabelled with this br
   await git(repo.dir, 'checkout', '--quiet', '-b', 'feature/DEV-601-x', 'main');
   await execa('git', ['cherry-pick', 'topic'], { cwd: repo.dir, reject: false });
   assert.is(await git(repo.dir, 'log', '-1', '--format=%s'), 'topic file 1 without key');
+}));
+
+test('core.commentChar=auto and commit.cleanup=strip: comment lines are read as git reads them', () => withRepo(async (repo) => {
+  await git(repo.dir, 'config', 'core.commentChar', 'auto');
+  const editor = (text: string) => ({ GIT_EDITOR: `sh -c 'printf "%s\\n" "${text}" | cat - "$1" > "$1.new" && mv "$1.new" "$1"' --` });
+  // git picks ';' when a line starts with '#': its own "; new file: DEV-5-notes.txt" status lines are comments, not content.
+  await writeFile(path.join(repo.dir, 'DEV-5-notes.txt'), 'notes\n');
+  await git(repo.dir, 'add', 'DEV-5-notes.txt');
+  const keyless = await gitCommit(repo.dir, ['-m', '#1 fix the login', '-e'], editor('more words'));
+  assert.is.not(keyless.exitCode, 0, keyless.output);
+  const keyed = await gitCommit(repo.dir, ['-m', '#1 fix the login for DEV-5', '-e'], editor('more words'));
+  assert.is(keyed.exitCode, 0, keyed.output);
+  await git(repo.dir, 'config', '--unset', 'core.commentChar');
+
+  await git(repo.dir, 'config', 'commit.cleanup', 'strip');
+  const stripped = await gitCommit(repo.dir, ['-m', 'fix: no key', '-m', '#DEV-9']);
+  assert.is.not(stripped.exitCode, 0, `git drops the #-line, so there is no key: ${stripped.output}`);
+}));
+
+test('git commit -n with an untouched editor on a card branch commits nothing; a written message gets the key', () => withRepo(async (repo) => {
+  await git(repo.dir, 'checkout', '--quiet', '-b', 'feature/DEV-971-x');
+  const before = await git(repo.dir, 'rev-parse', 'HEAD');
+  const untouched = await gitCommit(repo.dir, ['-n'], { GIT_EDITOR: 'true' });
+  assert.is.not(untouched.exitCode, 0, untouched.output);
+  assert.is(await git(repo.dir, 'rev-parse', 'HEAD'), before, 'no commit whose whole message is the key');
+  const written = await gitCommit(repo.dir, [], { GIT_EDITOR: 'sed -i "1s/^/feat(auth): sessions/"' });
+  assert.is(written.subject, 'feat(auth): DEV-971 sessions', written.output);
+}));
+
+test('without node: keys next to « », “ ”, — and a no-break space are accepted by the shell alone', () => withRepo(async (repo) => {
+  const bin = await pathWithoutNode();
+  try {
+    for (const message of ['fix: «DEV-1» login', 'fix: “DEV-2” login', 'fix login—DEV-3—today', 'fix:\u00a0DEV-4\u00a0login']) {
+      const commit = await gitCommit(repo.dir, ['-m', message], { PATH: bin });
+      assert.is(commit.exitCode, 0, `${message}: ${commit.output}`);
+    }
+  } finally {
+    await rm(bin, { recursive: true, force: true });
+  }
 }));
 
 run();
