@@ -108,4 +108,20 @@ test('without node: keys next to « », “ ”, — and a no-break space are ac
   }
 }));
 
+test("installing next to the repository's own hooks (core.hooksPath, .git/hooks) keeps them and says how to run both", () => withRepo(async (repo) => {
+  const install = () => execa(process.execPath, [path.join(repo.packageDir, '.husky', 'install.mjs')], { cwd: repo.packageDir, all: true });
+  await git(repo.dir, 'config', 'core.hooksPath', '.githooks');
+  const kept = await install();
+  assert.is(kept.exitCode, 0);
+  assert.match(String(kept.all), "commit hooks not installed: core.hooksPath is already .githooks (this repository's own hooks)");
+  assert.match(String(kept.all), `sh "${path.join(repo.packageDir, '.husky')}/commit-msg" "$@"`);
+  assert.is(await git(repo.dir, 'config', 'core.hooksPath'), '.githooks');
+
+  await git(repo.dir, 'config', '--unset', 'core.hooksPath');
+  await writeFile(path.join(repo.dir, '.git', 'hooks', 'pre-commit'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  const lefthook = await install();
+  assert.match(String(lefthook.all), 'holds hooks (pre-commit) that a core.hooksPath would turn off');
+  assert.is((await execa('git', ['config', 'core.hooksPath'], { cwd: repo.dir, reject: false })).exitCode, 1, 'still unset');
+}));
+
 run();
