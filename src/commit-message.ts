@@ -117,11 +117,14 @@ export function checkCommitMessage(raw: string, rules: CommitRules & { commentCh
 
   const projects = rules.projectKeys ? rules.projectKeys.join(', ') : 'any Jira project';
   const lowercase = findJiraKeys(message.toUpperCase(), rules.projectKeys).find((key) => message.includes(key.toLowerCase()));
+  const otherProject = rules.projectKeys ? findJiraKeys(message, null)[0] : undefined;
   return {
     ok: false,
     problem: lowercase
       ? `"${lowercase.toLowerCase()}" is not a Jira key: keys are uppercase (${lowercase})`
-      : `the commit message has no Jira key (${projects})`,
+      : otherProject
+        ? `${otherProject} is not a key of a configured project (${projects}): the commit message has no Jira key of those`
+        : `the commit message has no Jira key (${projects})`,
   };
 }
 

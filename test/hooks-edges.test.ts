@@ -45,7 +45,7 @@ test('a deleted .env takes its project list with it: the rules are refreshed', (
   await rm(dotEnv);
   const refused = await gitCommit(repo.dir, ['-m', 'OPS-2: no longer configured']);
   assert.is.not(refused.exitCode, 0, refused.output);
-  assert.match(refused.output, 'no Jira key (DEV)');
+  assert.match(refused.output, 'OPS-2 is not a key of a configured project (DEV)');
 }));
 
 test('no project list: bot branches and version numbers prefill nothing; a key that starts a segment does', () => withRepo(async (repo) => {
@@ -122,6 +122,22 @@ test("installing next to the repository's own hooks (core.hooksPath, .git/hooks)
   const lefthook = await install();
   assert.match(String(lefthook.all), 'holds hooks (pre-commit) that a core.hooksPath would turn off');
   assert.is((await execa('git', ['config', 'core.hooksPath'], { cwd: repo.dir, reject: false })).exitCode, 1, 'still unset');
+}));
+
+test('a refusal during rebase -i (a reword) names git commit --amend; another project\'s key is named as not configured', () => withRepo(async (repo) => {
+  await writeFile(path.join(repo.dir, 'reword.txt'), 'reword\n');
+  await git(repo.dir, 'add', 'reword.txt');
+  await git(repo.dir, 'commit', '--quiet', '-m', 'DEV-2: to be reworded');
+  const reword = await execa('git', ['rebase', '-i', 'HEAD~1'], {
+    cwd: repo.dir, reject: false, all: true,
+    env: { GIT_SEQUENCE_EDITOR: 'sed -i 1s/^pick/reword/', GIT_EDITOR: 'sed -i 1s/.*/reworded\\ without\\ a\\ key/' },
+  });
+  assert.is.not(reword.exitCode, 0, reword.all);
+  assert.match(String(reword.all), 'git commit --amend   (then: git rebase --continue)');
+  await execa('git', ['rebase', '--abort'], { cwd: repo.dir, reject: false });
+
+  const other = await gitCommit(repo.dir, ['-m', 'OPS-1: not ours']);
+  assert.match(other.output, 'commit-msg: OPS-1 is not a key of a configured project (DEV)');
 }));
 
 run();
