@@ -39,7 +39,8 @@ try {
     const sha = await git.commitOf(named);
     reverted.set(named, sha === null ? null : await git.commit(sha));
   }
-  const offenders = findOffenders(commits, { projectKeys: config.jiraProjectKeys, tagPrefix: config.tagPrefix }, reverted);
+  const head = range[2] ? await git.commitOf(range[2]) : await git.commitOf('HEAD');
+  const offenders = findOffenders(commits, head ?? '', { projectKeys: config.jiraProjectKeys, tagPrefix: config.tagPrefix }, reverted);
   for (const offender of offenders) console.log(`${shortSha(offender.sha)} ${offender.subject} — ${offender.why}`);
   console.log(`commits:check: ${commits.length} commits in ${positionals[0]}, ${offenders.length === 0 ? 'all with a Jira key or exempt' : `${offenders.length} without a Jira key`}`);
   if (offenders.length > 0) process.exitCode = ExitCode.failed;

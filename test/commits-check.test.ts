@@ -102,6 +102,18 @@ check('a revert counts only when the commit it names exists and was accepted its
   ]);
 });
 
+check("commits behind a card's pull-request merge need no key of their own, as in the cut", async () => {
+  await git('tag', 'merged');
+  await git('checkout', '--quiet', '-b', 'feature/DEV-130-search');
+  await git('commit', '--quiet', '--allow-empty', '--no-verify', '-m', 'feat(search): index titles');
+  await git('commit', '--quiet', '--allow-empty', '--no-verify', '-m', 'feat(search): rank by date');
+  await git('checkout', '--quiet', 'main');
+  await git('merge', '--quiet', '--no-ff', '-m', 'Merge pull request #42 from acme/feature/DEV-130-search', 'feature/DEV-130-search');
+  const result = await commitsCheck('merged..HEAD');
+  assert.is(result.exitCode, 0, result.all);
+  assert.match(String(result.all), '3 commits in merged..HEAD, all with a Jira key or exempt');
+});
+
 check('the npm script and the CI job run it over a pull request\'s commits', async () => {
   const scripts = (JSON.parse(await readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   assert.is(scripts['commits:check'], 'node dist/scripts/commits-check.js');

@@ -1,3 +1,4 @@
+import { keysInheritedFromMerges } from '../commit-check.js';
 import type { CommitFacts } from './analyze.js';
 
 export interface CommitRef {
@@ -56,30 +57,6 @@ function sortedByKey(cards: Card[]): Card[] {
   });
   sortable.sort((a, b) => (a.project === b.project ? a.number - b.number : a.project < b.project ? -1 : 1));
   return sortable.map((entry) => entry.card);
-}
-
-/**
- * Keys for commits that carry none but came in through a merge that does, e.g. the commits
- * of `feature/EPN-130-search` merged by "Merge pull request #42 from .../EPN-130-search".
- * Only branches merged into the head's first-parent line are followed.
- */
-function keysInheritedFromMerges(commits: readonly CommitFacts[], headSha: string): Map<string, string[]> {
-  const bySha = new Map(commits.map((commit) => [commit.sha, commit]));
-  const mainline = new Set<string>();
-  for (let commit = bySha.get(headSha); commit; commit = bySha.get(commit.parents[0] ?? '')) mainline.add(commit.sha);
-  const inherited = new Map<string, string[]>();
-  for (const merge of commits) {
-    const { keys } = merge;
-    if (merge.parents.length < 2 || keys.length === 0 || !mainline.has(merge.sha)) continue;
-    const pending = merge.parents.slice(1);
-    for (let sha = pending.pop(); sha !== undefined; sha = pending.pop()) {
-      const commit = bySha.get(sha);
-      if (!commit || mainline.has(sha) || inherited.has(sha)) continue;
-      inherited.set(sha, keys);
-      pending.push(...commit.parents);
-    }
-  }
-  return inherited;
 }
 
 /**
