@@ -36,6 +36,14 @@ jira_load_rules() {
   JIRA_RULES=
   # shellcheck source=/dev/null
   [ -f "$jira_rules_file" ] && . "$jira_rules_file"
+  # Another work tree's rules: this one keeps its own in its git dir, so two work trees committing
+  # at once never write one file (nor read the other's configuration).
+  if [ -n "$JIRA_RULES" ] && [ "$PWD" != "$JIRA_RULES_TOP" ] && [ -n "${jira_git_dir-}" ]; then
+    jira_rules_file=$jira_git_dir/jira-rules.sh
+    JIRA_RULES=
+    # shellcheck source=/dev/null
+    [ -f "$jira_rules_file" ] && . "$jira_rules_file"
+  fi
   if [ -n "$JIRA_RULES" ]; then
     # Cheap first: same work tree, same environment, configuration files not written since.
     # (-nt is not in POSIX test, but every sh git runs hooks with has it.)
@@ -48,7 +56,7 @@ jira_load_rules() {
     fi
   fi
   jira_status=0
-  jira_node commit-rules "$JIRA_HOOKS" || jira_status=$?
+  jira_node commit-rules "$JIRA_HOOKS" "$jira_rules_file" || jira_status=$?
   if [ "$jira_status" = 0 ]; then
     # shellcheck source=/dev/null
     . "$jira_rules_file"

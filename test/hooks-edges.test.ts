@@ -3,7 +3,7 @@
  * that only look like cards, messages that come from an existing commit, comment characters.
  * Each case has its own repository (real git, the hooks installed as npm installs them).
  */
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as assert from 'uvu/assert';
 import { execa } from 'execa';
@@ -138,6 +138,24 @@ test('a refusal during rebase -i (a reword) names git commit --amend; another pr
 
   const other = await gitCommit(repo.dir, ['-m', 'OPS-1: not ours']);
   assert.match(other.output, 'commit-msg: OPS-1 is not a key of a configured project (DEV)');
+}));
+
+test('two work trees with different project lists committing at once: each judged by its own, each with its own rules file', () => withRepo(async (repo) => {
+  const linked = `${repo.dir}-ops`;
+  try {
+    await git(repo.dir, 'worktree', 'add', '--quiet', '-b', 'ops', linked);
+    await writeFile(path.join(linked, 'package.json'), `${JSON.stringify({ name: 'hooked', releaseCut: { jiraProjectKeys: ['OPS'] } }, null, 2)}\n`);
+    const rounds = Array.from({ length: 4 }, (_, i) => i + 1);
+    const results = await Promise.all(rounds.flatMap((i) => [gitCommit(repo.dir, ['-m', `DEV-${i}: main`]), gitCommit(linked, ['-m', `OPS-${i}: linked`])]));
+    // Commits in one work tree queue on its index lock; none may be judged by the other's list.
+    for (const result of results) assert.not.match(result.output, /is not a key of a configured project|has no Jira key/, result.output);
+    assert.is((await gitCommit(linked, ['-m', 'DEV-9: not this work tree\'s'])).exitCode === 0, false);
+    const gitDir = await git(linked, 'rev-parse', '--absolute-git-dir');
+    assert.match(await readFile(path.join(gitDir, 'jira-rules.sh'), 'utf8'), "JIRA_PROJECTS='OPS'");
+    assert.match(await readFile(path.join(repo.packageDir, '.husky', '_', 'jira-rules.sh'), 'utf8'), `JIRA_RULES_TOP='${repo.dir}'`);
+  } finally {
+    await rm(linked, { recursive: true, force: true });
+  }
 }));
 
 run();
