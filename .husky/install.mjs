@@ -3,7 +3,7 @@
 // installs (no devDependencies: `npm ci --omit=dev`, Docker), outside a git checkout, or with
 // HUSKY=0, and says why when it cannot install them.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,6 +41,14 @@ if (gitDir !== commonDir && path.isAbsolute(installed) && installed !== path.joi
   console.warn(`commit hooks: kept core.hooksPath=${installed} (the hooks every work tree of this repository runs)`);
   process.exit(0);
 }
+// Another set of hooks in place (a .githooks folder, lefthook, pre-commit): taking core.hooksPath
+// over would silently stop them. Say how to run both instead.
+const ours = (hooksPath) => hooksPath.replace(/\/+$/, '').endsWith(`.husky${path.sep}_`) || hooksPath.replace(/\/+$/, '').endsWith('.husky/_');
+const combine = `call ours from yours: sh "${hooksDir}/commit-msg" "$@" in your commit-msg hook, and sh "${hooksDir}/prepare-commit-msg" "$@" in your prepare-commit-msg hook`;
+if (installed && !ours(installed)) skip(`core.hooksPath is already ${installed} (this repository's own hooks), which installing would turn off; to run both, ${combine}`);
+const commonHooks = path.join(commonDir, 'hooks');
+const theirs = installed ? [] : (existsSync(commonHooks) ? readdirSync(commonHooks) : []).filter((name) => !name.endsWith('.sample'));
+if (theirs.length > 0) skip(`${commonHooks} holds hooks (${theirs.join(', ')}) that a core.hooksPath would turn off; to run both, ${combine}`);
 // husky takes the hooks folder relative to the top of the repository, so a package in a
 // subfolder (monorepo) gets its hooks too.
 const prefix = git('rev-parse', '--show-prefix').stdout.trim();

@@ -18,6 +18,12 @@ jira_rules_stamp() {
   echo "${JIRA_PROJECT_KEYS+env:$JIRA_PROJECT_KEYS}"
 }
 
+jira_config_files() { # -> jira_files: which of package.json (p) and .env (e) there are; src/hook-context.ts writes the same
+  jira_files=
+  [ ! -f "${JIRA_PACKAGE_DIR}package.json" ] || jira_files=p
+  [ ! -f "${JIRA_PACKAGE_DIR}.env" ] || jira_files=${jira_files}e
+}
+
 jira_node() { # script, args...: runs a node script of this package when node and the build are there
   command -v node >/dev/null 2>&1 && [ -f "$jira_node_scripts/$1.js" ] || return 127
   jira_script=$1
@@ -30,10 +36,19 @@ jira_load_rules() {
   JIRA_RULES=
   # shellcheck source=/dev/null
   [ -f "$jira_rules_file" ] && . "$jira_rules_file"
+  # Another work tree's rules: this one keeps its own in its git dir, so two work trees committing
+  # at once never write one file (nor read the other's configuration).
+  if [ -n "$JIRA_RULES" ] && [ "$PWD" != "$JIRA_RULES_TOP" ] && [ -n "${jira_git_dir-}" ]; then
+    jira_rules_file=$jira_git_dir/jira-rules.sh
+    JIRA_RULES=
+    # shellcheck source=/dev/null
+    [ -f "$jira_rules_file" ] && . "$jira_rules_file"
+  fi
   if [ -n "$JIRA_RULES" ]; then
     # Cheap first: same work tree, same environment, configuration files not written since.
     # (-nt is not in POSIX test, but every sh git runs hooks with has it.)
-    [ "$PWD" = "$JIRA_RULES_TOP" ] && [ "${JIRA_PROJECT_KEYS+env:$JIRA_PROJECT_KEYS}" = "$JIRA_RULES_ENV" ] &&
+    jira_config_files
+    [ "$PWD" = "$JIRA_RULES_TOP" ] && [ "${JIRA_PROJECT_KEYS+env:$JIRA_PROJECT_KEYS}" = "$JIRA_RULES_ENV" ] && [ "$jira_files" = "${JIRA_RULES_FILES-}" ] &&
       ! [ "${JIRA_PACKAGE_DIR}package.json" -nt "$jira_rules_file" ] && ! [ "${JIRA_PACKAGE_DIR}.env" -nt "$jira_rules_file" ] && return 0
     if [ "$(jira_rules_stamp)" = "$JIRA_RULES_STAMP" ]; then
       [ "$PWD" != "$JIRA_RULES_TOP" ] || touch "$jira_rules_file" 2>/dev/null || :
@@ -41,7 +56,7 @@ jira_load_rules() {
     fi
   fi
   jira_status=0
-  jira_node commit-rules "$JIRA_HOOKS" || jira_status=$?
+  jira_node commit-rules "$JIRA_HOOKS" "$jira_rules_file" || jira_status=$?
   if [ "$jira_status" = 0 ]; then
     # shellcheck source=/dev/null
     . "$jira_rules_file"
@@ -59,24 +74,41 @@ jira_load_rules() {
 }
 
 # core.commentChar, and sed -E commands that drop what git drops: comment lines, and everything
-# below the scissors line of --verbose. 'auto' and the like are read as git's default '#'.
+# below the scissors line of --verbose. 'auto' is what git picks (see jira_auto_comment_char).
 # prepare-commit-msg reads it from git and leaves it for the commit-msg hook of the same commit.
-jira_comment_char() { # [file to leave it in]
+jira_comment_char() { # file to leave it in (or ''), the message file
   if [ "${GIT_EDITOR-}" = : ]; then
     # git sets GIT_EDITOR=: for hooks when no editor opens (-m, -F): then it cleans up only
-    # whitespace, and comment lines are part of the message.
+    # whitespace, and comment lines are part of the message, unless commit.cleanup=strip.
     jira_cc=
     jira_uncomment=
-    return 0
-  fi
-  if [ -n "${1-}" ] || ! { [ -f "$jira_git_dir/JIRA_HOOK_COMMENT_CHAR" ] && IFS= read -r jira_cc <"$jira_git_dir/JIRA_HOOK_COMMENT_CHAR"; }; then
+    case $(git config --get commit.cleanup 2>/dev/null) in strip) ;; *) return 0 ;; esac
     jira_cc=$(git config --get core.commentChar 2>/dev/null) || jira_cc='#'
-    case $jira_cc in ?) ;; *) jira_cc='#' ;; esac
+    [ "$jira_cc" != auto ] || jira_auto_comment_char "$2" unused
+  elif [ -n "${1-}" ] || ! { [ -f "$jira_git_dir/JIRA_HOOK_COMMENT_CHAR" ] && IFS= read -r jira_cc <"$jira_git_dir/JIRA_HOOK_COMMENT_CHAR"; }; then
+    jira_cc=$(git config --get core.commentChar 2>/dev/null) || jira_cc='#'
+    [ "$jira_cc" != auto ] || jira_auto_comment_char "$2" written
     [ -z "${1-}" ] || printf '%s\n' "$jira_cc" >"$1"
   fi
+  case $jira_cc in ?) ;; *) jira_cc='#' ;; esac
   case $jira_cc in '^') jira_cc_re='\^' ;; '/') jira_cc_re='\/' ;; \\ | ']') jira_cc_re="\\$jira_cc" ;; *) jira_cc_re="[$jira_cc]" ;; esac
   jira_uncomment="/^$jira_cc_re ------------------------ >8 ------------------------\$/,\$d
 /^$jira_cc_re/d"
+}
+
+# core.commentChar=auto: git takes the first of #;@!$%^&|: that starts no line of the message.
+# `unused`: the file is the message alone, so that is the first one no line starts with; `written`:
+# git has written its comment lines into the file, so it is the last of the leading run of
+# candidates that start some line.
+jira_auto_comment_char() { # message file, unused | written
+  jira_firsts=$jira_nl$(LC_ALL=C sed -n 's/^\(.\).*/\1/p' "$1" 2>/dev/null)$jira_nl
+  jira_cc='#'
+  for jira_candidate in '#' ';' '@' '!' '$' '%' '^' '&' '|' ':'; do
+    case $jira_firsts in
+      *"$jira_nl$jira_candidate$jira_nl"*) [ "$2" = unused ] || jira_cc=$jira_candidate ;;
+      *) [ "$2" = written ] || jira_cc=$jira_candidate; break ;;
+    esac
+  done
 }
 
 # The helpers below set variables rather than print: a command substitution of a plain command

@@ -2,8 +2,9 @@
  * The commit-msg hook's slow path: `node dist/scripts/commit-msg.js <.husky folder> <message file>`.
  * The shell hook starts it only when it found no key: findJiraKeys has the last word (the shell
  * is conservative next to non-ASCII letters) and, when the message is refused, explains why.
- * The shell passes what it already knows: JIRA_HOOK_COMMENT_CHAR and JIRA_HOOK_EXAMPLE (the
- * message with the branch's key where the prefill would put it).
+ * The shell passes what it already knows: JIRA_HOOK_COMMENT_CHAR, JIRA_HOOK_EXAMPLE (the
+ * message with the branch's key where the prefill would put it) and JIRA_HOOK_RETRY (the command
+ * that commits again: `git commit --amend` in the middle of a rebase).
  */
 import { readFileSync } from 'node:fs';
 import { formatError } from '../src/cli.js';
@@ -26,7 +27,7 @@ try {
       `  Put the card's key in the subject, the body or a trailer, e.g.`,
       ...example,
       `  Your message is kept in ${messageFile}; edit it and commit again with`,
-      `      git commit -e -F ${messageFile}${messageFile.startsWith('/') ? '' : '   (from the top of the work tree)'}`,
+      `      ${process.env.JIRA_HOOK_RETRY || `git commit -e -F ${messageFile}`}`,
       '  (emergency only: git commit --no-verify)',
       '',
     ].join('\n'));

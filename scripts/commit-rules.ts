@@ -1,5 +1,5 @@
 /**
- * `node dist/scripts/commit-rules.js <.husky folder>`: writes the shell hooks' rules file for the
+ * `node dist/scripts/commit-rules.js <.husky folder> [rules file]`: writes the shell hooks' rules file for the
  * configuration of the work tree it runs in. npm's `prepare` runs it, and the hooks do when the
  * configuration changed since (they run from the top of the work tree).
  */
@@ -7,7 +7,7 @@ import { formatError } from '../src/cli.js';
 import { loadHookSetup, writeHookRules } from '../src/hook-context.js';
 
 try {
-  writeHookRules(await loadHookSetup(process.argv[2]!));
+  writeHookRules(await loadHookSetup(process.argv[2]!), process.env, process.argv[3]);
 } catch (error) {
   process.stderr.write(`${formatError('commit hooks', error, Boolean(process.env.DEBUG))}\n`);
   process.exitCode = 1;

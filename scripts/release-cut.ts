@@ -5,6 +5,7 @@ import { parseVerifyTimeout } from '../src/deploy/verify.js';
 import { shareRelease } from '../src/notify/share-once.js';
 import { renderPreviews } from '../src/notify/preview.js';
 import { ConflictError, PartialReleaseError, runCut, type CutOutcome, type PlannedCut } from '../src/release/cut.js';
+import { PushInFlightError } from '../src/release/failure.js';
 import { errorDocument, outcomeDocument, outcomeExitCode, sharingFailures } from '../src/release/cut-result.js';
 import { renderTextReport, type ReleaseReport } from '../src/release/report.js';
 import { Steps } from '../src/release/steps.js';
@@ -40,6 +41,8 @@ Jira (fixVersion, JIRA_TRANSITION; JIRA_RELEASE=off turns it off) and sharing (S
 email, GitHub Release): see .env.example; npm run release:notify re-sends.`;
 
 const NAME = 'release-cut';
+/** How long a second signal waits for a push under way (CI kills a job a few seconds after its second signal). */
+const PUSH_GRACE_SECONDS = 20;
 
 const write = (text: string): void => void process.stdout.write(text);
 
@@ -128,14 +131,26 @@ async function main(argv: string[]): Promise<number> {
     dryRun = values['dry-run'];
     const steps = new Steps(say);
     let signals = 0;
+    const pushing = (): string | undefined => steps.running().find((step) => step.startsWith('push '))?.slice('push '.length);
+    const stop = (signal: NodeJS.Signals, graceSeconds: number | null): never => {
+      const remote = pushing();
+      const error = remote
+        ? new PushInFlightError(signal, remote, graceSeconds)
+        : new UserError(`${signal} again: stopped at once, in the middle of a step`, { hint: 'check git status, then re-run the cut', exitCode: ExitCode.interrupted });
+      if (json) write(`${JSON.stringify(errorDocument(error))}\n`);
+      say(formatError(NAME, error, false));
+      process.exit(ExitCode.interrupted);
+    };
     const onSignal = (signal: NodeJS.Signals): void => {
       signals += 1;
-      if (signals > 1) {
-        const error = new UserError(`${signal} again: stopped at once, in the middle of a step`, { hint: 'check git status, then re-run the cut', exitCode: ExitCode.interrupted });
-        if (json) write(`${JSON.stringify(errorDocument(error))}\n`);
-        say(formatError(NAME, error, false));
-        process.exit(ExitCode.interrupted);
+      // CI cancels with SIGINT, then SIGTERM: a push under way still gets its answer read, within a bounded grace.
+      const remote = pushing();
+      if (signals === 2 && remote) {
+        say(`${signal} again: the push to ${remote} is still running; waiting up to ${PUSH_GRACE_SECONDS} s for it and for ${remote}'s answer (a third signal stops at once)`);
+        setTimeout(() => stop(signal, PUSH_GRACE_SECONDS), PUSH_GRACE_SECONDS * 1000).unref();
+        return;
       }
+      if (signals > 1) stop(signal, null);
       say(`${signal}: stopping after the current step (press again to quit at once)`);
       steps.interrupt(signal);
       cancelPrompt?.();

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ExitCode, UserError } from './errors.js';
 import { redact } from './redact.js';
+import { visible } from './visible.js';
 
 /** Parses argv with node's own parser; unknown options become a usage error with the help hint. */
 export function parseCliArgs<T extends NonNullable<ParseArgsConfig['options']>>(name: string, argv: string[], options: T, allowPositionals = false) {
@@ -16,11 +17,11 @@ export function parseCliArgs<T extends NonNullable<ParseArgsConfig['options']>>(
 export function formatError(name: string, error: unknown, verbose: boolean, secrets: readonly string[] = []): string {
   if (error instanceof UserError) {
     const line = `${name}: ${error.message}${error.hint ? ` — ${error.hint}` : ''}`;
-    return redact(verbose && error.stack ? `${line}\n${error.stack}` : line, secrets);
+    return redact(verbose && error.stack ? `${visible(line)}\n${error.stack}` : visible(line), secrets);
   }
   const message = error instanceof Error ? error.message : String(error);
   const detail = verbose && error instanceof Error && error.stack ? `\n${error.stack}` : ' (re-run with --verbose for details)';
-  return redact(`${name}: unexpected error: ${message}${detail}`, secrets);
+  return redact(`${name}: unexpected error: ${visible(message)}${detail}`, secrets);
 }
 
 export function exitCodeOf(error: unknown): number {

@@ -17,6 +17,11 @@ export const EXEMPTION_PATTERNS = {
   revertBody: '^This reverts commit [0-9a-f]{7,64}',
 } as const;
 
+/** The sha a revert's "This reverts commit <sha>" line names (perhaps abbreviated), or null. */
+export function revertedShaOf(message: string): string | null {
+  return /^This reverts commit ([0-9a-f]{7,64})/m.exec(message)?.[1] ?? null;
+}
+
 /** Escapes the characters that are special in both a RegExp and a POSIX ERE, and only those. */
 function escapePattern(text: string): string {
   return text.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&');
@@ -59,13 +64,35 @@ export function exemptionOf(message: string, rules: Pick<CommitRules, 'tagPrefix
   return null;
 }
 
+/** Branches bots name after what they bump (`renovate/eslint-9.x`, `dependabot/npm_and_yarn/axios-1.7.4`): no card in them. */
+export const BOT_BRANCH_PATTERN = '^(RENOVATE|DEPENDABOT|SNYK|GREENKEEPER|PRE-COMMIT-CI|WHITESOURCE|MEND|IMGBOT|ALL-CONTRIBUTORS)[/-]';
+
 /**
  * The first Jira key in a branch name, as people type them: `feature/DEV-12-login`,
- * `bugfix/dev-12-x`, `hotfix/DEV-12_fix`, `DEV-12.2-retry`.
+ * `bugfix/dev-12-x`, `hotfix/DEV-12_fix`, `DEV-12-retry`. Bot branches have none. Without a
+ * project list, only a key that starts a segment of the name counts (`feature/bump-node-20` has
+ * none), and never one made of a version number (`eslint-9.x`, `release/v2-3`). Mirrored by the
+ * shell hooks (src/hook-rules.ts firstKeySedScript).
  */
 export function keyOfBranch(branch: string | null, projectKeys: ProjectKeys): string | null {
-  return branch ? findJiraKeys(normalizeBranch(branch), projectKeys)[0] ?? null : null;
+  if (!branch) return null;
+  const upper = branch.toUpperCase();
+  if (new RegExp(BOT_BRANCH_PATTERN).test(upper)) return null;
+  if (projectKeys && projectKeys.length > 0) return findJiraKeys(normalizeBranch(branch), projectKeys)[0] ?? null;
+  for (const segment of normalizeBranch(markVersions(upper)).split('/')) {
+    const key = findJiraKeys(segment, null)[0];
+    if (key && segment.startsWith(key) && !VERSION_PROJECT.test(key)) return key;
+  }
+  return null;
 }
+
+/** `9.X`, `1.7` after a number: a version, glued with a letter so that no key ends there (the shell does the same). */
+function markVersions(upper: string): string {
+  return upper.replace(/([0-9])\.([0-9X])/g, '$1Z$2');
+}
+
+/** `V2-3`: a version, not a project. */
+const VERSION_PROJECT = /^V[0-9]+-/;
 
 /** Uppercase, with `_` and `.` after an issue number read as separators (mirrored by the shell hooks). */
 export function normalizeBranch(branch: string): string {
@@ -90,11 +117,14 @@ export function checkCommitMessage(raw: string, rules: CommitRules & { commentCh
 
   const projects = rules.projectKeys ? rules.projectKeys.join(', ') : 'any Jira project';
   const lowercase = findJiraKeys(message.toUpperCase(), rules.projectKeys).find((key) => message.includes(key.toLowerCase()));
+  const otherProject = rules.projectKeys ? findJiraKeys(message, null)[0] : undefined;
   return {
     ok: false,
     problem: lowercase
       ? `"${lowercase.toLowerCase()}" is not a Jira key: keys are uppercase (${lowercase})`
-      : `the commit message has no Jira key (${projects})`,
+      : otherProject
+        ? `${otherProject} is not a key of a configured project (${projects}): the commit message has no Jira key of those`
+        : `the commit message has no Jira key (${projects})`,
   };
 }
 

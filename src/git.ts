@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { UserError } from './errors.js';
+import { ExitCode, UserError } from './errors.js';
 import { redact } from './redact.js';
 
 export interface GitResult {
@@ -57,6 +57,14 @@ export function gitFailureReason(result: GitResult): string {
   const reasons = [...new Set([...rejected, ...told])];
   const fallback = firstLine(result.stderr || result.stdout) || `git exited with status ${result.exitCode}`;
   return redact(reasons.length > 0 ? reasons.slice(-4).join(' / ') : fallback);
+}
+
+/**
+ * A push git stopped before the remote answered, without a connection failure: the local
+ * pre-push hook refused it (git prints no `To <remote>` line then).
+ */
+export function refusedByPrePushHook(result: GitResult): boolean {
+  return result.exitCode !== 0 && !/^To /m.test(result.stdout) && !/^fatal:/m.test(result.stderr);
 }
 
 function firstLine(text: string): string {
@@ -119,13 +127,39 @@ export interface MergeResult {
 const ZERO_SHA = '0000000000000000000000000000000000000000';
 
 /**
+ * The variables that tell git which repository, index or object store to use (the ones git
+ * itself clears for a submodule, `git rev-parse --local-env-vars`, less the config ones). A
+ * server-side hook, `git submodule foreach` or a CI wrapper exports them for its own
+ * repository; left in place they would make every git here work on that one, not the one named.
+ */
+export const REPOSITORY_ENV_VARS = [
+  'GIT_DIR', 'GIT_WORK_TREE', 'GIT_IMPLICIT_WORK_TREE', 'GIT_COMMON_DIR', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY',
+  'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_QUARANTINE_PATH', 'GIT_NAMESPACE', 'GIT_PREFIX', 'GIT_GRAFT_FILE', 'GIT_SHALLOW_FILE',
+  'GIT_REPLACE_REF_BASE', 'GIT_NO_REPLACE_OBJECTS', 'GIT_INTERNAL_SUPER_PREFIX',
+] as const;
+
+/** The caller's environment without REPOSITORY_ENV_VARS, for every git the toolkit starts. */
+function gitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const clean = { ...env };
+  for (const name of REPOSITORY_ENV_VARS) delete clean[name];
+  return clean;
+}
+
+/** The repository-locating variables set in `env`, to say that they are ignored. */
+export function repositoryEnvIn(env: Readonly<Record<string, string | undefined>>): string[] {
+  return REPOSITORY_ENV_VARS.filter((name) => env[name] !== undefined);
+}
+
+const baseGitEnv = gitEnv(process.env);
+
+/**
  * node:child_process rather than execa here: the cut's dry run is held to a small multiple of
  * a bare `git log`, and importing execa alone costs ~70 ms, most of that budget at 10k commits.
  */
 function startGit(cwd: string, args: readonly string[], options: RunOptions): { child: ChildProcess; done: Promise<GitResult> } {
   const child = spawn('git', args, {
     cwd,
-    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', ...options.env },
+    env: { ...baseGitEnv, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', ...options.env },
     stdio: [options.input === undefined ? 'ignore' : 'pipe', options.stdoutFd ?? 'pipe', 'pipe'],
     detached: options.detached ?? false,
   });
@@ -215,15 +249,15 @@ export class Git {
   /** The checkout containing `dir`, with where its git data lives and whether it is shallow, in one git call. */
   static async open(dir: string, log: Logger | null = null): Promise<Checkout> {
     if (!existsSync(dir)) {
-      throw new UserError(`${dir} does not exist`, { hint: 'pass --repo with the path of a git checkout' });
+      throw new UserError(`${dir} does not exist`, { hint: 'pass --repo with the path of a git checkout', exitCode: ExitCode.usage });
     }
     const probe = new Git(dir, log);
     const args = ['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-dir', '--git-common-dir', '--is-shallow-repository'];
     const result = await probe.run(args, { okExitCodes: [0, 128] });
     const [top, gitDir, commonDir, shallow] = result.stdout.trim().split('\n');
     if (result.exitCode !== 0 || !top || !gitDir || !commonDir) {
-      if (/not a git repository/i.test(result.stderr)) {
-        throw new UserError(`${dir} is not inside a git work tree`, { hint: 'run the cut from your checkout, or pass --repo <dir>' });
+      if (/not a git repository|must be run in a work tree/i.test(result.stderr)) {
+        throw new UserError(`${dir} is not inside a git work tree`, { hint: 'run the cut from your checkout, or pass --repo <dir>', exitCode: ExitCode.usage });
       }
       throw new GitError(args, result);
     }
@@ -268,6 +302,36 @@ export class Git {
     return markers.find(([marker]) => existsSync(path.join(gitDir, marker)))?.[1] ?? null;
   }
 
+  /**
+   * Every worktree's git dir other than `gitDir` with the operation in progress there and the
+   * branch it works on: a rebase shows HEAD detached, its branch is in `head-name`; a bisect
+   * keeps it in BISECT_START. Read from the files git keeps, so a worktree git no longer lists
+   * (its folder moved) still counts.
+   */
+  static operationsElsewhere(commonDir: string, gitDir: string): Array<{ path: string; operation: string; branch: string | null }> {
+    const linked = path.join(commonDir, 'worktrees');
+    const dirs = [commonDir, ...(existsSync(linked) ? readdirSync(linked).map((name) => path.join(linked, name)) : [])];
+    const found: Array<{ path: string; operation: string; branch: string | null }> = [];
+    for (const dir of dirs) {
+      if (path.resolve(dir) === path.resolve(gitDir)) continue;
+      const operation = Git.operationInProgress(dir);
+      if (!operation) continue;
+      const read = (file: string): string => {
+        try {
+          return readFileSync(path.join(dir, file), 'utf8').trim();
+        } catch {
+          return '';
+        }
+      };
+      const named = read('rebase-merge/head-name') || read('rebase-apply/head-name') || read('HEAD').replace(/^ref: /, '');
+      const bisected = read('BISECT_START');
+      const branch = named.startsWith('refs/heads/') ? named : bisected ? `refs/heads/${bisected}` : null;
+      const worktree = dir === commonDir ? path.dirname(commonDir) : path.dirname(read('gitdir'));
+      found.push({ path: worktree, operation, branch });
+    }
+    return found;
+  }
+
   /** Tracked files with staged or unstaged changes (untracked files are the user's business). */
   async changedTrackedFiles(): Promise<string[]> {
     const out = (await this.run(['status', '--porcelain=v1', '-z', '--untracked-files=no'])).stdout;
@@ -308,6 +372,11 @@ export class Git {
   async fetch(remote: string, refspecs: readonly string[], options: { unshallow?: boolean } = {}): Promise<void> {
     // --no-progress, not --quiet: --quiet also drops the lines that say why a ref was refused.
     await this.run(['fetch', '--no-progress', '--tags', ...(options.unshallow ? ['--unshallow'] : []), '--', remote, ...refspecs], { detached: true });
+  }
+
+  /** The objects of `ref` on `remote`, so that its commits can be read here; no ref is written. */
+  async fetchObjectsOf(remote: string, ref: string): Promise<void> {
+    await this.run(['fetch', '--no-progress', '--no-tags', '--no-write-fetch-head', '--refmap=', '--', remote, ref], { detached: true });
   }
 
   /** The sha of `ref` on `remote`, or null when the remote has no such ref. */
@@ -380,6 +449,11 @@ export class Git {
     return result.exitCode === 0;
   }
 
+  /** `<short sha> <subject>` of the commits in `range`, newest first, at most `max`. */
+  async oneLines(range: string, max: number): Promise<string[]> {
+    return (await this.output(['log', `--max-count=${max}`, '--format=%h %s', range, '--'])).split('\n').filter(Boolean);
+  }
+
   async tagsPointingAt(sha: string, pattern: string): Promise<string[]> {
     return (await this.output(['tag', '--list', '--points-at', sha, pattern])).split('\n').filter(Boolean);
   }
@@ -391,7 +465,12 @@ export class Git {
    * ours (a garbage collection) would stop git too; a file lets git run at its own speed.
    */
   async *commitsBetween(base: string, head: string): AsyncGenerator<Commit[]> {
-    const args = ['log', '-z', '--format=%H %P%n%B', `${base}..${head}`, '--'];
+    yield* this.commitsIn(`${base}..${head}`);
+  }
+
+  /** As commitsBetween, for any range git log takes (`A..`, `A...B`). */
+  async *commitsIn(range: string): AsyncGenerator<Commit[]> {
+    const args = ['log', '-z', '--format=%H %P%n%B', range, '--'];
     const started = performance.now();
     const dir = await mkdtemp(path.join(os.tmpdir(), 'release-cut-log-'));
     const file = await open(path.join(dir, 'log'), 'w+');

@@ -45,15 +45,14 @@ export async function loadHookSetup(hooksDir: string, top: string = process.cwd(
   return { hooksDir, top, config: resolveCommitConfig(env, block), configDir, prefix };
 }
 
-/** Writes the shell hooks' rules for this configuration (atomically: a hook may be reading it). */
-export function writeHookRules(setup: HookSetup, env: NodeJS.ProcessEnv = process.env): string {
-  const text = rulesStamp(
-    readOptional(path.join(setup.configDir, 'package.json')),
-    readOptional(path.join(setup.configDir, '.env')),
-    env.JIRA_PROJECT_KEYS,
-  );
-  const stamp = { text, top: setup.top, envKeys: env.JIRA_PROJECT_KEYS };
-  const file = hookRulesFile(setup.hooksDir);
+/** Writes the shell hooks' rules for this configuration (atomically: a hook may be reading it); a linked worktree's hooks name a file of their own. */
+export function writeHookRules(setup: HookSetup, env: NodeJS.ProcessEnv = process.env, file: string = hookRulesFile(setup.hooksDir)): string {
+  const packageJson = readOptional(path.join(setup.configDir, 'package.json'));
+  const dotEnv = readOptional(path.join(setup.configDir, '.env'));
+  const text = rulesStamp(packageJson, dotEnv, env.JIRA_PROJECT_KEYS);
+  // As the hooks' jira_config_files says it.
+  const files = `${packageJson === null ? '' : 'p'}${dotEnv === null ? '' : 'e'}`;
+  const stamp = { text, top: setup.top, envKeys: env.JIRA_PROJECT_KEYS, files };
   mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}`;
   writeFileSync(temporary, renderHookRules(setup.config, stamp, setup.prefix));

@@ -5,7 +5,7 @@
  * Pure: src/hook-context.ts writes the file.
  */
 import type { CommitConfig } from './config.js';
-import { EXEMPTION_PATTERNS, releaseSubjectPattern } from './commit-message.js';
+import { BOT_BRANCH_PATTERN, EXEMPTION_PATTERNS, releaseSubjectPattern } from './commit-message.js';
 import { ISSUE_NUMBER_PATTERN, NOT_JIRA_PROJECTS, projectPattern } from './jira-keys.js';
 
 /**
@@ -16,8 +16,13 @@ import { ISSUE_NUMBER_PATTERN, NOT_JIRA_PROJECTS, projectPattern } from './jira-
  * that findJiraKeys would refuse, whatever script the neighbouring letter is from.
  */
 const NEIGHBOUR = "[][:space:][:cntrl:]!\"#$%&'()*+,.:;<=>?@[\\^`{|}~-]";
-const BEFORE = `(^|${NEIGHBOUR}|\\/)`;
-const AFTER = `(${NEIGHBOUR}|\\/|$)`;
+/**
+ * Punctuation and spaces beyond ASCII that people put around keys («DEV-1», “DEV-1”, DEV-1—x, a
+ * no-break space), as their UTF-8 bytes: findJiraKeys accepts them, so the shell need not ask node.
+ */
+const WIDE_NEIGHBOURS = ['«', '»', '“', '”', '‘', '’', '—', '–', '…', '\u00a0'].join('|');
+const BEFORE = `(^|${NEIGHBOUR}|\\/|${WIDE_NEIGHBOURS})`;
+const AFTER = `(${NEIGHBOUR}|\\/|$|${WIDE_NEIGHBOURS})`;
 
 /**
  * A `sed -nE` script (C locale) that prints the first Jira key of its input and stops:
@@ -26,14 +31,22 @@ const AFTER = `(${NEIGHBOUR}|\\/|$)`;
  */
 export function firstKeySedScript(projectKeys: CommitConfig['jiraProjectKeys'], branch: boolean): string {
   const lines: string[] = [];
-  if (branch) lines.push('y/abcdefghijklmnopqrstuvwxyz/ABCDEFGHIJKLMNOPQRSTUVWXYZ/', 's/([0-9])[_.]/\\1-/g');
-  if (!projectKeys || projectKeys.length === 0) {
+  const anyProject = !projectKeys || projectKeys.length === 0;
+  if (branch) {
+    lines.push('y/abcdefghijklmnopqrstuvwxyz/ABCDEFGHIJKLMNOPQRSTUVWXYZ/', `/${BOT_BRANCH_PATTERN.replace(/\//g, '\\/')}/d`);
+    // keyOfBranch's markVersions: `9.X` is glued so that no key ends at the 9.
+    if (anyProject) lines.push('s/([0-9])[.]([0-9X])/\\1Z\\2/g');
+    lines.push('s/([0-9])[_.]/\\1-/g');
+  }
+  // Without a project list, a branch's key starts a segment of its name, and V2-3 is a version.
+  const before = branch && anyProject ? '(^|\\/)' : BEFORE;
+  if (anyProject) {
     // Standards and advisories that look like keys (UTF-8, SHA-256) are blanked out first.
-    const notProjects = [...NOT_JIRA_PROJECTS].sort((a, b) => b.length - a.length).join('|');
-    lines.push(':x', `s/${BEFORE}(${notProjects})-${ISSUE_NUMBER_PATTERN}${AFTER}/\\1\\/\\3/`, 't x');
+    const notProjects = [...NOT_JIRA_PROJECTS, ...(branch ? ['V[0-9]+'] : [])].sort((a, b) => b.length - a.length).join('|');
+    lines.push(':x', `s/${before}(${notProjects})-${ISSUE_NUMBER_PATTERN}${AFTER}/\\1\\/\\3/`, 't x');
   }
   // The key goes on a line of its own after the text before it, which is then dropped.
-  lines.push(`s/${BEFORE}(${projectPattern(projectKeys)}-${ISSUE_NUMBER_PATTERN})${AFTER}.*/\\1\\`, '\\2/', 't k', 'd', ':k', 's/.*\\n//p', 'q');
+  lines.push(`s/${before}(${projectPattern(projectKeys)}-${ISSUE_NUMBER_PATTERN})${AFTER}.*/\\1\\`, '\\2/', 't k', 'd', ':k', 's/.*\\n//p', 'q');
   return lines.join('\n');
 }
 
@@ -79,14 +92,17 @@ export function rulesStamp(packageJson: string | null, dotEnv: string | null, en
 /**
  * The rules file: sh variable assignments the hooks source. `stamp`: what they were generated
  * from (rulesStamp), in which work tree (`top`) and with which JIRA_PROJECT_KEYS in the
- * environment. `packagePrefix`: package.json's folder from the top of the repository.
+ * environment, and which configuration files there were (`files`: jira_config_files).
+ * `packagePrefix`: package.json's folder from the top of the repository.
  */
-export function renderHookRules(config: CommitConfig, stamp: { text: string; top: string; envKeys: string | undefined }, packagePrefix: string): string {
+export function renderHookRules(config: CommitConfig, stamp: { text: string; top: string; envKeys: string | undefined; files: string }, packagePrefix: string): string {
   const keys = config.jiraProjectKeys;
   const variables: Record<string, string> = {
     JIRA_RULES_STAMP: stamp.text,
     JIRA_RULES_TOP: stamp.top,
     JIRA_RULES_ENV: stamp.envKeys === undefined ? '' : `env:${stamp.envKeys}`,
+    // Which of package.json and .env there were: a deleted file is no newer than the rules, yet changes them.
+    JIRA_RULES_FILES: stamp.files,
     JIRA_PACKAGE_DIR: packagePrefix,
     JIRA_PROJECTS: keys ? keys.join(', ') : 'any Jira project',
     JIRA_EXAMPLE_KEY: `${keys?.[0] ?? 'ABC'}-123`,

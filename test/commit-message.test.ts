@@ -58,6 +58,22 @@ branches('the first key, uppercase, with - _ . as separators', () => {
   for (const [branch, key] of branchCases) assert.is(keyOfBranch(branch, ['DEV']), key, branch);
   assert.is(keyOfBranch(null, ['DEV']), null, 'detached HEAD');
 });
+
+branches('no project list: only a key that starts a segment, never one made of a version; bot branches have none', () => {
+  const cases: Array<[string, string | null]> = [
+    ['renovate/eslint-9.x', null],
+    ['dependabot/npm_and_yarn/axios-1.7.4', null],
+    ['feature/bump-node-20', null],
+    ['release/v2-3', null],
+    ['feature/eslint-9.x', null],
+    ['feature/ABC-12-login', 'ABC-12'],
+    ['bugfix/abc-12.retry', 'ABC-12'],
+    ['ABC-7_fix', 'ABC-7'],
+    ['feature/fix-ABC-12', null],
+  ];
+  for (const [branch, key] of cases) assert.is(keyOfBranch(branch, null), key, branch);
+  assert.is(keyOfBranch('dependabot/npm_and_yarn/DEV-1.2', ['DEV']), null, 'bot branches, whatever the project list');
+});
 branches.run();
 
 const placements = suite('the cut reads type and breaking change from every key placement');

@@ -51,6 +51,7 @@ check('catches what bypassed the hook: --no-verify, cherry-pick, git am; passes 
   const lines = String(result.all).split('\n');
   const offenders = lines.filter((line) => / — /.test(line));
   assert.equal(offenders.map((line) => line.replace(/^[0-9a-f]{7,} /, '')), [
+    'fixup! DEV-1: keyed — a fixup! commit was never squashed into its target: run git rebase -i --autosquash on the base, then push again',
     'chore(release): anything — the commit message has no Jira key (DEV)',
     'fix: mailed without a key — the commit message has no Jira key (DEV)',
     'fix: cherry-picked without a key — the commit message has no Jira key (DEV)',
@@ -58,7 +59,7 @@ check('catches what bypassed the hook: --no-verify, cherry-pick, git am; passes 
   ]);
   const shortSha = (await git('rev-parse', '--short', 'HEAD~6')).slice(0, 7);
   assert.ok(offenders.some((line) => line.startsWith(shortSha)), `short sha ${shortSha} in ${offenders.join('\n')}`);
-  assert.match(String(result.all), 'commits:check: 9 commits in base..HEAD, 4 without a Jira key', String(result.all));
+  assert.match(String(result.all), 'commits:check: 9 commits in base..HEAD, 5 without a Jira key', String(result.all));
 });
 
 check('a clean range exits 0; a bad range is a usage error', async () => {
@@ -69,8 +70,48 @@ check('a clean range exits 0; a bad range is a usage error', async () => {
   assert.is(usage.exitCode, 2);
   assert.match(String(usage.all), 'one commit range <from>..<to> is needed');
   const unknown = await commitsCheck('nope..HEAD');
-  assert.is(unknown.exitCode, 1);
-  assert.match(String(unknown.all), 'commits:check:');
+  assert.is(unknown.exitCode, 2, unknown.all);
+  assert.match(String(unknown.all), 'commits:check: "nope" names no commit here');
+  for (const range of ['HEAD~1..', 'HEAD~1...HEAD']) {
+    const result = await commitsCheck(range);
+    assert.is(result.exitCode, 0, `${range}: ${result.all}`);
+    assert.match(String(result.all), new RegExp(`\\d commits in ${range.replace(/[.~]/g, '\\$&')}, all with a Jira key or exempt`));
+  }
+  const bare = path.join(repo.dir, '.git');
+  const inBare = await execa(process.execPath, [COMMITS_CHECK, 'HEAD~1..HEAD'], { cwd: bare, reject: false, all: true });
+  assert.is(inBare.exitCode, 2, inBare.all);
+});
+
+check('a revert counts only when the commit it names exists and was accepted itself', async () => {
+  await git('tag', 'reverts');
+  await writeFile(path.join(repo.dir, 'work.txt'), 'work\n');
+  await git('add', 'work.txt');
+  await git('commit', '--quiet', '-m', 'DEV-3: keyed work');
+  await git('revert', '--no-edit', 'HEAD');
+  await git('commit', '--quiet', '--allow-empty', '--no-verify', '-m', 'fix: keyless');
+  const keyless = await git('rev-parse', 'HEAD');
+  await git('commit', '--quiet', '--allow-empty', '--no-verify', '-m', `Revert "fix: keyless"\n\nThis reverts commit ${keyless}.`);
+  await git('commit', '--quiet', '--allow-empty', '--no-verify', '-m', 'Revert "anything"\n\nThis reverts commit 1234567.');
+  const result = await commitsCheck('reverts..HEAD');
+  assert.is(result.exitCode, 1, result.all);
+  const offenders = String(result.all).split('\n').filter((line) => / — /.test(line)).map((line) => line.replace(/^[0-9a-f]{7,} /, ''));
+  assert.equal(offenders, [
+    'Revert "anything" — it says it reverts commit 1234567, which this repository does not have: give it a Jira key',
+    `Revert "fix: keyless" — the commit it reverts (${keyless.slice(0, 7)}) has no accepted message itself: give the revert a Jira key`,
+    'fix: keyless — the commit message has no Jira key (DEV)',
+  ]);
+});
+
+check("commits behind a card's pull-request merge need no key of their own, as in the cut", async () => {
+  await git('tag', 'merged');
+  await git('checkout', '--quiet', '-b', 'feature/DEV-130-search');
+  await git('commit', '--quiet', '--allow-empty', '--no-verify', '-m', 'feat(search): index titles');
+  await git('commit', '--quiet', '--allow-empty', '--no-verify', '-m', 'feat(search): rank by date');
+  await git('checkout', '--quiet', 'main');
+  await git('merge', '--quiet', '--no-ff', '-m', 'Merge pull request #42 from acme/feature/DEV-130-search', 'feature/DEV-130-search');
+  const result = await commitsCheck('merged..HEAD');
+  assert.is(result.exitCode, 0, result.all);
+  assert.match(String(result.all), '3 commits in merged..HEAD, all with a Jira key or exempt');
 });
 
 check('the npm script and the CI job run it over a pull request\'s commits', async () => {

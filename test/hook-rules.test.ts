@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from './helpers/hooks.js';
 
 /** Runs `call` in sh with the hooks' library and rules for `projectKeys` loaded, as the hooks do. */
 async function inHookShell(dir: string, projectKeys: ProjectKeys, call: string, env: Record<string, string> = {}): Promise<string> {
-  await writeFile(path.join(dir, '_', 'jira-rules.sh'), renderHookRules({ jiraProjectKeys: projectKeys, tagPrefix: 'release/', commitKeyPlacement: 'conventional' }, { text: '', top: dir, envKeys: undefined }, ''));
+  await writeFile(path.join(dir, '_', 'jira-rules.sh'), renderHookRules({ jiraProjectKeys: projectKeys, tagPrefix: 'release/', commitKeyPlacement: 'conventional' }, { text: '', top: dir, envKeys: undefined, files: '' }, ''));
   const script = `JIRA_HOOKS="$HOOKS"; . "${path.join(PROJECT_ROOT, '.husky', 'jira-keys.sh')}"; . "$HOOKS/_/jira-rules.sh"; ${call}`;
   const result = await execa('sh', ['-c', script], { cwd: dir, env: { ...env, HOOKS: dir }, extendEnv: true });
   return result.stdout;
@@ -49,7 +49,8 @@ for (const projectKeys of [['DEV'], ['DEV', 'MY_PROJ'], null] as ProjectKeys[]) 
 }
 
 agree('branch names: the shell and keyOfBranch give the same key', async () => {
-  const branches = ['feature/DEV-42-login-fix', 'bugfix/dev-321-x', 'hotfix/DEV-12_fix', 'feature/dev-7.retry', 'feature/DEV-7-DEV-8', 'fix/UTF-8-export', 'feature/OPS-1-x', 'main', 'dev-0', 'release/2026-11-24'];
+  const branches = ['feature/DEV-42-login-fix', 'bugfix/dev-321-x', 'hotfix/DEV-12_fix', 'feature/dev-7.retry', 'feature/DEV-7-DEV-8', 'fix/UTF-8-export', 'feature/OPS-1-x', 'main', 'dev-0', 'release/2026-11-24',
+    'renovate/eslint-9.x', 'dependabot/npm_and_yarn/axios-1.7.4', 'feature/bump-node-20', 'release/v2-3', 'feature/fix-DEV-12', 'DEV-3_x', 'feature/dev-12.2-retry'];
   for (const projectKeys of [['DEV'], null] as ProjectKeys[]) {
     for (const branch of branches) {
       const fromShell = await inHookShell(dir, projectKeys, `printf '%s\\n' "$BRANCH" | LC_ALL=C sed -nE "$JIRA_BRANCH_KEY_SED"`, { BRANCH: branch });

@@ -1,5 +1,6 @@
 import type { NotifyConfig } from '../config.js';
 import { redact } from '../redact.js';
+import { visible } from '../visible.js';
 import { searchIssues, type JiraClient, type SearchIssue } from './client.js';
 
 /** A released card as far as Jira is concerned: its key. */
@@ -87,11 +88,11 @@ interface DetailFields {
 function detailsOf(issue: SearchIssue): IssueDetails {
   const fields = (issue.fields ?? {}) as DetailFields;
   return {
-    summary: fields.summary ?? '',
-    type: fields.issuetype?.name ?? 'Other',
-    status: fields.status?.name ?? 'unknown',
+    summary: visible(fields.summary ?? ''),
+    type: visible(fields.issuetype?.name ?? 'Other'),
+    status: visible(fields.status?.name ?? 'unknown'),
     statusCategory: fields.status?.statusCategory?.key ?? 'unknown',
-    assignee: fields.assignee?.displayName ?? null,
+    assignee: fields.assignee?.displayName === undefined ? null : visible(fields.assignee.displayName),
   };
 }
 

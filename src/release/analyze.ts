@@ -3,6 +3,7 @@ import { withoutKeyPrefix } from '../commit-message.js';
 import type { ReleaseConfig } from '../config.js';
 import type { Commit } from '../git.js';
 import { findBrowseUrls, findJiraKeys, type ProjectKeys } from '../jira-keys.js';
+import { visible } from '../visible.js';
 
 /**
  * What the release needs to know about one commit. Its full message is read once, here,
@@ -16,7 +17,7 @@ export interface CommitFacts {
   keys: string[];
   /** Browse URLs on a known Jira host that the message mentions, by key. */
   urls: Readonly<Record<string, string>>;
-  /** The commit this one reverts (git revert's "This reverts commit <sha>."), or null. */
+  /** The commit this one reverts (git revert's "This reverts commit <sha>.", the sha possibly abbreviated), or null. */
   reverts: string | null;
   /** Conventional commit type (`feat`, `fix`, ...), or `other`. */
   type: string;
@@ -31,14 +32,15 @@ const NO_NOTES: readonly string[] = Object.freeze([]);
 
 export type CommitAnalyzer = (commit: Commit) => CommitFacts;
 
-const REVERTS = /This reverts commit ([0-9a-f]{40})/;
+/** git's line, or one typed by hand with an abbreviated sha (`This reverts commit ed7ad6d.`). */
+const REVERTS = /This reverts commit ([0-9a-f]{7,40})\b/i;
 
 function revertedSha(message: string): string | null {
-  return message.includes('This reverts commit ') ? REVERTS.exec(message)?.[1] ?? null : null;
+  return message.includes('This reverts commit ') ? REVERTS.exec(message)?.[1]?.toLowerCase() ?? null : null;
 }
 
 function facts(commit: Commit, keys: string[], urls: Readonly<Record<string, string>>, type: string, breaking: readonly string[]): CommitFacts {
-  return { sha: commit.sha, parents: commit.parents, subject: commit.subject, keys, urls, reverts: revertedSha(commit.message), type, breaking };
+  return { sha: commit.sha, parents: commit.parents, subject: visible(commit.subject), keys, urls, reverts: revertedSha(commit.message), type, breaking };
 }
 
 /**
@@ -91,7 +93,7 @@ export function commitAnalyzer(config: Pick<ReleaseConfig, 'jiraProjectKeys' | '
     // `DEV-321: feat(x): …` (the prefix placement, and older history) is the Conventional Commit after the key.
     if (mayBreak) {
       const parsed = parser.parse(withoutKeyPrefix(commit.message));
-      return facts(commit, keys, urls, parsed.type ?? 'other', parsed.notes.map((note) => note.text.trim()));
+      return facts(commit, keys, urls, parsed.type ?? 'other', parsed.notes.map((note) => visible(note.text.trim())));
     }
     const header = withoutKeyPrefix(commit.subject);
     const prefix = header.slice(0, header.indexOf(': ') + 1);

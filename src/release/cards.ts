@@ -1,3 +1,4 @@
+import { keysInheritedFromMerges } from '../commit-check.js';
 import type { CommitFacts } from './analyze.js';
 
 export interface CommitRef {
@@ -59,40 +60,22 @@ function sortedByKey(cards: Card[]): Card[] {
 }
 
 /**
- * Keys for commits that carry none but came in through a merge that does, e.g. the commits
- * of `feature/EPN-130-search` merged by "Merge pull request #42 from .../EPN-130-search".
- * Only branches merged into the head's first-parent line are followed.
- */
-function keysInheritedFromMerges(commits: readonly CommitFacts[], headSha: string): Map<string, string[]> {
-  const bySha = new Map(commits.map((commit) => [commit.sha, commit]));
-  const mainline = new Set<string>();
-  for (let commit = bySha.get(headSha); commit; commit = bySha.get(commit.parents[0] ?? '')) mainline.add(commit.sha);
-  const inherited = new Map<string, string[]>();
-  for (const merge of commits) {
-    const { keys } = merge;
-    if (merge.parents.length < 2 || keys.length === 0 || !mainline.has(merge.sha)) continue;
-    const pending = merge.parents.slice(1);
-    for (let sha = pending.pop(); sha !== undefined; sha = pending.pop()) {
-      const commit = bySha.get(sha);
-      if (!commit || mainline.has(sha) || inherited.has(sha)) continue;
-      inherited.set(sha, keys);
-      pending.push(...commit.parents);
-    }
-  }
-  return inherited;
-}
-
-/**
  * Revert pairs within the range, `original -> revert`, oldest first. A revert of a commit outside
- * the range (or of a revert already paired) is a change that ships, like any other.
+ * the range (or of a revert already paired) is a change that ships, like any other. An
+ * abbreviated sha names the one commit of the range it starts, when only one does.
  */
 function revertPairs(oldestFirst: readonly CommitFacts[]): Map<string, string> {
   const pairs = new Map<string, string>();
   if (!oldestFirst.some((commit) => commit.reverts !== null)) return pairs;
+  const resolve = (named: string): string | null => {
+    if (named.length === 40) return named;
+    const matches = oldestFirst.filter((commit) => commit.sha.startsWith(named));
+    return matches.length === 1 ? matches[0]!.sha : null;
+  };
   const seen = new Set<string>();
   const paired = new Set<string>();
   for (const commit of oldestFirst) {
-    const target = commit.reverts;
+    const target = commit.reverts === null ? null : resolve(commit.reverts);
     if (target !== null && seen.has(target) && !paired.has(target)) {
       pairs.set(target, commit.sha);
       paired.add(target).add(commit.sha);

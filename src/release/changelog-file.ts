@@ -62,32 +62,124 @@ async function loadBlockParser(): Promise<BlockParser> {
 }
 
 const KEEP_A_CHANGELOG_UNRELEASED = /^\[?\s*unreleased\s*\]?(?:\(.*\)|\[.*\])?$/i;
+/** What a release heading says: a version (`1.54.0`, `v2.3`, `Version 4.0.0`) or a date (our own tags have one). */
+const RELEASE_TITLE = /(?:^|[^\w.])v?\d+\.\d+(?:\.\d+)?(?![\w])|\b\d{4}-\d{2}-\d{2}\b/i;
+/** An anchor line old conventional-changelog writes above each release heading. */
+const ANCHOR_LINE = /^ {0,3}<a\s+(?:name|id)\s*=\s*["'][^"']*["']\s*>\s*<\/a>\s*$/i;
+const ATX_HEADING = /^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/;
+
+/** How the file writes its release headings, so the new one looks like its neighbours. */
+interface HeadingStyle {
+  level: number;
+  /** `Version 1.0\n-----` rather than `## Version 1.0`. */
+  setext: boolean;
+  /** `### Version 4.0.0 ###`. */
+  closed: boolean;
+}
+
+/** Where the new section goes, and at what level and style. */
+interface Placement {
+  /** The line the section goes before (0-based; the line count means the end). */
+  line: number;
+  style: HeadingStyle;
+  /** Keep a Changelog's `[Unreleased]`: the line where its notes end, which the rest of the section goes before. */
+  notesEnd: number | null;
+}
+
+const DEFAULT_STYLE: HeadingStyle = { level: 2, setext: false, closed: false };
+
+interface HeadingCandidate {
+  /** First line of the heading, or of the anchor line above it. */
+  line: number;
+  /** The line after the heading. */
+  after: number;
+  text: string;
+  style: HeadingStyle;
+}
+
+/** Top-level headings, each with the anchor line right above it when there is one (an anchor and its heading parse as one HTML block). */
+function headingsOf(tokens: Token[], lines: string[]): HeadingCandidate[] {
+  const found: HeadingCandidate[] = [];
+  tokens.forEach((token, index) => {
+    if (token.level !== 0 || token.map === null) return;
+    const [start, after] = token.map;
+    if (token.type === 'heading_open') {
+      // The anchor is a paragraph of inline HTML (an open and a close tag are not an HTML block), or an HTML block of its own.
+      const previous = tokens[index - 1]?.type === 'paragraph_close' ? tokens[index - 3] : tokens[index - 1];
+      const anchorText = tokens[index - 1]?.type === 'paragraph_close' ? tokens[index - 2]?.content : previous?.content;
+      const anchored = previous?.map && anchorText !== undefined && ANCHOR_LINE.test(anchorText.trim()) ? previous.map[0] : start;
+      const setext = !/^ {0,3}#/.test(lines[start] ?? '');
+      const closed = !setext && /[ \t]#+[ \t]*$/.test(lines[start] ?? '');
+      found.push({ line: anchored, after, text: tokens[index + 1]!.content.trim(), style: { level: Number(token.tag.slice(1)), setext, closed } });
+    }
+    if (token.type === 'html_block' && ANCHOR_LINE.test(lines[start] ?? '')) {
+      const heading = ATX_HEADING.exec(lines[start + 1] ?? '');
+      if (heading) found.push({ line: start, after: start + 2, text: heading[2]!.trim(), style: { level: heading[1]!.length, setext: false, closed: /[ \t]#+[ \t]*$/.test(lines[start + 1]!) } });
+    }
+  });
+  return found;
+}
 
 /**
- * The line the new section goes before (0-based; the line count means the end): before the first
- * top-level level-2 heading, or, for Keep a Changelog's `## [Unreleased]`, right under it, so that
- * its notes end up in the new release's section and the heading stays, empty, on top.
+ * Where the new section goes: directly above the newest release (the first heading that names a
+ * version or a date, whatever its level, with its anchor line), at that heading's level and style;
+ * for Keep a Changelog's `[Unreleased]`, right under it, its notes kept at the top of the new
+ * release's section. With no release yet: before the first level-2 heading, or at the end.
  * Only a prefix is parsed when the heading lies early in the file, as it does in a changelog: lines
  * up to a complete top-level heading mean the same in a prefix as in the whole file (CommonMark
  * decides a line's block from the lines before it; only a setext underline looks back, and it is
  * part of the heading).
  */
-function insertionLine(text: string, parse: BlockParser): number {
+function placementOf(text: string, parse: BlockParser): Placement {
   // The first 64 KB, then (rarely: a changelog's newest release is near its top) the whole file.
   for (let size = 64 * 1024; ; size = text.length) {
     const whole = size >= text.length;
     const end = whole ? text.length : text.lastIndexOf('\n', size) + 1;
     if (end === 0) continue;
     const prefix = text.slice(0, end);
+    const lines = prefix.split('\n');
     const prefixLines = whole ? Infinity : countLines(prefix);
-    const tokens = parse(prefix);
-    const index = tokens.findIndex((token) => token.type === 'heading_open' && token.tag === 'h2' && token.level === 0 && token.map !== null && token.map[1] < prefixLines);
-    if (index !== -1) {
-      const [start, after] = tokens[index]!.map!;
-      return KEEP_A_CHANGELOG_UNRELEASED.test(tokens[index + 1]!.content.trim()) ? after : start;
+    const headings = headingsOf(parse(prefix), lines).filter((heading) => heading.after < prefixLines);
+    const unreleased = headings.findIndex((heading) => KEEP_A_CHANGELOG_UNRELEASED.test(heading.text));
+    const release = headings.findIndex((heading) => RELEASE_TITLE.test(heading.text) && !KEEP_A_CHANGELOG_UNRELEASED.test(heading.text));
+    if (unreleased !== -1 && (release === -1 || unreleased < release)) {
+      const heading = headings[unreleased]!;
+      const next = headings.slice(unreleased + 1).find((candidate) => candidate.style.level <= heading.style.level);
+      if (next || whole) return { line: heading.after, style: heading.style, notesEnd: next ? next.line : countLines(text) + (text.endsWith('\n') ? 0 : 1) };
+    } else if (release !== -1) {
+      return { line: headings[release]!.line, style: headings[release]!.style, notesEnd: null };
     }
-    if (whole) return countLines(text) + (text.length > 0 && !text.endsWith('\n') ? 1 : 0);
+    if (whole) {
+      const h2 = headings.find((heading) => heading.style.level === 2);
+      return { line: h2 ? h2.line : countLines(text) + (text.length > 0 && !text.endsWith('\n') ? 1 : 0), style: DEFAULT_STYLE, notesEnd: null };
+    }
   }
+}
+
+/**
+ * The rendered section (its release heading `## `, subheadings `### `) at the level and in the
+ * style of the file's releases: `# 3.9.6` files get `# ` and `## `, setext files an underlined
+ * release heading, `### Version 4.0.0 ###` files closed headings one level down.
+ */
+function styledSection(section: string, style: HeadingStyle): string {
+  const shift = style.level - 2;
+  const lines = section.split('\n').map((line, index) => {
+    const heading = /^(#{2,6}) (.*)$/.exec(line);
+    if (!heading) return line;
+    const level = Math.min(6, heading[1]!.length + shift);
+    if (index === 0 && style.setext && level <= 2) return `${heading[2]}\n${(level === 1 ? '=' : '-').repeat(Math.max(3, heading[2]!.length))}`;
+    return `${'#'.repeat(level)} ${heading[2]}${style.closed ? ` ${'#'.repeat(level)}` : ''}`;
+  });
+  return lines.join('\n');
+}
+
+/** Lines of merge conflict markers (1-based), when the file has a conflict block committed by mistake. */
+function conflictMarkerLines(text: string): number[] {
+  const lines = text.split('\n');
+  const opened = lines.some((line) => /^<{7}(?: |$)/.test(line));
+  const closed = lines.some((line) => /^>{7}(?: |$)/.test(line));
+  if (!opened || !closed) return [];
+  return lines.flatMap((line, index) => (/^(?:<{7}|>{7}|\|{7})(?: |$)|^={7}$/.test(line) ? [index + 1] : []));
 }
 
 function countLines(text: string): number {
@@ -120,12 +212,37 @@ export async function insertChangelogSection(existing: Buffer | null, section: s
   const format = formatOf(existing, file);
   if (existing.includes(marker, format.bomLength, 'latin1')) return existing;
   const text = existing.subarray(format.bomLength).toString(format.charset).replace(/\r\n?/g, '\n');
-  const line = insertionLine(text, await loadBlockParser());
-  return insertAtLine(existing, format, text, line, body);
+  refuseConflictMarkers(text, file);
+  const placement = placementOf(text, await loadBlockParser());
+  const styled = styledSection(body, placement.style);
+  if (placement.notesEnd !== null && !isBlankText(text, placement.line, placement.notesEnd)) {
+    // [Unreleased] notes stay the hand-written top of the release: the heading and summary above them, the lists below.
+    const split = styled.search(/\n#/);
+    if (split !== -1) {
+      const withLists = insertAt(existing, format, text, placement.notesEnd, styled.slice(split + 1));
+      return insertAt(withLists, format, text, placement.line, styled.slice(0, split).trimEnd());
+    }
+  }
+  return insertAt(existing, format, text, placement.line, styled);
 }
 
-/** `body` inserted at line `line` of `text` (the decoded `existing`), with a blank line on each side; every other byte kept. */
-function insertAtLine(existing: Buffer, format: FileFormat, text: string, line: number, body: string): Buffer {
+/** A CHANGELOG committed with conflict markers is not inserted into: the section would land inside the conflict. */
+function refuseConflictMarkers(text: string, file: string): void {
+  const conflicts = conflictMarkerLines(text);
+  if (conflicts.length > 0) {
+    throw refuse(file, `has merge conflict markers (lines ${conflicts.slice(0, 6).join(', ')}${conflicts.length > 6 ? ', …' : ''})`, `resolve the conflict in ${file} on the branch that has it (reviewed like any change), then re-run; nothing was changed`);
+  }
+}
+
+function isBlankText(text: string, fromLine: number, toLine: number): boolean {
+  return text.split('\n').slice(fromLine, toLine).every((line) => line.trim() === '');
+}
+
+/**
+ * `bytes` with `body` inserted before line `line` of `text` (its decoded, LF form), set off by
+ * blank lines; the bytes after `line` are the same in `bytes` and in the file `text` came from.
+ */
+function insertAt(bytes: Buffer, format: FileFormat, text: string, line: number, body: string): Buffer {
   let lineStart = 0;
   for (let seen = 0; seen < line && lineStart !== -1; seen += 1) lineStart = text.indexOf('\n', lineStart) + 1 || -1;
   const atEnd = lineStart === -1 || lineStart >= text.length;
@@ -134,8 +251,8 @@ function insertAtLine(existing: Buffer, format: FileFormat, text: string, line: 
   const blankBefore = line === 0 || (!needsBreak && isBlankLineAt(text, previousStart));
   const blankAfter = atEnd || isBlankLineAt(text, lineStart);
   const inserted = `${needsBreak ? '\n' : ''}${blankBefore ? '' : '\n'}${body}\n${blankAfter ? '' : '\n'}`;
-  const offset = lineStartByte(existing, format.bomLength, line);
-  return Buffer.concat([existing.subarray(0, offset), encode(inserted, format), existing.subarray(offset)]);
+  const offset = lineStartByte(bytes, format.bomLength, line);
+  return Buffer.concat([bytes.subarray(0, offset), encode(inserted, format), bytes.subarray(offset)]);
 }
 
 /**
@@ -147,6 +264,7 @@ export async function appendToSection(existing: Buffer, sectionMarker: string, b
   const format = formatOf(existing, file);
   if (existing.includes(marker, format.bomLength, 'latin1')) return existing;
   const text = existing.subarray(format.bomLength).toString(format.charset).replace(/\r\n?/g, '\n');
+  refuseConflictMarkers(text, file);
   const at = text.indexOf(sectionMarker);
   if (at === -1) return null;
   const markerLine = countLines(text.slice(0, at));
@@ -155,5 +273,5 @@ export async function appendToSection(existing: Buffer, sectionMarker: string, b
   const level = own ? Number(own.tag.slice(1)) : 6;
   const next = headings.find((token) => token.map![0] > markerLine && Number(token.tag.slice(1)) <= level);
   const line = next ? next.map![0] : countLines(text) + (text.length > 0 && !text.endsWith('\n') ? 1 : 0);
-  return insertAtLine(existing, format, text, line, block.trimEnd());
+  return insertAt(existing, format, text, line, block.trimEnd());
 }

@@ -1,4 +1,5 @@
 import type { Context } from 'conventional-changelog-writer';
+import { visible } from '../visible.js';
 import type { CommitFacts } from './analyze.js';
 import { compareKeys, shortSha, type Card, type CardGrouping, type CommitRef } from './cards.js';
 
@@ -35,7 +36,7 @@ const LINE_START_SYNTAX = /^(?:[#+=-]|\d{1,9}(?=[.)]))/;
  * `<script>`, `<!--`, `](javascript:…)`, backticks and pipes come out as the characters they are.
  */
 export function markdownText(text: string): string {
-  const escaped = text.replace(/\s*[\r\n]+\s*/g, ' ').trim().replace(INLINE_SYNTAX, (char) => `\\${char}`)
+  const escaped = visible(text.replace(/\s*[\r\n]+\s*/g, ' ').trim()).replace(INLINE_SYNTAX, (char) => `\\${char}`)
     .replace(AUTOLINK_START, (_, scheme: string | undefined, colon: string | undefined, www: string | undefined, dot: string | undefined) => `${scheme ?? www}\\${colon ?? dot}`);
   return escaped.replace(LINE_START_SYNTAX, (start) => (/\d/.test(start) ? `${start}\\` : `\\${start}`));
 }

@@ -1,6 +1,7 @@
 import { ExitCode, UserError } from '../errors.js';
 import { errorJson, type ErrorDocument } from '../cli.js';
 import { ConflictError, type CutOutcome } from './cut.js';
+import { PushInFlightError, ReleaseStateError } from './failure.js';
 import { failedChannels, type ReleaseReport } from './report.js';
 
 export type CutStatus =
@@ -12,6 +13,12 @@ export type CutStatus =
   | 'conflict'
   | 'aborted'
   | 'interrupted'
+  /** Stopped while a push was still running; it may land: a re-run reads the remote and finishes. */
+  | 'push-in-flight'
+  /** A push failed and the remote took part of the release: the local release is kept. */
+  | 'origin-partial'
+  /** A push failed and the remote cannot be read to tell what it took: the local release is kept. */
+  | 'origin-unknown'
   | 'failed';
 
 
@@ -56,6 +63,8 @@ export function outcomeDocument(outcome: CutOutcome): CutDocument {
 }
 
 function statusOf(error: unknown): CutStatus {
+  if (error instanceof PushInFlightError) return 'push-in-flight';
+  if (error instanceof ReleaseStateError) return `origin-${error.status}`;
   if (error instanceof UserError && error.exitCode === ExitCode.interrupted) return 'interrupted';
   if (error instanceof ConflictError) return 'conflict';
   if (error instanceof UserError && error.exitCode === ExitCode.partial) return 'staging-failed';

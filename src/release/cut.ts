@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, resolveNotifyConfig, type Env, type NotifyConfig, type ReleaseConfig } from '../config.js';
 import { ExitCode, UserError } from '../errors.js';
-import { Git, GitError, gitFailureReason, type Checkout, type RefUpdate, type Signing, type Worktree } from '../git.js';
+import { Git, GitError, gitFailureReason, repositoryEnvIn, type Checkout, type RefUpdate, type Signing, type Worktree } from '../git.js';
 import { jiraDetailsFor, type JiraDetails } from '../jira/details.js';
 import { recordFetchRefspec, RecordStore } from '../record/store.js';
 import { recordDeploy } from './deploy.js';
 import { redact } from '../redact.js';
+import { visible } from '../visible.js';
 import { commitAnalyzer, type CommitFacts } from './analyze.js';
 import { ReleaseStateError } from './failure.js';
 import { findLeftover, settleLeftover, withoutOrphanTags } from './leftovers.js';
@@ -103,6 +104,12 @@ export async function preflight(checkout: Checkout, config: ReleaseConfig, dryRu
     throw fail('git does not know who is committing', 'set user.name and user.email (git config user.name "Release Bot"), then re-run');
   }
   const released = new Set([config.base, config.head].map((name) => `refs/heads/${name}`));
+  // Moving a branch under a rebase (shown detached) would let `git rebase --abort` there reset it to before the release.
+  for (const elsewhere of Git.operationsElsewhere(checkout.commonDir, checkout.gitDir)) {
+    if (elsewhere.branch && released.has(elsewhere.branch)) {
+      throw fail(`${elsewhere.operation} of ${branchName(elsewhere.branch)} is in progress in ${elsewhere.path}`, 'finish or abort it there, then re-run; nothing was changed');
+    }
+  }
   for (const worktree of worktrees) {
     if (worktree.branch && released.has(worktree.branch) && worktree.path !== git.cwd) {
       const problem = await worktreeProblem(git, worktree);
@@ -153,9 +160,10 @@ export async function fetchBranches(checkout: Checkout, config: ReleaseConfig, s
   } catch (error) {
     const missing = error instanceof GitError ? /couldn't find remote ref refs\/heads\/(\S+)/.exec(error.result.stderr)?.[1] : undefined;
     if (missing) throw noSuchBranch(config, missing);
+    const clash = error instanceof GitError ? /\[rejected\]\s+(\S+)\s+->\s+\S+\s+\(would clobber existing tag\)/.exec(error.result.stderr)?.[1] : undefined;
     throw fail(
       `git fetch ${config.remote} failed: ${gitErrorDetail(error)}`,
-      shallow ? `this clone is shallow; run: git fetch --unshallow ${config.remote} (or clone without --depth), then re-run` : `check the ${config.remote} URL and your access, then re-run`,
+      clash ? `your tag ${clash} is not ${config.remote}'s tag of that name: compare them (git rev-parse ${clash}; git ls-remote ${config.remote} refs/tags/${clash}), delete or rename yours, then re-run; nothing was changed` : shallow ? `this clone is shallow; run: git fetch --unshallow ${config.remote} (or clone without --depth), then re-run` : `check the ${config.remote} URL and your access, then re-run`,
     );
   }
   if (shallow && (await git.isShallow())) {
@@ -245,6 +253,8 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
   const { steps, say } = options;
   const checkout = await Git.open(options.repoDir, options.verbose ? say : null);
   const { git, commonDir } = checkout;
+  const ignored = repositoryEnvIn(options.env);
+  say(`cutting ${git.cwd}${ignored.length > 0 ? ` (${ignored.join(', ')} in the environment ignored)` : ''}`);
   const { config: loaded, env } = await loadConfig(git.cwd, options.env);
   const config: ReleaseConfig = { ...loaded, ...options.overrides };
   const notify = resolveNotifyConfig(env, config);
@@ -291,6 +301,7 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
     if (commits.length === 0) {
       return await finishedRelease(git, options, config, { base, head, stagingSha, fastForwards, reportsDir, sharing });
     }
+    await steps.run(`check ${config.stagingRemote} follows ${config.base}`, () => refuseDivergedStaging(git, config, base.sha, stagingSha, ExitCode.failed));
     const fixedOnMain = await unannouncedFixes(git, config, sharing.store, base.sha);
     const drafted = await steps.run('plan', async () =>
       planRelease({ config, date, baseSha: base.sha, headSha: head.sha, commits, existingTags, repo: repoWebOf(sharing.originUrl), fixedOnMain }));
@@ -489,6 +500,7 @@ async function finishedRelease(git: Git, options: CutOptions, config: ReleaseCon
   };
   // A report rebuilt from the release commits has no Jira details: ask Jira now, as the cut did.
   const report = known.jiraDetails?.available ? known : { ...known, jiraDetails: await jiraDetails(known.jira.map((card) => card.key), inputs.sharing.notify, options) };
+  await refuseDivergedStaging(git, config, base.sha, stagingSha, ExitCode.partial);
   if (options.dryRun) return { status: 'dry-run', report: { ...report, dryRun: true }, reportFile: null };
   return finishOnStaging(git, options, config, { ...report, releaseCommit: base.sha, dryRun: false }, inputs, 'staging-retried');
 }
@@ -499,6 +511,24 @@ export interface StagingBehind {
   /** true: staging has commits main lacks, the sync overwrites them. */
   diverged: boolean;
   command: string;
+}
+
+/**
+ * Staging has commits the base lacks (pushed straight to it): the staging push would be refused
+ * after origin took the release. Refused first, naming those commits and both ways out.
+ */
+async function refuseDivergedStaging(git: Git, config: ReleaseConfig, baseSha: string, stagingSha: string | null, exitCode: number): Promise<void> {
+  if (stagingSha === null || stagingSha === baseSha) return;
+  const lag = await stagingLag(git, config, baseSha, stagingSha);
+  if (!lag.diverged) return;
+  if ((await git.commitOf(stagingSha)) === null) await git.fetchObjectsOf(config.stagingRemote, `refs/heads/${config.base}`).catch(() => undefined);
+  const commits = await git.oneLines(`${baseSha}..${stagingSha}`, 6).catch(() => [stagingSha.slice(0, 12)]);
+  const listed = commits.length > 5 ? [...commits.slice(0, 5), 'and more'] : commits;
+  throw fail(
+    `${config.stagingRemote}/${config.base} has commits ${config.base} lacks (pushed straight to ${config.stagingRemote}): ${listed.map(visible).join('; ')}`,
+    `bring them into ${config.head} through review, or overwrite them on ${config.stagingRemote} with: ${lag.command}; then re-run${exitCode === ExitCode.partial ? '' : '; nothing was changed'}`,
+    exitCode,
+  );
 }
 
 async function stagingLag(git: Git, config: ReleaseConfig, baseSha: string, stagingSha: string | null): Promise<StagingBehind> {

@@ -1,5 +1,5 @@
 import { ExitCode, UserError } from '../errors.js';
-import { GitError, gitFailureReason, type Git, type GitResult, type RefUpdate } from '../git.js';
+import { GitError, gitFailureReason, refusedByPrePushHook, type Git, type GitResult, type RefUpdate } from '../git.js';
 import { ReleaseStateError } from './failure.js';
 import { describePartial, judgeRemote } from './remote-state.js';
 
@@ -52,7 +52,7 @@ export async function pushDeployment(git: Git, remote: string, ref: string, comm
     return null;
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
-    const reason = gitFailureReason(error.result);
+    const reason = `${refusedByPrePushHook(error.result) ? 'your pre-push hook refused it: ' : ''}${gitFailureReason(error.result)}`;
     const now = await git.remoteRef(remote, ref).catch(() => null);
     if (now !== commit) return reason;
     say(`warning: git push reported a failure (${reason}), but ${remote} has ${commit.slice(0, 7)}: carrying on`);
@@ -85,7 +85,8 @@ function untouchedRefusal(remote: string, recordRef: string, result: GitResult, 
   if (refused.length === 1 && refused[0]!.ref === recordRef) {
     return new UserError(`${remote} refuses ${recordRef}, where the release record is kept (${refused[0]!.reason})`, { hint: `${nothing}; ${moveRecord}, then re-run`, exitCode: ExitCode.failed });
   }
-  return new UserError(`${remote} rejected the release push (${reason})`, {
+  const who = refusedByPrePushHook(result) ? `your pre-push hook refused the push to ${remote}` : `${remote} rejected the release push`;
+  return new UserError(`${who} (${reason})`, {
     hint: `${nothing}; fix the cause and re-run${recordRef.startsWith('refs/notes/') ? ` (if ${remote} refuses ${recordRef}: ${moveRecord})` : ''}`,
     exitCode: ExitCode.failed,
   });

@@ -11,6 +11,7 @@ export class Steps {
   private readonly undos: Array<{ name: string; undo: () => Promise<void> }> = [];
   private interruptedBy: string | null = null;
   private pastPointOfNoReturn = false;
+  private readonly current = new Set<string>();
 
   constructor(private readonly print: Printer) {}
 
@@ -25,6 +26,7 @@ export class Steps {
   async run<T>(name: string, action: () => Promise<T>): Promise<T> {
     this.throwIfInterrupted();
     const started = performance.now();
+    this.current.add(name);
     try {
       const result = await action();
       this.print(`✔ ${name} (${Math.round(performance.now() - started)} ms)`);
@@ -32,7 +34,14 @@ export class Steps {
     } catch (error) {
       this.print(`✖ ${name} (${Math.round(performance.now() - started)} ms)`);
       throw error;
+    } finally {
+      this.current.delete(name);
     }
+  }
+
+  /** The steps under way now (the preflight's run side by side). */
+  running(): string[] {
+    return [...this.current];
   }
 
   onRollback(name: string, undo: () => Promise<void>): void {

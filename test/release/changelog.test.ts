@@ -1,5 +1,8 @@
 import { micromark } from 'micromark';
 import { gfm, gfmHtml } from 'micromark-extension-gfm';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UserError } from '../../src/errors.js';
@@ -51,10 +54,11 @@ insert('a UTF-8 BOM stays first and gives no second title', async () => {
   assert.is(after.toString().split('# Changelog').length, 2, 'one title');
 });
 
-insert('setext title and setext release headings: above the newest release, not at the bottom', async () => {
+insert('setext title and setext release headings: above the newest release, not at the bottom, underlined as they are', async () => {
   const before = Buffer.from('Changelog\n=========\n\nIntro.\n\nVersion 1.1\n-----------\n\n- b\n\nVersion 1.0\n-----------\n\n- a\n');
   const after = await insertChangelogSection(before, SECTION, MARKER);
-  assert.is(insertedAt(before, after, before.indexOf('Version 1.1')).toString(), `${SECTION}\n`);
+  const heading = 'release/2026-11-24 (2026-11-24)';
+  assert.is(insertedAt(before, after, before.indexOf('Version 1.1')).toString(), `${SECTION.replace(`## ${heading}`, `${heading}\n${'-'.repeat(heading.length)}`)}\n`);
   assert.not.match(after.toString(), /^# Changelog/m, 'no second title');
 });
 
@@ -66,6 +70,26 @@ insert('Keep a Changelog: the [Unreleased] notes become the new release\'s, and 
   const text = after.toString();
   const headings = [...text.matchAll(/^##? .*$|^### Added$/gm)].map((match) => match[0]);
   assert.equal(headings, ['# Changelog', '## [Unreleased]', '## release/2026-11-24 (2026-11-24)', '### Added', '## [1.0.0] - 2026-01-01']);
+});
+
+insert('Keep a Changelog: the [Unreleased] notes stay hand-written notes at the top of the release, above the cards and the keyless commits', async () => {
+  const before = Buffer.from('# Changelog\n\n## [Unreleased]\n\n### Added\n\n- Dark mode.\n\n## [1.0.0] - 2026-01-01\n\n- First.\n');
+  const section = `${SECTION}\n### Commits without a Jira key\n\n- chore: tidy (\`abcdef2\`)\n`;
+  const text = (await insertChangelogSection(before, section, MARKER)).toString();
+  assert.is(text, `# Changelog\n\n## [Unreleased]\n\n${SECTION}\n### Added\n\n- Dark mode.\n\n### Commits without a Jira key\n\n- chore: tidy (\`abcdef2\`)\n\n## [1.0.0] - 2026-01-01\n\n- First.\n`);
+});
+
+insert('a CHANGELOG.md with merge conflict markers is refused, naming their lines', async () => {
+  const before = Buffer.from('# Changelog\n\n<<<<<<< HEAD\n## 1.1.0\n\n- ours\n=======\n## 1.0.1\n\n- theirs\n>>>>>>> hotfix\n\n## 1.0.0\n');
+  try {
+    await insertChangelogSection(before, SECTION, MARKER);
+    assert.unreachable('conflict markers must be refused');
+  } catch (error) {
+    assert.instance(error, UserError);
+    assert.is((error as UserError).message, 'CHANGELOG.md has merge conflict markers (lines 3, 7, 11)');
+  }
+  // A setext underline of seven `=` alone is a heading, not a conflict.
+  await insertChangelogSection(Buffer.from('1.0.0\n=======\n\n- a\n'), SECTION, MARKER);
 });
 
 insert('Keep a Changelog without notes under [Unreleased]', async () => {
@@ -110,6 +134,64 @@ insert('a Git LFS pointer is refused with one clear line', async () => {
   }
 });
 insert.run();
+
+/** Real CHANGELOG files (their first lines, from packages in node_modules): the newest release's first line and heading level. */
+const REAL_FILES: Record<string, { newest: string; level: number; style?: 'setext' | 'closed' }> = {
+  argparse: { newest: '## [2.0.1] - 2020-08-29', level: 2 },
+  'async-exit-hook': { newest: '<a name="2.0.1"></a>', level: 2 },
+  cliui: { newest: '## [8.0.1]', level: 2 },
+  'color-convert': { newest: '# 1.0.0 - 2016-01-07', level: 1 },
+  'commitlint-jira-utils': { newest: '## 1.6.4 (2022-04-13)', level: 2 },
+  'content-disposition': { newest: '1.0.1 / 2025-11-18', level: 1, style: 'setext' },
+  delegates: { newest: '1.0.0 / 2015-12-14', level: 1, style: 'setext' },
+  'dockerfile-ast': { newest: '## [0.7.1] - 2025-07-21', level: 2 },
+  dotenv: { newest: '\n\n## [17.4.2]', level: 2 },
+  'function-bind': { newest: '## [v1.1.2]', level: 2 },
+  helmet: { newest: '## 8.3.0 - 2026-07-11', level: 2 },
+  'html-to-text': { newest: '## Version 10.0.1', level: 2 },
+  'http-errors': { newest: '2.0.1 / 2025-11-20', level: 1, style: 'setext' },
+  'iconv-lite': { newest: '## 0.6.3 / 2021-05-23', level: 2 },
+  'js-tokens': { newest: '### Version 4.0.0 (2018-01-28) ###', level: 3, style: 'closed' },
+  'json-parse-even-better-errors': { newest: '## 2.0.0', level: 2 },
+  'koa-compose': { newest: '4.1.0 / 2018-05-22', level: 1, style: 'setext' },
+  'mime-db': { newest: '1.54.0 / 2025-03-17', level: 1, style: 'setext' },
+  minimist: { newest: '## [v1.2.8]', level: 2 },
+  nodemailer: { newest: '## [10.6.1]', level: 2 },
+  pako: { newest: '## [1.0.11] -  2020-01-29', level: 2 },
+  progress: { newest: '2.0.0 / 2017-04-04', level: 1, style: 'setext' },
+  'source-map': { newest: '## 0.5.6', level: 2 },
+  'type-is': { newest: '2.0.1 / 2025-03-27', level: 1, style: 'setext' },
+  which: { newest: '## 2.0.2', level: 2 },
+  y18n: { newest: '### [5.0.8]', level: 3 },
+  'yargs-parser': { newest: '## [21.1.1]', level: 2 },
+};
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'release', 'fixtures', 'changelogs');
+const TAG = 'release/2026-12-06';
+
+const real = suite('CHANGELOG.md placement in real files (27 styles)');
+
+for (const [name, expected] of Object.entries(REAL_FILES)) {
+  real(`${name}: old bytes kept, the new section directly above ${expected.newest.trim()} at level ${expected.level}`, async () => {
+    const before = await readFile(path.join(FIXTURES, `${name}.md`));
+    const section = await renderChangelogSection({
+      tag: TAG, date: '2026-12-06', baseSha: 'a'.repeat(40), headSha: HEAD, compareUrl: null,
+      commits: [analyze({ sha: 'b'.repeat(40), parents: ['a'.repeat(40)], subject: 'EPN-1: add login', message: 'EPN-1: add login' })],
+      grouping: groupCommitsByCard([analyze({ sha: 'b'.repeat(40), parents: ['a'.repeat(40)], subject: 'EPN-1: add login', message: 'EPN-1: add login' })], HEAD, null),
+    });
+    const after = await insertChangelogSection(before, section, MARKER, name);
+    const newest = expected.newest.startsWith('\n') ? before.indexOf(expected.newest) + 1 : before.indexOf(expected.newest);
+    const added = insertedAt(before, after, before.lastIndexOf('\n', newest - 1) + 1 === newest || newest === 0 ? newest : -1).toString();
+
+    const headings = [...micromark(added, { allowDangerousHtml: true }).matchAll(/<h(\d)>(.*?)<\/h\1>/g)];
+    assert.equal([Number(headings[0]![1]), headings[0]![2]], [expected.level, `${TAG} (2026-12-06)`], added);
+    assert.ok(headings.slice(1).every((heading) => Number(heading[1]) === expected.level + 1), 'subsections one level down');
+    if (expected.style === 'setext') assert.match(added, `${TAG} (2026-12-06)\n===`);
+    if (expected.style === 'closed') assert.match(added, `### ${TAG} (2026-12-06) ###\n`);
+    // Rendered, the old file's blocks all follow: the section ends before the newest release starts.
+    assert.ok(micromark(after.toString(), { allowDangerousHtml: true }).endsWith(micromark(before.subarray(newest).toString(), { allowDangerousHtml: true })));
+  });
+}
+real.run();
 
 const rendering = suite('CHANGELOG section: commit text renders as written (micromark + GFM)');
 

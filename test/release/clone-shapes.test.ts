@@ -429,4 +429,32 @@ shapes('npm run release:cut -- --repo ../x from another directory cuts ../x rela
   assert.equal(document.jira!.map((card) => card.key), ['EPN-1']);
 }));
 
+shapes('GIT_DIR and GIT_WORK_TREE of another repository in the environment: --repo is the one cut, the other is untouched', () => withSandbox(async (other) => withSandbox(async (sandbox) => {
+  await developCards(other, 1);
+  await developCards(sandbox, 1);
+  const untouched = await snapshot(other);
+  const env = { GIT_DIR: path.join(other.work, '.git'), GIT_WORK_TREE: other.work, GIT_INDEX_FILE: path.join(other.work, '.git', 'index') };
+
+  const result = await runCutCli(sandbox, ['--json'], env);
+  assert.is(result.exitCode, 0, result.stderr);
+  assert.match(result.stderr, `cutting ${sandbox.work} (GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE in the environment ignored)`);
+  await assertReleasedEverywhere(sandbox, onlyDocument(result).releaseCommit!);
+  assert.equal(await snapshot(other), untouched);
+
+  // As inside a server-side hook of the other repository's origin (git runs it with GIT_DIR=.).
+  await onBranch(sandbox, 'develop', () => commit(sandbox.work, 'EPN-9: more', { 'more.txt': 'more\n' }));
+  const hook = await execa(process.execPath, [CUT_SCRIPT, '--repo', sandbox.work, '--yes', '--json'], { cwd: other.origin, reject: false, env: { ...CLI_ENV, GIT_DIR: '.' } });
+  assert.is(hook.exitCode, 0, String(hook.stderr));
+  assert.is(onlyDocument({ exitCode: 0, stdout: String(hook.stdout), stderr: '' }).status, 'released');
+  assert.equal(await snapshot(other), untouched);
+})));
+
+shapes('--repo that does not exist, is not a git repository or is bare: a usage error (2)', () => withSandbox(async (sandbox) => {
+  for (const repo of [path.join(sandbox.root, 'missing'), sandbox.root, sandbox.origin]) {
+    const result = await execa(process.execPath, [CUT_SCRIPT, '--repo', repo, '--yes', '--json'], { reject: false, env: CLI_ENV });
+    assert.is(result.exitCode, 2, `${repo}: ${String(result.stderr)}`);
+    assert.is(onlyDocument({ exitCode: 2, stdout: String(result.stdout), stderr: '' }).error!.exitCode, 2);
+  }
+}));
+
 run();

@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { commit, git } from '../../src/sandbox.js';
 import type { ReleaseReport } from '../../src/release/report.js';
-import { onBranch, runCutCli, sha, withSandbox } from '../helpers/cut.js';
+import { onBranch, runCutCli, sha, snapshot, withSandbox } from '../helpers/cut.js';
 
 const collect = suite('release cut: every commit accounted for (real git)');
 
@@ -84,6 +84,31 @@ collect('Unicode neighbours, reverts inside and outside the range, foreign brows
 
   const text = await runCutCli(sandbox, ['--dry-run']);
   assert.match(text.stdout, /### Reverted in this release\n\n- EPN-1: add export \(`\w{7}`\)\n- EPN-2: but not this/);
+}));
+
+collect('a revert typed by hand with an abbreviated sha pairs with the commit of the range it names; an unknown one ships', () => withSandbox(async (sandbox) => {
+  const shas: Record<string, string> = {};
+  await onBranch(sandbox, 'develop', async () => {
+    shas.card = await commit(sandbox.work, 'EPN-8: try the new search', { 'search.txt': 'search\n' });
+    shas.revert = await commit(sandbox.work, `Revert "EPN-8: try the new search"\n\nThis reverts commit ${shas.card.slice(0, 7)}.`, { 'search.txt': '' });
+    shas.unknown = await commit(sandbox.work, 'Revert "OPS-2: something older"\n\nThis reverts commit abcdef0.', { 'older.txt': 'x\n' });
+  });
+  const result = await runCutCli(sandbox, ['--dry-run', '--json']);
+  assert.is(result.exitCode, 0, result.stderr);
+  const report = JSON.parse(result.stdout) as Report;
+  assert.equal(report.jira.map((card) => card.key), ['OPS-2'], 'EPN-8 was reverted within the range: not shipped');
+  assert.equal(report.reverted.map((c) => [c.sha, c.reverts, c.revertedBy]), [[shas.card, null, shas.revert], [shas.revert, shas.card, null]]);
+}));
+
+collect('a CHANGELOG.md committed with conflict markers is refused, naming the lines; nothing changes', () => withSandbox(async (sandbox) => {
+  await onBranch(sandbox, 'develop', async () => {
+    await commit(sandbox.work, 'EPN-1: notes', { 'CHANGELOG.md': '# Changelog\n\n<<<<<<< HEAD\n## 1.1.0\n=======\n## 1.0.1\n>>>>>>> hotfix\n' });
+  });
+  const before = await snapshot(sandbox);
+  const result = await runCutCli(sandbox);
+  assert.is(result.exitCode, 1, result.stderr);
+  assert.match(result.stderr, 'release-cut: CHANGELOG.md has merge conflict markers (lines 3, 5, 7) — resolve the conflict in CHANGELOG.md');
+  assert.equal(await snapshot(sandbox), before);
 }));
 
 collect('a Latin-1 CRLF CHANGELOG.md goes through git byte for byte', () => withSandbox(async (sandbox) => {

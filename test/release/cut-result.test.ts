@@ -1,6 +1,7 @@
 import * as assert from 'uvu/assert';
 import { UserError } from '../../src/errors.js';
 import { ConflictError, PartialReleaseError } from '../../src/release/cut.js';
+import { PushInFlightError, ReleaseStateError } from '../../src/release/failure.js';
 import { errorDocument, outcomeDocument, outcomeExitCode } from '../../src/release/cut-result.js';
 import type { ReleaseReport } from '../../src/release/report.js';
 import { suite } from '../helpers/suite.js';
@@ -51,6 +52,15 @@ result('every failure has a status and an error; conflicts and partial releases 
   assert.is(partial.status, 'staging-failed');
   assert.equal(partial.pushed, { origin: true, staging: false });
   assert.is(partial.error!.exitCode, 3);
+
+  assert.is(errorDocument(new ReleaseStateError('unknown', 'origin cannot be read', 're-run')).status, 'origin-unknown');
+  assert.is(errorDocument(new ReleaseStateError('partial', 'origin took part', 'run these')).status, 'origin-partial');
+  const inFlight = errorDocument(new PushInFlightError('SIGTERM', 'origin', 20));
+  assert.equal(inFlight, { status: 'push-in-flight', error: {
+    message: 'SIGTERM: stopped while the push to origin was still running after 20 s; it may still land on origin',
+    hint: 're-run the cut: it reads origin, then finishes the release (or removes what is left here)',
+    exitCode: 130,
+  } });
 
   const unexpected = errorDocument(new Error('boom at https://user:secret-token@example.com/x'));
   assert.equal(unexpected, { status: 'failed', error: { message: 'unexpected error: boom at https://***@example.com/x', hint: 're-run with --verbose for details', exitCode: 1 } });

@@ -250,9 +250,30 @@ cut('bad usage and a missing remote exit 2 with one line', () => withSandbox(asy
   assert.match(missing.stderr, 'there is no git remote named "qa" — add it with: git remote add qa <url>');
 }));
 
+cut("a local pre-push hook's refusal is named as such, not as origin's; a fetch refused for a tag clash says how to settle the tag", () => withSandbox(async (sandbox) => {
+  await onBranch(sandbox, 'develop', () => commit(sandbox.work, 'EPN-1: add login'));
+  const before = await snapshot(sandbox);
+  const hook = path.join(sandbox.work, '.git', 'hooks', 'pre-push');
+  await writeFile(hook, '#!/bin/sh\necho "lint failed" >&2\nexit 1\n');
+  await chmod(hook, 0o755);
+  const refused = await runCutCli(sandbox);
+  assert.is(refused.exitCode, 1, refused.stderr);
+  assert.match(refused.stderr, 'release-cut: your pre-push hook refused the push to origin (lint failed) — nothing was released');
+  assert.equal(await snapshot(sandbox), before);
+  await rm(hook);
+
+  await git(sandbox.work)`git tag v1.0 main`;
+  await git(sandbox.work)`git push --quiet origin v1.0`;
+  await git(sandbox.work)`git tag --force v1.0 develop`;
+  const clash = await runCutCli(sandbox);
+  assert.is(clash.exitCode, 1, clash.stderr);
+  assert.match(clash.stderr, "would clobber existing tag) — your tag v1.0 is not origin's tag of that name");
+  assert.not.match(clash.stderr, 'URL and your access');
+}));
+
 cut('outside a git repository, and in the middle of a merge, it refuses', () => withSandbox(async (sandbox) => {
   const outside = await runCutCli({ ...sandbox, work: sandbox.root });
-  assert.is(outside.exitCode, 1);
+  assert.is(outside.exitCode, 2, 'a usage error, as the README says');
   assert.match(outside.stderr, 'is not inside a git work tree');
 
   await onBranch(sandbox, 'develop', () => commit(sandbox.work, 'EPN-1: readme', { 'README.md': 'a\n' }));

@@ -132,6 +132,20 @@ fault('Ctrl-C (SIGINT to the process group) while origin takes the push: the pus
   assert.not.ok(existsSync(path.join(fault.sandbox.work, '.git', 'release-cut.lock')));
 }));
 
+fault('CI cancels (SIGINT, then SIGTERM) while origin takes the push: the second signal waits for the push, reads origin, finishes, exit 0', () => withFault(async (fault) => {
+  await slowPush(fault.sandbox.origin, fault.marks, 2, 0);
+  const cut = startCutInSession(fault.sandbox.work, {}, ['--json']);
+  await waitFor(exists(`${fault.marks}.started`), 'the push to origin');
+  cut.signalGroup('SIGINT');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  cut.signalGroup('SIGTERM');
+  const result = await cut.result;
+  assert.is(result.exitCode, 0, result.stderr);
+  assert.match(result.stderr, "SIGTERM again: the push to origin is still running; waiting up to 20 s for it and for origin's answer");
+  assert.is(json(result).status, 'released');
+  await assertReleasedEverywhere(fault, await sha(fault.sandbox.work, 'main'));
+}));
+
 fault('Ctrl-C while origin refuses the push: rolled back exactly, exit 1', () => withFault(async (fault) => {
   const before = await snapshot(fault.sandbox);
   const result = await ctrlCDuringPush(fault, fault.sandbox.origin, 1);
