@@ -189,7 +189,7 @@ config('each channel is on with all its variables and says which are missing oth
     GITHUB_TOKEN: 'ghp_token', GITHUB_API_URL: 'https://ghe.acme.test/api/v3/', NOTIFY_TIMEOUT_MS: '250',
   }, { jiraBaseUrl: 'https://acme.atlassian.net' });
   assert.equal(on.jira, { on: true, settings: { baseUrl: 'https://acme.atlassian.net', deployment: 'cloud', email: 'bot@acme.test', apiToken: 'jira-token-1' } });
-  assert.equal(on.jiraRelease, { on: true, settings: { versionName: '{tag}', transition: null, transitionFrom: null } }, 'the release in Jira is on whenever Jira is');
+  assert.equal(on.jiraRelease, { on: true, settings: { versionName: '{tag}', transition: null, transitionFrom: null, promoteTransition: null } }, 'the release in Jira is on whenever Jira is');
   assert.equal(on.email.on && on.email.settings.to, ['qa@acme.test', 'po@acme.test']);
   assert.equal(on.github.on && on.github.settings, { token: 'ghp_token', repository: null, apiUrl: 'https://ghe.acme.test/api/v3' });
   assert.is(on.timeoutMs, 250);
@@ -215,8 +215,8 @@ config('JIRA_DEPLOYMENT=datacenter needs only the token; the release in Jira can
   const dc = resolveNotifyConfig({ JIRA_DEPLOYMENT: 'datacenter', JIRA_API_TOKEN: 'pat-1', JIRA_RELEASE: 'off' }, { jiraBaseUrl: 'https://jira.acme.test' });
   assert.equal(dc.jira, { on: true, settings: { baseUrl: 'https://jira.acme.test', deployment: 'datacenter', email: null, apiToken: 'pat-1' } });
   assert.equal(dc.jiraRelease, { on: false, reason: 'JIRA_RELEASE=off' });
-  const named = resolveNotifyConfig({ JIRA_EMAIL: 'a@b', JIRA_API_TOKEN: 't', JIRA_VERSION_NAME: 'Shop {date}', JIRA_TRANSITION: 'Ready for QA', JIRA_TRANSITION_FROM: 'In Progress,In Review', JIRA_READY_STATUSES: 'Done, Ready for QA' }, { jiraBaseUrl: 'https://x.test' });
-  assert.equal(named.jiraRelease, { on: true, settings: { versionName: 'Shop {date}', transition: 'Ready for QA', transitionFrom: ['In Progress', 'In Review'] } });
+  const named = resolveNotifyConfig({ JIRA_EMAIL: 'a@b', JIRA_API_TOKEN: 't', JIRA_VERSION_NAME: 'Shop {date}', JIRA_TRANSITION: 'Ready for QA', JIRA_TRANSITION_FROM: 'In Progress,In Review', JIRA_PROMOTE_TRANSITION: ' Done ', JIRA_READY_STATUSES: 'Done, Ready for QA' }, { jiraBaseUrl: 'https://x.test' });
+  assert.equal(named.jiraRelease, { on: true, settings: { versionName: 'Shop {date}', transition: 'Ready for QA', transitionFrom: ['In Progress', 'In Review'], promoteTransition: 'Done' } });
   assert.equal(named.readyStatuses, ['Done', 'Ready for QA']);
   for (const [name, value] of [['JIRA_DEPLOYMENT', 'server9'], ['JIRA_RELEASE', 'maybe'], ['JIRA_VERSION_NAME', 'fixed'], ['SMTP_REQUIRE_STARTTLS', 'nah']] as const) {
     try {
