@@ -4,9 +4,10 @@ import { ExitCode, UserError } from '../src/errors.js';
 import { parseVerifyTimeout } from '../src/deploy/verify.js';
 import { shareRelease } from '../src/notify/share-once.js';
 import { renderPreviews } from '../src/notify/preview.js';
-import { ConflictError, PartialReleaseError, runCut, type CutOutcome, type PlannedCut } from '../src/release/cut.js';
+import { PartialReleaseError, runCut, type CutOutcome, type PlannedCut } from '../src/cut/cut.js';
+import { ConflictError } from '../src/release/failure.js';
 import { PushInFlightError } from '../src/release/failure.js';
-import { errorDocument, outcomeDocument, outcomeExitCode, sharingFailures } from '../src/release/cut-result.js';
+import { errorDocument, outcomeDocument, outcomeExitCode, sharingFailures } from '../src/cut/cut-result.js';
 import { renderTextReport, type ReleaseReport } from '../src/release/report.js';
 import { Steps } from '../src/release/steps.js';
 

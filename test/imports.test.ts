@@ -32,7 +32,17 @@ layers('the floors import only downwards: notify/ over release/ over jira/, and 
   for (const shared of ['http.ts', 'redact.ts', 'config.ts']) {
     assert.equal(graph.filter((edge) => edge.from === shared && /^(release|notify|jira)\//.test(edge.to)).map((edge) => edge.to), [], `${shared} sits below them all`);
   }
-  assert.ok(graph.some((edge) => edge.from.startsWith('release/') && edge.to === 'jira/details.ts'), 'the cut uses the Jira client');
+  assert.equal(crossing('record', 'release'), [], 'the record sits below release/: it knows no report type');
+  assert.equal(crossing('record', 'notify'), []);
+  for (const command of ['cut', 'week', 'status']) {
+    assert.equal(crossing('release', command), [], `release/ (the shared floor) does not import ${command}/`);
+    assert.equal(crossing('notify', command), [], `notify/ does not import ${command}/`);
+    for (const peer of ['cut', 'week', 'status'].filter((other) => other !== command)) {
+      assert.equal(crossing(command, peer), [], `${command}/ and ${peer}/ are peers: neither imports the other`);
+    }
+  }
+  assert.equal(crossing('cut', 'notify'), [], 'the cut gets the notifiers passed in');
+  assert.ok(graph.some((edge) => edge.from.startsWith('cut/') && edge.to === 'jira/details.ts'), 'the cut uses the Jira client');
   assert.ok(graph.some((edge) => edge.from.startsWith('notify/') && edge.to.startsWith('jira/')), 'the notifiers use the Jira client');
 });
 

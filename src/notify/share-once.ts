@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NotifyConfig } from '../config.js';
 import { decideClaims, describeAge, latestOutcomes, type ClaimDecision, type NewEvent, type RecordEvent } from '../record/record.js';
 import { RecordWriteError, type RecordStore } from '../record/store.js';
-import type { ShareOptions } from '../release/cut.js';
+import type { ShareOptions } from '../release/share.js';
 import type { ReleaseReport } from '../release/report.js';
 import { CHANNELS, channelsToResend, notifyRelease, type ChannelName, type ChannelResult } from './notify.js';
 

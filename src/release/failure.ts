@@ -1,10 +1,6 @@
 import { ExitCode, UserError } from '../errors.js';
+import type { ReleaseReport } from './report.js';
 
-/**
- * A cut that stopped where the remote shows only part of the release, or where the remote
- * could not be read to tell: the local release commits and tag are kept (a re-run reads the
- * remote and finishes or removes them). `status` is what `--json` reports.
- */
 /**
  * Stopped (a signal again, once the grace for it ran out) while a push was still running: it runs
  * on outside the cut (detached) and may land. `--json` says `push-in-flight`.
@@ -18,8 +14,20 @@ export class PushInFlightError extends UserError {
   }
 }
 
+/**
+ * A cut that stopped where the remote shows only part of the release, or where the remote
+ * could not be read to tell: the local release commits and tag are kept (a re-run reads the
+ * remote and finishes or removes them). `status` is what `--json` reports.
+ */
 export class ReleaseStateError extends UserError {
   constructor(readonly status: 'partial' | 'unknown', message: string, hint: string) {
+    super(message, { hint, exitCode: ExitCode.failed });
+  }
+}
+
+/** The branches conflict; carries the files and the report the release would have had. */
+export class ConflictError extends UserError {
+  constructor(message: string, hint: string, readonly conflicts: string[], readonly report: ReleaseReport) {
     super(message, { hint, exitCode: ExitCode.failed });
   }
 }

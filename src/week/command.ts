@@ -3,7 +3,7 @@ import { errorJson, exitCodeOf, formatError, parseCliArgs, repoDirOf } from '../
 import { parseVerifyTimeout } from '../deploy/verify.js';
 import { ExitCode, UserError } from '../errors.js';
 import { shareOnce } from '../notify/share-once.js';
-import { ConflictError } from '../release/cut.js';
+import { ConflictError } from '../release/failure.js';
 import { failedChannels, type ChannelResult, type ReleaseReport } from '../release/report.js';
 import { Steps } from '../release/steps.js';
 import type { WeekOptions, WeekState } from './state.js';

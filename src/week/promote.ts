@@ -1,6 +1,6 @@
 import { ExitCode, UserError } from '../errors.js';
 import { eventsOf, type RecordEvent } from '../record/record.js';
-import { fail } from '../release/cut.js';
+import { fail } from '../release/checkout.js';
 import { recordDeploy, appendEvents, type DeployCheck } from '../release/deploy.js';
 import { acquireLock } from '../release/lock.js';
 import { pushDeployment } from '../release/push.js';

@@ -3,7 +3,7 @@ import { ExitCode, UserError } from '../errors.js';
 import { Git, type Checkout } from '../git.js';
 import type { RecordEvent } from '../record/record.js';
 import { RecordStore } from '../record/store.js';
-import { fail, fetchBranches, gitErrorDetail, preflight, resolveBranches, type Branch } from '../release/cut.js';
+import { fail, fetchBranches, gitErrorDetail, preflight, resolveBranches, type Branch } from '../release/checkout.js';
 import { releaseDate } from '../release/plan.js';
 import type { ReleaseReport } from '../release/report.js';
 import { fixesSinceAnnounced, newestRelease, reportFromGit } from '../release/report-from-git.js';

@@ -1,8 +1,9 @@
 import * as assert from 'uvu/assert';
 import { UserError } from '../../src/errors.js';
-import { ConflictError, PartialReleaseError } from '../../src/release/cut.js';
+import { PartialReleaseError } from '../../src/cut/cut.js';
+import { ConflictError } from '../../src/release/failure.js';
 import { PushInFlightError, ReleaseStateError } from '../../src/release/failure.js';
-import { errorDocument, outcomeDocument, outcomeExitCode } from '../../src/release/cut-result.js';
+import { errorDocument, outcomeDocument, outcomeExitCode } from '../../src/cut/cut-result.js';
 import type { ReleaseReport } from '../../src/release/report.js';
 import { suite } from '../helpers/suite.js';
 

@@ -1,8 +1,9 @@
 import { ExitCode, UserError } from '../errors.js';
 import { errorJson, type ErrorDocument } from '../cli.js';
-import { ConflictError, type CutOutcome } from './cut.js';
-import { PushInFlightError, ReleaseStateError } from './failure.js';
-import { failedChannels, type ReleaseReport } from './report.js';
+import { ConflictError } from '../release/failure.js';
+import type { CutOutcome } from './cut.js';
+import { PushInFlightError, ReleaseStateError } from '../release/failure.js';
+import { failedChannels, type ReleaseReport } from '../release/report.js';
 
 export type CutStatus =
   | 'released'

@@ -2,8 +2,8 @@ import type { ReleaseConfig } from '../config.js';
 import { UserError } from '../errors.js';
 import { GitError, gitFailureReason, type Git, type RefUpdate } from '../git.js';
 import { RecordStore } from '../record/store.js';
-import { releaseTagOf } from './notes.js';
-import { pushRelease } from './push.js';
+import { releaseTagOf } from '../release/notes.js';
+import { pushRelease } from '../release/push.js';
 
 /** A release the cut committed in this clone and did not see reach the remote (a crash, a kill -9, a lost connection). */
 export interface Leftover {
