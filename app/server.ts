@@ -17,6 +17,9 @@ function configOrExit(): AppConfig {
   }
 }
 const config = configOrExit();
+// Under start.sh both are files on the logs' disk: a write that fails there (ENOSPC) must not
+// become an uncaught error that ends the process. The log counts and reports its own losses.
+for (const output of [process.stdout, process.stderr]) output.on('error', () => undefined);
 const { logger, close: closeLog } = openLog(config.log);
 
 function exitAfterLog(code: number): void {
