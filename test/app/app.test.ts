@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
+import pg from 'pg';
 import { pino, type Logger } from 'pino';
 import { buildApp } from '../../app/app.js';
 import { readAppConfig } from '../../app/config.js';
@@ -143,6 +144,23 @@ withDb('GET / counts visits in a table the app creates itself', async () => {
   assert.equal(await (await fetch(`${app.url}/readyz`)).json(), { status: 'ready', database: 'ok' });
 });
 
+withDb('the greeting does not wait for the counter: with its row locked, 20 greetings answer, and the visits are counted once it is free', async () => {
+  const before = ((await (await fetch(`${app.url}/visits`)).json()) as { visits: number }).visits;
+  const blocker = new pg.Client({ connectionString: postgres.url });
+  await blocker.connect();
+  await blocker.query('BEGIN');
+  await blocker.query('SELECT count FROM visits WHERE id = 1 FOR UPDATE');
+  try {
+    for (let n = 0; n < 20; n += 1) assert.is(await (await fetch(`${app.url}/`)).text(), 'Hello World');
+    const { rows } = await blocker.query<{ waiting: string }>("SELECT count(*) AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE visits%'");
+    assert.is(Number(rows[0]!.waiting), 1, 'one UPDATE waits for the row, not one per greeting');
+  } finally {
+    await blocker.query('COMMIT');
+    await blocker.end();
+  }
+  assert.equal(await (await fetch(`${app.url}/visits`)).json(), { visits: before + 20 }, 'every visit counted, in batches');
+});
+
 withDb('a lost database turns readiness to 503 and it recovers by itself', async () => {
   await postgres.stop();
   const down = await fetch(`${app.url}/readyz`);
@@ -151,7 +169,8 @@ withDb('a lost database turns readiness to 503 and it recovers by itself', async
   const hello = await fetch(`${app.url}/`);
   assert.is(await hello.text(), 'Hello World', 'the greeting does not need the database');
   assert.is((await fetch(`${app.url}/visits`)).status, 503);
-  assert.ok(app.logs.some((line) => line.msg === 'visit not counted' && line.level === 50), 'the lost visit is logged as an error');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.ok(app.logs.some((line) => line.msg === 'visits not counted' && line.level === 50 && Number(line.visits) >= 1), 'the lost visit is logged as an error, with how many were lost');
   assert.ok(app.logs.some((line) => line.msg === 'idle database connection lost'), 'and so are the pool\'s dropped connections');
 
   await postgres.start();
