@@ -81,6 +81,55 @@ startScript('starts on a free port, logs to logs/app.log, then status, a second 
   assert.match(after.output, 'not running');
 });
 
+/** The pids of live processes running this folder's app (start.sh runs `node <folder>/dist/app/server.js`). */
+async function appProcesses(folder: string): Promise<number[]> {
+  const pids = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^[0-9]+$/.test(name)) continue;
+    const command = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
+    if (command.includes(`${folder}/dist/app/server.js`) && alive(Number(name))) pids.push(Number(name));
+  }
+  return pids;
+}
+
+startScript('two starts at once: exactly one app runs, and both starts and the pid file name it', async () => {
+  const [first, second] = await Promise.all([startSh(dir, [], env), startSh(dir, [], env)]);
+  assert.is(first.exitCode, 0, first.output);
+  assert.is(second.exitCode, 0, second.output);
+  const pid = Number(await readFile(path.join(dir, 'logs', 'app.pid'), 'utf8'));
+  assert.equal(await appProcesses(dir), [pid], 'one app, the one the pid file names');
+  const said = [first.output, second.output].join('\n');
+  assert.match(said, `running (pid ${pid})`);
+  assert.match(said, `already running (pid ${pid})`);
+  assert.not.ok(existsSync(path.join(dir, 'logs', 'start.lock')), 'the lock is released');
+  assert.match((await startSh(dir, ['stop'], env)).output, `stopped (pid ${pid})`);
+  assert.equal(await appProcesses(dir), []);
+});
+
+startScript('a lock left by a start.sh that was killed is taken over', async () => {
+  const gone = execa('true');
+  await gone;
+  await mkdir(path.join(dir, 'logs', 'start.lock'), { recursive: true });
+  await writeFile(path.join(dir, 'logs', 'start.lock', 'pid'), `${gone.pid}\n`);
+  const started = await startSh(dir, [], env);
+  assert.is(started.exitCode, 0, started.output);
+  assert.match(started.output, `removed the lock of a start.sh that is gone (pid ${gone.pid})`);
+  assert.is((await startSh(dir, ['stop'], env)).exitCode, 0);
+});
+
+for (const host of ['::1', '127.0.0.2']) {
+  startScript(`HOST=${host}: start.sh waits for the app at that address, and status and stop find it`, async () => {
+    const hostEnv = { ...env, HOST: host };
+    const url = host.includes(':') ? `http://[${host}]:${env.PORT}` : `http://${host}:${env.PORT}`;
+    const started = await startSh(dir, [], hostEnv);
+    assert.is(started.exitCode, 0, started.output);
+    assert.match(started.output, `at ${url}/`);
+    assert.is(await (await fetch(`${url}/`)).text(), 'Hello World');
+    assert.match((await startSh(dir, ['status'], hostEnv)).output, `running (pid `);
+    assert.match((await startSh(dir, ['stop'], hostEnv)).output, 'stopped (pid ');
+  });
+}
+
 startScript('a busy port is refused, naming the process that holds it', async () => {
   const holder = http.createServer().listen(Number(env.PORT), '127.0.0.1');
   try {
