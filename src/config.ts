@@ -206,6 +206,17 @@ export interface GithubSettings {
   apiUrl: string;
 }
 
+/**
+ * The proxy of every HTTP channel (Jira, Slack, GitHub), read as npm, git and curl read it:
+ * `https_proxy`/`HTTPS_PROXY` for https URLs (else the http proxy), `http_proxy`/`HTTP_PROXY` for
+ * http URLs, `no_proxy`/`NO_PROXY` for hosts reached directly; the lower-case name wins.
+ */
+export interface ProxySettings {
+  httpProxy: string;
+  httpsProxy: string;
+  noProxy: string;
+}
+
 export interface NotifyConfig {
   jira: Channel<JiraSettings>;
   /** On whenever Jira is, unless JIRA_RELEASE=off. */
@@ -219,6 +230,8 @@ export interface NotifyConfig {
   timeoutMs: number;
   /** Longest total wait for rate limits (429 Retry-After) and retried 5xx answers, per request. */
   maxRetryWaitMs: number;
+  /** null: no proxy variable is set, every request goes directly. */
+  proxy: ProxySettings | null;
   /** Values masked wherever output, reports or errors are written. */
   secrets: string[];
 }
@@ -285,6 +298,16 @@ function resolveJiraRelease(env: Env, jira: Channel<JiraSettings>): Channel<Jira
   return { on: true, settings: { versionName, transition: env.JIRA_TRANSITION?.trim() || null, transitionFrom: list(env.JIRA_TRANSITION_FROM) } };
 }
 
+function resolveProxy(env: Env): ProxySettings | null {
+  const either = (name: string): string => env[name.toLowerCase()]?.trim() || env[name]?.trim() || '';
+  const proxy = { httpProxy: either('HTTP_PROXY'), httpsProxy: either('HTTPS_PROXY'), noProxy: either('NO_PROXY') };
+  if (!proxy.httpProxy && !proxy.httpsProxy) return null;
+  for (const [name, value] of [['HTTP_PROXY', proxy.httpProxy], ['HTTPS_PROXY', proxy.httpsProxy]] as const) {
+    if (value) checkUrl(name, value, ['http:', 'https:'], 'http://proxy.example.com:3128');
+  }
+  return proxy;
+}
+
 /**
  * Settings for the Jira details and the sharing channels. Kept apart from resolveConfig so that
  * the commit hooks never trip over a notifier setting.
@@ -317,6 +340,8 @@ export function resolveNotifyConfig(env: Env, release: Pick<ReleaseConfig, 'jira
       return text;
     }
   };
+  const proxy = resolveProxy(env);
+  const proxyPasswords = [proxy?.httpProxy, proxy?.httpsProxy].map((value) => (value ? decoded(new URL(value).password) : undefined));
   const webhookPath = env.SLACK_WEBHOOK_URL && URL.canParse(env.SLACK_WEBHOOK_URL) ? new URL(env.SLACK_WEBHOOK_URL).pathname : '';
   return {
     jira,
@@ -327,8 +352,9 @@ export function resolveNotifyConfig(env: Env, release: Pick<ReleaseConfig, 'jira
     github,
     timeoutMs: positiveMs(env, 'NOTIFY_TIMEOUT_MS', 5000),
     maxRetryWaitMs: positiveMs(env, 'NOTIFY_RETRY_MAX_WAIT_MS', 10_000),
+    proxy,
     secrets: secretForms(
-      [env.JIRA_API_TOKEN, env.SLACK_WEBHOOK_URL, webhookPath.length > 1 ? webhookPath : undefined, env.SMTP_URL, smtp?.password, env.GITHUB_TOKEN],
+      [env.JIRA_API_TOKEN, env.SLACK_WEBHOOK_URL, webhookPath.length > 1 ? webhookPath : undefined, env.SMTP_URL, smtp?.password, env.GITHUB_TOKEN, ...proxyPasswords],
       [[env.JIRA_EMAIL?.trim(), env.JIRA_API_TOKEN?.trim()], [decoded(smtp?.username), decoded(smtp?.password)]],
     ),
   };

@@ -3,11 +3,14 @@
  * timeout per attempt; rate limits (429, or GitHub's 403 with Retry-After or an exhausted
  * X-RateLimit-Remaining) waited out and 5xx retried, all inside a bounded total wait.
  */
+import type { ProxySettings } from './config.js';
 import { remoteReason } from './redact.js';
 
 export interface HttpLimits {
   timeoutMs: number;
   maxRetryWaitMs: number;
+  /** Requests go through this proxy (unless NO_PROXY names the host); absent or null: directly. */
+  proxy?: ProxySettings | null;
 }
 
 export interface HttpRequest {
@@ -56,12 +59,36 @@ function parseJson(text: string): unknown {
   }
 }
 
-async function attempt(request: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
+type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+
+const proxiedFetches = new WeakMap<ProxySettings, Promise<Fetch>>();
+
+/**
+ * Node's fetch ignores the proxy variables; undici's EnvHttpProxyAgent applies them as curl does
+ * (NO_PROXY's hosts, domains and ports included). Loaded only when a proxy is set: it is a large import.
+ */
+function fetchFor(proxy: ProxySettings | null | undefined): Promise<Fetch> {
+  if (!proxy) return Promise.resolve(fetch);
+  let proxied = proxiedFetches.get(proxy);
+  if (!proxied) {
+    proxied = import('undici').then(({ EnvHttpProxyAgent, fetch: undiciFetch }) => {
+      // Every value given, even empty, so the agent never reads process.env itself.
+      const dispatcher = new EnvHttpProxyAgent({ httpProxy: proxy.httpProxy, httpsProxy: proxy.httpsProxy, noProxy: proxy.noProxy });
+      return ((url, init) => undiciFetch(url, { ...(init as object), dispatcher })) as Fetch;
+    });
+    proxiedFetches.set(proxy, proxied);
+  }
+  return proxied;
+}
+
+async function attempt(request: HttpRequest, limits: HttpLimits): Promise<HttpResponse> {
+  const { timeoutMs } = limits;
   const headers: Record<string, string> = { 'user-agent': 'release-toolkit', ...request.headers };
   if (request.json !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
   let response: Response;
   try {
-    response = await fetch(request.url, {
+    const send = await fetchFor(limits.proxy);
+    response = await send(request.url, {
       method: request.method,
       headers,
       body: request.json === undefined ? undefined : JSON.stringify(request.json),
@@ -102,7 +129,7 @@ function rateLimitWaitMs(response: Pick<HttpResponse, 'status' | 'headers'>, now
 export async function sendRequest(request: HttpRequest, limits: HttpLimits): Promise<HttpResponse> {
   let waited = 0;
   for (let tries = 1; ; tries += 1) {
-    const response = await attempt(request, limits.timeoutMs);
+    const response = await attempt(request, limits);
     const wait = rateLimitWaitMs(response) ?? (response.status >= 500 ? SERVER_ERROR_DELAY_MS : null);
     if (wait === null || tries >= MAX_ATTEMPTS || waited + wait > limits.maxRetryWaitMs) return response;
     await sleep(wait);

@@ -114,7 +114,7 @@ export async function fetchJiraDetails(keys: readonly string[], client: JiraClie
 }
 
 export function jiraClient(notify: NotifyConfig): JiraClient | null {
-  return notify.jira.on ? { settings: notify.jira.settings, limits: { timeoutMs: notify.timeoutMs, maxRetryWaitMs: notify.maxRetryWaitMs } } : null;
+  return notify.jira.on ? { settings: notify.jira.settings, limits: { timeoutMs: notify.timeoutMs, maxRetryWaitMs: notify.maxRetryWaitMs, proxy: notify.proxy } } : null;
 }
 
 /**

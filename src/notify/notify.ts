@@ -53,7 +53,7 @@ async function releaseInJira(report: ReleaseReport, config: NotifyConfig): Promi
 }
 
 function senders(report: ReleaseReport, config: NotifyConfig, originUrl: string | null): Sender[] {
-  const limits: HttpLimits = { timeoutMs: config.timeoutMs, maxRetryWaitMs: config.maxRetryWaitMs };
+  const limits: HttpLimits = { timeoutMs: config.timeoutMs, maxRetryWaitMs: config.maxRetryWaitMs, proxy: config.proxy };
   const repository = githubRepository(config, originUrl);
   // Built on first use: with every channel off (most dry runs) a 10k-commit release spares the work.
   let built: ReleaseView | null = null;

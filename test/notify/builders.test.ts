@@ -211,6 +211,14 @@ config('every form of a secret is masked: raw, percent-encoded, base64, the Basi
   assert.is(remoteReason('word '.repeat(100)).length, 120);
 });
 
+config('the proxy variables are read as curl reads them (lower case first), checked, and a proxy password is a secret', () => {
+  assert.is(resolveNotifyConfig({}, { jiraBaseUrl: null }).proxy, null);
+  const proxied = resolveNotifyConfig({ HTTPS_PROXY: 'http://ops:pr%40xy-pass@proxy.acme.test:3128', https_proxy: 'http://ops:pr%40xy-pass@proxy.acme.test:3129', no_proxy: '.acme.test' }, { jiraBaseUrl: null });
+  assert.equal(proxied.proxy, { httpProxy: '', httpsProxy: 'http://ops:pr%40xy-pass@proxy.acme.test:3129', noProxy: '.acme.test' });
+  assert.ok(proxied.secrets.includes('pr@xy-pass'), 'the password, decoded');
+  assert.throws(() => resolveNotifyConfig({ HTTP_PROXY: 'proxy.acme.test:3128' }, { jiraBaseUrl: null }), /HTTP_PROXY must be a http: or https: URL/);
+});
+
 config('JIRA_DEPLOYMENT=datacenter needs only the token; the release in Jira can be turned off; bad values are usage errors', () => {
   const dc = resolveNotifyConfig({ JIRA_DEPLOYMENT: 'datacenter', JIRA_API_TOKEN: 'pat-1', JIRA_RELEASE: 'off' }, { jiraBaseUrl: 'https://jira.acme.test' });
   assert.equal(dc.jira, { on: true, settings: { baseUrl: 'https://jira.acme.test', deployment: 'datacenter', email: null, apiToken: 'pat-1' } });

@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import { resolveNotifyConfig, type Env } from '../../src/config.js';
 import { notifyRelease } from '../../src/notify/notify.js';
 import type { ReleaseReport } from '../../src/release/report.js';
-import { FakeHttp, githubRoute, routes, slackRoute, withFakeHttp as withServer } from '../helpers/fake-http.js';
+import { basicAuth, downUrl, FakeHttp, fakeJira, githubRoute, routes, slackRoute, withFakeHttp as withServer } from '../helpers/fake-http.js';
+import { CountingProxy } from '../helpers/proxy.js';
 import { SmtpProcess } from '../helpers/smtp.js';
 
 const WEBHOOK = '/services/T000/B000/webhook-secret-xyz';
@@ -220,6 +221,41 @@ channels('a service that echoes the Authorization header: no form of the token r
   const config = resolveNotifyConfig(env(fake, null, { SLACK_WEBHOOK_URL: '', NOTIFY_RETRY_MAX_WAIT_MS: '0' }), { jiraBaseUrl: null });
   const [github] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['github'], say: () => {}, originUrl: null });
   assert.is(github!.detail, 'HTTP 500: upstream said: Bearer *** Bearer%20***');
+}));
+
+channels('behind a proxy (HTTP_PROXY or http_proxy) Slack, GitHub and Jira go through it, NO_PROXY hosts go directly, and a proxy that is down fails them', () => withServer(async (fake) => {
+  const proxy = await CountingProxy.start();
+  try {
+    const jira = fakeJira([{ key: 'EPN-1', summary: 'Login', type: 'Story', status: 'Done' }], { auth: basicAuth('bot@acme.test', 'jira-token-789') });
+    fake.route = routes(slackRoute(WEBHOOK), githubRoute('acme/shop', 'ghp_test_token_456').route, jira.route);
+    const target = new URL(fake.url).host;
+    const share = async (extra: Env) => {
+      const config = resolveNotifyConfig(env(fake, null, { JIRA_EMAIL: 'bot@acme.test', JIRA_API_TOKEN: 'jira-token-789', ...extra }), { jiraBaseUrl: fake.url });
+      const results = await notifyRelease(report(['EPN-1']), config, { dryRun: false, say: () => {}, originUrl: null });
+      return Object.fromEntries(results.map((result) => [result.channel, `${result.status}: ${result.detail}`]));
+    };
+
+    for (const variable of ['HTTP_PROXY', 'http_proxy']) {
+      proxy.seen.length = 0;
+      fake.received.length = 0;
+      const sent = await share({ [variable]: proxy.url, GITHUB_TOKEN: 'ghp_test_token_456' });
+      assert.ok(['slack', 'github', 'jira'].every((channel) => sent[channel]!.startsWith('sent')), JSON.stringify(sent));
+      assert.ok(proxy.seen.length > 0, `${variable}: the requests went through the proxy`);
+      assert.ok(proxy.seen.every((line) => line.includes(target)), proxy.seen.join('\n'));
+      assert.ok(fake.received.length >= 3);
+    }
+
+    proxy.seen.length = 0;
+    const direct = await share({ HTTP_PROXY: proxy.url, NO_PROXY: 'example.com,127.0.0.1' });
+    assert.ok(direct.slack!.startsWith('sent'), direct.slack);
+    assert.equal(proxy.seen, [], 'NO_PROXY names the host: nothing went through the proxy');
+
+    const down = await share({ https_proxy: await downUrl(), HTTP_PROXY: await downUrl(), NOTIFY_RETRY_MAX_WAIT_MS: '0' });
+    assert.match(down.slack!, /^failed: could not connect/);
+    assert.match(down.jira!, /^failed: /);
+  } finally {
+    await proxy.stop();
+  }
 }));
 
 channels.run();
