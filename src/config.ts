@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import emailAddresses from 'email-addresses';
 import { UserError, ExitCode } from './errors.js';
 import { isProjectKey, type ProjectKeys } from './jira-keys.js';
 import { secretForms } from './redact.js';
@@ -298,6 +299,22 @@ function resolveJiraRelease(env: Env, jira: Channel<JiraSettings>): Channel<Jira
   return { on: true, settings: { versionName, transition: env.JIRA_TRANSITION?.trim() || null, transitionFrom: list(env.JIRA_TRANSITION_FROM) } };
 }
 
+/**
+ * An address list as RFC 5322 writes it (email-addresses' parser): a display name may hold a
+ * comma when quoted (`"Doe, Jane" <jane@example.com>`), a group's members count one by one. A
+ * list with one malformed address is refused whole, so nothing is sent to only part of it.
+ * Each address comes back in a form nodemailer reads the same way.
+ */
+function addressList(name: string, value: string): string[] {
+  const parsed = emailAddresses.parseAddressList(value.replace(/^[\s,]+|[\s,]+$/g, ''));
+  if (!parsed || parsed.length === 0) {
+    throw configError(`${name} is not a list of email addresses as RFC 5322 writes them: "${value}"`, 'separate addresses with commas, and quote a display name that holds one: "Doe, Jane" <jane@example.com>');
+  }
+  return parsed
+    .flatMap((entry) => (entry.type === 'group' ? (entry as emailAddresses.ParsedGroup).addresses : [entry as emailAddresses.ParsedMailbox]))
+    .map((mailbox) => (mailbox.name ? `"${mailbox.name.replace(/["\\]/g, '\\$&')}" <${mailbox.address}>` : mailbox.address));
+}
+
 function resolveProxy(env: Env): ProxySettings | null {
   const either = (name: string): string => env[name.toLowerCase()]?.trim() || env[name]?.trim() || '';
   const proxy = { httpProxy: either('HTTP_PROXY'), httpsProxy: either('HTTPS_PROXY'), noProxy: either('NO_PROXY') };
@@ -320,8 +337,9 @@ export function resolveNotifyConfig(env: Env, release: Pick<ReleaseConfig, 'jira
   });
   const email = channelFrom(env, ['SMTP_URL', 'RELEASE_EMAIL_TO', 'RELEASE_EMAIL_FROM'], (value) => {
     checkUrl('SMTP_URL', value('SMTP_URL'), ['smtp:', 'smtps:'], 'smtps://user:password@smtp.example.com:465');
-    const to = value('RELEASE_EMAIL_TO').split(',').map((address) => address.trim()).filter(Boolean);
-    return { smtpUrl: value('SMTP_URL'), requireStartTls: flag(env, 'SMTP_REQUIRE_STARTTLS', true), to, from: value('RELEASE_EMAIL_FROM') };
+    const from = addressList('RELEASE_EMAIL_FROM', value('RELEASE_EMAIL_FROM'));
+    if (from.length !== 1) throw configError('RELEASE_EMAIL_FROM must be one address', 'e.g. RELEASE_EMAIL_FROM="Release Bot <release@example.com>"');
+    return { smtpUrl: value('SMTP_URL'), requireStartTls: flag(env, 'SMTP_REQUIRE_STARTTLS', true), to: addressList('RELEASE_EMAIL_TO', value('RELEASE_EMAIL_TO')), from: from[0]! };
   });
   const github = channelFrom(env, ['GITHUB_TOKEN'], (value) => {
     const repository = env.GITHUB_REPOSITORY?.trim() || null;

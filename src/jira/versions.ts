@@ -26,6 +26,8 @@ export interface JiraReleaseOutcome {
   /** Per project: `created` or `reused`, or why it failed. */
   projects: Record<string, string>;
   cards: JiraCardOutcome[];
+  /** A setting Jira shows to be wrong (JIRA_TRANSITION naming nothing in this Jira): the channel fails. */
+  problem?: string;
 }
 
 export function versionName(pattern: string, tag: string, date: string): string {
@@ -98,7 +100,13 @@ interface Transition {
   to?: { name?: string; statusCategory?: { key?: string } };
 }
 
-async function moveThrough(client: JiraClient, key: string, fields: CardFields, settings: JiraReleaseSettings & { transition: string }): Promise<string> {
+/** The transitions Jira offered the cards, by name, and the statuses they lead to. */
+interface OfferedTransitions {
+  names: Set<string>;
+  targets: Set<string>;
+}
+
+async function moveThrough(client: JiraClient, key: string, fields: CardFields, settings: JiraReleaseSettings & { transition: string }, seen: OfferedTransitions): Promise<string> {
   const wanted = settings.transition;
   const status = fields.status?.name ?? 'unknown';
   const same = (name: string | undefined): boolean => name?.toLowerCase() === wanted.toLowerCase();
@@ -110,16 +118,21 @@ async function moveThrough(client: JiraClient, key: string, fields: CardFields, 
   }
   const path = `issue/${encodeURIComponent(key)}/transitions`;
   const offered = ((await jiraExpectingOk(client, 'GET', path)).json as { transitions?: Transition[] } | null)?.transitions ?? [];
+  for (const candidate of offered) {
+    if (candidate.name) seen.names.add(candidate.name);
+    if (candidate.to?.name) seen.targets.add(candidate.to.name);
+  }
   const transition = offered.find((candidate) => same(candidate.name)) ?? offered.find((candidate) => same(candidate.to?.name));
   if (transition?.to?.name?.toLowerCase() === status.toLowerCase()) return `already in "${status}"`;
   const target = CATEGORY_RANK[transition?.to?.statusCategory?.key ?? ''];
   if (current !== undefined && target !== undefined && current > target) return `already past "${wanted}" (${status})`;
-  if (!transition?.id) return `"${wanted}" is not offered from "${status}": left as is`;
+  const names = offered.map((candidate) => candidate.name).filter(Boolean);
+  if (!transition?.id) return `"${wanted}" is not offered from "${status}" (offered: ${names.length > 0 ? names.join(', ') : 'none'}): left as is`;
   await jiraExpectingOk(client, 'POST', path, { transition: { id: transition.id } });
   return `moved through "${wanted}" to "${transition.to?.name ?? wanted}"`;
 }
 
-async function releaseCard(client: JiraClient, key: string, issue: SearchIssue | null, versionId: string | undefined, name: string, settings: JiraReleaseSettings): Promise<JiraCardOutcome> {
+async function releaseCard(client: JiraClient, key: string, issue: SearchIssue | null, versionId: string | undefined, name: string, settings: JiraReleaseSettings, seen: OfferedTransitions): Promise<JiraCardOutcome> {
   if (!issue) return { key, ok: true, did: 'not found in Jira: skipped' };
   const fields = (issue.fields ?? {}) as CardFields;
   const done: string[] = [];
@@ -131,7 +144,7 @@ async function releaseCard(client: JiraClient, key: string, issue: SearchIssue |
       await jiraExpectingOk(client, 'PUT', `issue/${encodeURIComponent(key)}`, { update: { fixVersions: [{ add: { id: versionId } }] } });
       done.push(`fixVersion "${name}" added`);
     }
-    if (settings.transition) done.push(await moveThrough(client, key, fields, { ...settings, transition: settings.transition }));
+    if (settings.transition) done.push(await moveThrough(client, key, fields, { ...settings, transition: settings.transition }, seen));
     return { key, ok: true, did: done.join('; ') };
   } catch (error) {
     done.push(`failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -177,10 +190,26 @@ export async function manageJiraRelease(client: JiraClient, input: JiraReleaseIn
       projectOutcomes[project.key] = `failed: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
+  const seen: OfferedTransitions = { names: new Set(), targets: new Set() };
   const cards = await mapLimited(input.keys, 4, (key) => {
     const issue = issues.get(key) ?? null;
     const project = (issue?.fields as CardFields | undefined)?.project?.key ?? projectOf(issue?.key ?? key);
-    return releaseCard(client, key, issue, versionIds.get(project), name, settings);
+    return releaseCard(client, key, issue, versionIds.get(project), name, settings, seen);
   });
-  return { version: name, projects: projectOutcomes, cards };
+  const problem = settings.transition ? await unknownTransition(client, settings.transition, seen) : null;
+  return { version: name, projects: projectOutcomes, cards, ...(problem ? { problem } : {}) };
+}
+
+/**
+ * A JIRA_TRANSITION that no card was offered, by name or by the status it leads to, and that is
+ * no status of this Jira either, is a typo, not a workflow that moved on: say so, with the
+ * transitions Jira did offer. (Jira's statuses are read only when no card was offered it.)
+ */
+async function unknownTransition(client: JiraClient, wanted: string, seen: OfferedTransitions): Promise<string | null> {
+  const same = (name: string | undefined): boolean => name?.toLowerCase() === wanted.toLowerCase();
+  if ([...seen.names, ...seen.targets].some(same)) return null;
+  const statuses = (await jiraExpectingOk(client, 'GET', 'status')).json;
+  if (Array.isArray(statuses) && (statuses as { name?: string }[]).some((status) => same(status.name))) return null;
+  const offered = [...seen.names].sort();
+  return `JIRA_TRANSITION "${wanted}" is neither a transition nor a status in this Jira; the transitions offered to these cards: ${offered.length > 0 ? offered.join(', ') : 'none'}`;
 }

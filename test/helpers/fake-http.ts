@@ -230,6 +230,11 @@ export function fakeJira(cards: readonly FakeIssue[], options: FakeJiraOptions):
       return { json: { issues: page.map((issue) => render(issue, body!.fields)), isLast, ...(isLast ? {} : { nextPageToken: Buffer.from(String(offset + size)).toString('base64') }) } };
     }
 
+    if (request.method === 'GET' && path === 'status') {
+      const names = new Set([...Object.keys(STATUS_CATEGORY), ...workflow.map((t) => t.to)]);
+      return { json: [...names].map((name, index) => ({ id: String(index + 1), name, statusCategory: { key: STATUS_CATEGORY[name] ?? 'indeterminate' } })) };
+    }
+
     const projectVersions = /^project\/([^/]+)\/versions$/.exec(path);
     if (request.method === 'GET' && projectVersions) {
       const projectId = projects.get(decodeURIComponent(projectVersions[1]!));

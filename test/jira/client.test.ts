@@ -153,9 +153,9 @@ release('a version per project, created once with the release date; every card g
   assert.equal(jira.issues.get('EPN-1')!.fixVersions, ['19999', epnVersion], 'the card keeps its other version');
   assert.equal(outcome.cards.map((card) => [card.key, card.ok, card.did]), [
     ['EPN-1', true, `fixVersion "${RELEASE.tag}" added; moved through "Ready for QA" to "Ready for QA"`],
-    ['EPN-2', true, `fixVersion "${RELEASE.tag}" added; "Ready for QA" is not offered from "In QA": left as is`],
+    ['EPN-2', true, `fixVersion "${RELEASE.tag}" added; "Ready for QA" is not offered from "In QA" (offered: Reopen, Close): left as is`],
     ['EPN-3', true, `fixVersion "${RELEASE.tag}" added; already past "Ready for QA" (Done)`],
-    ['OPS-7', true, `fixVersion "${RELEASE.tag}" added; "Ready for QA" is not offered from "To Do": left as is`],
+    ['OPS-7', true, `fixVersion "${RELEASE.tag}" added; "Ready for QA" is not offered from "To Do" (offered: Start): left as is`],
     ['EPN-404', true, 'not found in Jira: skipped'],
   ]);
   assert.equal([...jira.issues.values()].map((issue) => issue.status), ['Ready for QA', 'In QA', 'Done', 'To Do'], 'only EPN-1 moved; Done was not reopened');
@@ -182,6 +182,20 @@ release('a card Jira refuses to edit is reported as failed; the others are done'
   assert.is(outcome.version, 'Shop 2026-11-24');
 }));
 
+release('a JIRA_TRANSITION that names no transition and no status (a typo) is a problem that names what the workflow offers; a real status is not', () => withServer(async (fake) => {
+  const jira = fakeJira(MIXED, { auth: basicAuth(EMAIL, TOKEN) });
+  fake.route = jira.route;
+  const typo = await manageJiraRelease(cloud(fake), { keys: ['EPN-1', 'OPS-7'], ...RELEASE }, { versionName: '{tag}', transition: 'Redy for QA', transitionFrom: null });
+  assert.is(typo.problem, 'JIRA_TRANSITION "Redy for QA" is neither a transition nor a status in this Jira; the transitions offered to these cards: Ready for QA, Reopen, Start');
+  assert.equal([...jira.issues.values()].map((issue) => issue.status), ['In Progress', 'In QA', 'Done', 'To Do'], 'no card moved');
+
+  const allDone = await manageJiraRelease(cloud(fake), { keys: ['EPN-3'], ...RELEASE }, { versionName: '{tag}', transition: 'In QA', transitionFrom: null });
+  assert.is(allDone.problem, undefined, '"In QA" is a status of this Jira, though no card was offered it');
+  assert.is(fake.requestsTo('/rest/api/3/status').length, 2, 'the statuses were read once per run: no card was offered the name');
+  await manageJiraRelease(cloud(fake), { keys: ['OPS-7'], ...RELEASE }, { versionName: '{tag}', transition: 'Start', transitionFrom: null });
+  assert.is(fake.requestsTo('/rest/api/3/status').length, 2, 'a card was offered "Start": the statuses are not read');
+}));
+
 release('Data Center: the same steps over REST v2 with the personal access token', () => withServer(async (fake) => {
   const jira = fakeJira(MIXED, { auth: 'Bearer pat-Z9y8X7', deployment: 'datacenter' });
   fake.route = jira.route;
@@ -190,7 +204,7 @@ release('Data Center: the same steps over REST v2 with the personal access token
   assert.equal(outcome.cards.map((card) => card.ok), [true, true]);
   assert.equal(jira.versions.map((version) => version.name), [RELEASE.tag, RELEASE.tag]);
   assert.is(jira.issues.get('OPS-7')!.status, 'In Progress');
-  assert.match(outcome.cards[0]!.did, '"Start" is not offered from "In Progress": left as is');
+  assert.match(outcome.cards[0]!.did, '"Start" is not offered from "In Progress" (offered: Ready for QA, Reopen): left as is');
   assert.ok(fake.received.every((request) => request.path.startsWith('/rest/api/2/')));
 }));
 

@@ -211,6 +211,17 @@ config('every form of a secret is masked: raw, percent-encoded, base64, the Basi
   assert.is(remoteReason('word '.repeat(100)).length, 120);
 });
 
+config('RELEASE_EMAIL_TO and RELEASE_EMAIL_FROM are read as RFC 5322 address lists; a malformed one is refused whole', () => {
+  const email = (to: string, from = 'Release Bot <release@acme.test>') => resolveNotifyConfig({ SMTP_URL: 'smtp://h:25', RELEASE_EMAIL_TO: to, RELEASE_EMAIL_FROM: from }, { jiraBaseUrl: null }).email;
+  const on = email('"Doe, Jane" <jane@acme.test>, qa@acme.test, Team: po@acme.test, "O\\"Neil" <on@acme.test>;,');
+  assert.equal(on.on && on.settings.to, ['"Doe, Jane" <jane@acme.test>', 'qa@acme.test', 'po@acme.test', '"O\\"Neil" <on@acme.test>']);
+  assert.is(on.on && on.settings.from, '"Release Bot" <release@acme.test>');
+  for (const bad of ['qa@@acme.test, po@acme.test', 'qa acme.test', 'Doe, Jane <jane@acme.test>', 'qa@acme.test>']) {
+    assert.throws(() => email(bad), (error: Error) => error.message === `RELEASE_EMAIL_TO is not a list of email addresses as RFC 5322 writes them: "${bad}"`, bad);
+  }
+  assert.throws(() => email('qa@acme.test', 'a@acme.test, b@acme.test'), /RELEASE_EMAIL_FROM must be one address/);
+});
+
 config('the proxy variables are read as curl reads them (lower case first), checked, and a proxy password is a secret', () => {
   assert.is(resolveNotifyConfig({}, { jiraBaseUrl: null }).proxy, null);
   const proxied = resolveNotifyConfig({ HTTPS_PROXY: 'http://ops:pr%40xy-pass@proxy.acme.test:3128', https_proxy: 'http://ops:pr%40xy-pass@proxy.acme.test:3129', no_proxy: '.acme.test' }, { jiraBaseUrl: null });

@@ -23,7 +23,7 @@ const channels = suite('sharing channels');
 function env(fake: FakeHttp, smtp: SmtpProcess | null, extra: Env = {}): Env {
   return {
     SLACK_WEBHOOK_URL: `${fake.url}${WEBHOOK}`,
-    ...(smtp ? { SMTP_URL: smtp.url('mailer', 'smtp-pass-word!'), RELEASE_EMAIL_TO: 'qa@acme.test,po@acme.test', RELEASE_EMAIL_FROM: 'Release Bot <release@acme.test>', SMTP_REQUIRE_STARTTLS: 'false' } : {}),
+    ...(smtp ? { SMTP_URL: smtp.url('mailer', 'smtp-pass-word!'), RELEASE_EMAIL_TO: 'qa@acme.test, "Owner, Product" <po@acme.test>', RELEASE_EMAIL_FROM: 'Release Bot <release@acme.test>', SMTP_REQUIRE_STARTTLS: 'false' } : {}),
     GITHUB_TOKEN: 'ghp_test_token_456', GITHUB_REPOSITORY: 'acme/shop', GITHUB_API_URL: fake.url,
     NOTIFY_TIMEOUT_MS: '2000', NOTIFY_RETRY_MAX_WAIT_MS: '3000',
     ...extra,
@@ -50,7 +50,7 @@ channels('slack, email over real SMTP (a trusted local relay: SMTP_REQUIRE_START
     const [mail] = await smtp.waitFor(1);
     assert.ok(mail, 'the SMTP server received the message');
     assert.is(mail!.authUser, 'mailer');
-    assert.equal(mail!.envelopeTo, ['qa@acme.test', 'po@acme.test']);
+    assert.equal(mail!.envelopeTo, ['qa@acme.test', 'po@acme.test'], 'a display name with a comma is one recipient');
     assert.is(mail!.subject, 'Release release/2026-11-24 (2026-11-24): 1 Jira cards, 2 commits');
     assert.match(mail!.text!, 'Jira cards:\n  EPN-1');
     assert.match(mail!.html!, '<h3>Jira cards</h3>');
@@ -144,7 +144,7 @@ channels('--dry-run previews every configured channel and sends nothing', async 
     const results = await notifyRelease(report(['EPN-1']), config, { dryRun: true, say: () => {}, originUrl: null });
     assert.equal(results.map((result) => result.status), ['dry-run', 'dry-run', 'dry-run', 'off']);
     assert.match(results[0]!.preview!, '"type": "header"');
-    assert.match(results[1]!.preview!, 'To: qa@acme.test, po@acme.test\nSubject: Release release/2026-11-24');
+    assert.match(results[1]!.preview!, 'To: qa@acme.test, "Owner, Product" <po@acme.test>\nSubject: Release release/2026-11-24');
     assert.match(results[2]!.preview!, 'POST /repos/acme/shop/releases');
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.is(fake.received.length, 0);
@@ -221,6 +221,15 @@ channels('a service that echoes the Authorization header: no form of the token r
   const config = resolveNotifyConfig(env(fake, null, { SLACK_WEBHOOK_URL: '', NOTIFY_RETRY_MAX_WAIT_MS: '0' }), { jiraBaseUrl: null });
   const [github] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['github'], say: () => {}, originUrl: null });
   assert.is(github!.detail, 'HTTP 500: upstream said: Bearer *** Bearer%20***');
+}));
+
+channels('a mistyped JIRA_TRANSITION fails the jira channel, naming the transitions the workflow offers', () => withServer(async (fake) => {
+  const jira = fakeJira([{ key: 'EPN-1', summary: 'Login', type: 'Story', status: 'In Progress' }], { auth: basicAuth('bot@acme.test', 'jira-token-789') });
+  fake.route = jira.route;
+  const config = resolveNotifyConfig({ JIRA_EMAIL: 'bot@acme.test', JIRA_API_TOKEN: 'jira-token-789', JIRA_TRANSITION: 'Redy for QA' }, { jiraBaseUrl: fake.url });
+  const [result] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['jira'], say: () => {}, originUrl: null });
+  assert.is(result!.status, 'failed');
+  assert.match(result!.detail, /^JIRA_TRANSITION "Redy for QA" is neither a transition nor a status in this Jira; the transitions offered to these cards: Ready for QA, Reopen; version "release\/2026-11-24"/);
 }));
 
 channels('behind a proxy (HTTP_PROXY or http_proxy) Slack, GitHub and Jira go through it, NO_PROXY hosts go directly, and a proxy that is down fails them', () => withServer(async (fake) => {
