@@ -1,4 +1,5 @@
 import type { EmailSettings } from '../config.js';
+import { tlsFailure } from '../http.js';
 import { remoteReason } from '../redact.js';
 import { shortSha } from '../release/cards.js';
 import type { ReleaseView } from './view.js';
@@ -110,7 +111,7 @@ export async function sendEmail(message: EmailMessage, settings: EmailSettings, 
       refused,
     };
   } catch (error) {
-    const failure = error as Error & { code?: string; response?: string; rejected?: string[]; rejectedErrors?: { recipient?: string; response?: string }[] };
+    const failure = error as Error & { code?: string; originalCode?: string; response?: string; rejected?: string[]; rejectedErrors?: { recipient?: string; response?: string }[] };
     if (failure.code === 'EENVELOPE' && failure.rejected && failure.rejected.length > 0) {
       const refused = failure.rejected.map((address) => refusal(address, failure.rejectedErrors?.find((rejected) => rejected.recipient === address)));
       throw new Error(`every recipient was refused: ${refused.join(', ')}`, { cause: error });
@@ -118,7 +119,8 @@ export async function sendEmail(message: EmailMessage, settings: EmailSettings, 
     if (failure.code === 'ETLS' || /STARTTLS/i.test(failure.message)) {
       throw new Error(`the SMTP server did not offer STARTTLS, so nothing was sent and the password stayed unsent (for a trusted local relay only: SMTP_REQUIRE_STARTTLS=false)`, { cause: error });
     }
-    throw new Error(remoteReason(failure.response ?? failure.message), { cause: error });
+    // nodemailer keeps a socket error's own code (a TLS verification code) as originalCode.
+    throw new Error(tlsFailure(failure.originalCode ?? failure.code) ?? remoteReason(failure.response ?? failure.message), { cause: error });
   } finally {
     transport.close();
   }

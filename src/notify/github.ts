@@ -1,5 +1,5 @@
 import type { GithubSettings } from '../config.js';
-import { describeFailure, HttpError, isOk, sendExpectingOk, sendRequest, type HttpLimits } from '../http.js';
+import { describeFailure, HttpError, isOk, sendExpectingOk, sendRequest, type HttpLimits, type HttpResponse } from '../http.js';
 import { shortSha } from '../release/cards.js';
 import { markdownText } from '../release/changelog.js';
 import type { ReleaseView } from './view.js';
@@ -54,7 +54,7 @@ export async function publishGithubRelease(release: GithubRelease, settings: Git
   };
   const base = `${settings.apiUrl}/repos/${repository}/releases`;
   const created = await sendRequest({ method: 'POST', url: base, headers, json: release }, limits);
-  if (isOk(created)) return `created ${(created.json as { html_url?: string } | null)?.html_url ?? `release ${release.tag_name}`}`;
+  if (isOk(created)) return `created ${releaseOf(created).html_url ?? `release ${release.tag_name}`}`;
   const errors = (created.json as { errors?: { code?: string; field?: string }[] } | null)?.errors ?? [];
   if (created.status !== 422 || !errors.some((error) => error.code === 'already_exists')) {
     throw new HttpError(describeFailure(created), created.status);
@@ -64,5 +64,17 @@ export async function publishGithubRelease(release: GithubRelease, settings: Git
   const id = (existing.json as { id?: number } | null)?.id;
   if (typeof id !== 'number') throw new HttpError(`GitHub did not return the existing release for ${release.tag_name}`);
   const updated = await sendExpectingOk({ method: 'PATCH', url: `${base}/${id}`, headers, json: { name: release.name, body: release.body } }, limits);
-  return `updated ${(updated.json as { html_url?: string } | null)?.html_url ?? `release ${release.tag_name}`}`;
+  return `updated ${releaseOf(updated).html_url ?? `release ${release.tag_name}`}`;
+}
+
+/**
+ * A 2xx counts only with the release in it (its id): a proxy's or portal's page answered with 200,
+ * or a GITHUB_API_URL that is not the API, would otherwise pass for a published release.
+ */
+function releaseOf(response: HttpResponse): { id: number; html_url?: string } {
+  const release = response.json as { id?: unknown; html_url?: string } | null;
+  if (typeof release?.id !== 'number') {
+    throw new HttpError(`GitHub answered HTTP ${response.status} without the release (${response.json === null ? 'not JSON' : 'no release id'}): is GITHUB_API_URL the API's URL?`, response.status);
+  }
+  return release as { id: number; html_url?: string };
 }

@@ -5,7 +5,11 @@ import { notifyRelease } from '../../src/notify/notify.js';
 import type { ReleaseReport } from '../../src/release/report.js';
 import { basicAuth, downUrl, FakeHttp, fakeJira, githubRoute, routes, slackRoute, withFakeHttp as withServer } from '../helpers/fake-http.js';
 import { CountingProxy } from '../helpers/proxy.js';
-import { SmtpProcess } from '../helpers/smtp.js';
+import { SmtpProcess, throwawayCertificate } from '../helpers/smtp.js';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { fetchJiraDetails } from '../../src/jira/details.js';
 
 const WEBHOOK = '/services/T000/B000/webhook-secret-xyz';
 
@@ -222,6 +226,37 @@ channels('a service that echoes the Authorization header: no form of the token r
   const [github] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['github'], say: () => {}, originUrl: null });
   assert.is(github!.detail, 'HTTP 500: upstream said: Bearer *** Bearer%20***');
 }));
+
+channels('failures say enough and no more: an HTML login page is "authentication failed", a 422 names its fields, a 2xx without the release is a failure', () => withServer(async (fake) => {
+  const login = '<!DOCTYPE html>\n<html><head><title>Log in with Atlassian account</title></head><body><form action="/login">…</form></body></html>';
+  fake.route = () => ({ status: 401, text: login, headers: { 'content-type': 'text/html;charset=UTF-8' } });
+  const jira = await fetchJiraDetails(['EPN-1'], { settings: { baseUrl: fake.url, deployment: 'cloud', email: 'bot@acme.test', apiToken: 'jira-token-789' }, limits: { timeoutMs: 2000, maxRetryWaitMs: 0 } });
+  assert.is(jira.reason, 'Jira did not answer usefully: HTTP 401: authentication failed');
+
+  const config = resolveNotifyConfig(env(fake, null, { SLACK_WEBHOOK_URL: '' }), { jiraBaseUrl: null });
+  fake.route = () => ({ status: 422, json: { message: 'Validation Failed', errors: [{ resource: 'Release', code: 'invalid', field: 'target_commitish' }, { resource: 'Release', code: 'custom', field: 'name', message: 'name is too long' }] } });
+  const [invalid] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['github'], say: () => {}, originUrl: null });
+  assert.is(invalid!.detail, 'HTTP 422: Validation Failed (target_commitish: invalid, name: name is too long)');
+
+  fake.route = () => ({ status: 200, text: '<html><body>Welcome to the portal</body></html>', headers: { 'content-type': 'text/html' } });
+  const [portal] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['github'], say: () => {}, originUrl: null });
+  assert.equal(portal, { channel: 'github', status: 'failed', detail: "GitHub answered HTTP 200 without the release (not JSON): is GITHUB_API_URL the API's URL?" });
+}));
+
+channels('a server whose TLS certificate is refused is said in words, not in OpenSSL\'s', async () => {
+  const certificate = await throwawayCertificate();
+  const server = createHttpsServer({ key: readFileSync(certificate.key), cert: readFileSync(certificate.cert) }, (_request, response) => response.end('ok'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const config = resolveNotifyConfig({ SLACK_WEBHOOK_URL: `${url}${WEBHOOK}`, NOTIFY_RETRY_MAX_WAIT_MS: '0' }, { jiraBaseUrl: null });
+    const [slack] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['slack'], say: () => {}, originUrl: null });
+    assert.equal(slack, { channel: 'slack', status: 'failed', detail: "the server's TLS certificate was refused: its certificate is self-signed" });
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
 
 channels('a mistyped JIRA_TRANSITION fails the jira channel, naming the transitions the workflow offers', () => withServer(async (fake) => {
   const jira = fakeJira([{ key: 'EPN-1', summary: 'Login', type: 'Story', status: 'In Progress' }], { auth: basicAuth('bot@acme.test', 'jira-token-789') });
