@@ -127,7 +127,23 @@ async function unknownKeysOnCloud(client: JiraClient, batches: readonly (readonl
 }
 
 /**
- * `fields` of each of `keys`: null for a key Jira does not know or does not show. Unknown keys
+ * A card moved to another project (EPN-7 is now OPS-77) is found by its old key under its new
+ * one; which old key it was, Jira says when each missing key is read alone (it follows a moved
+ * key). Only the keys a search left without an answer are read, and only when it found such a card.
+ */
+async function followMoves(client: JiraClient, missing: readonly string[], fields: readonly string[], found: Map<string, SearchIssue | null>): Promise<void> {
+  for (const key of missing) {
+    const response = await jiraRequest(client, 'GET', `issue/${encodeURIComponent(key)}?fields=${fields.join(',')}`);
+    if (response.status === 404) continue;
+    if (!isOk(response)) throw new HttpError(describeFailure(response), response.status);
+    const issue = response.json as SearchIssue | null;
+    if (issue?.key) found.set(key, issue);
+  }
+}
+
+/**
+ * `fields` of each of `keys`: null for a key Jira does not know or does not show; a moved card's
+ * issue carries its new key. Unknown keys
  * are named by Jira (Cloud's JQL parser, Data Center's search warnings), never guessed from a
  * failing search: a search is retried without a key only when Jira's refusal names that key (a
  * card deleted meanwhile), and any other refusal fails at once with Jira's reason.
@@ -142,7 +158,12 @@ export async function searchIssues(client: JiraClient, keys: readonly string[], 
     let batch = all.filter((key) => !unknown.has(key));
     while (batch.length > 0) {
       try {
-        for (const issue of await searchAllPages(client, batch, fields)) if (issue.key) found.set(issue.key, issue);
+        const moved: SearchIssue[] = [];
+        for (const issue of await searchAllPages(client, batch, fields)) {
+          if (issue.key && batch.includes(issue.key)) found.set(issue.key, issue);
+          else moved.push(issue);
+        }
+        if (moved.length > 0) await followMoves(client, batch.filter((key) => !found.has(key)), fields, found);
         break;
       } catch (error) {
         if (!(error instanceof RefusedSearch)) throw error;

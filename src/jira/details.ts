@@ -15,6 +15,8 @@ export interface IssueDetails {
   /** The status's category: `new`, `indeterminate` or `done` (absent in reports written before). */
   statusCategory?: string;
   assignee: string | null;
+  /** The card's key now, when it moved to another project since the commits named it. */
+  movedTo?: string;
 }
 
 /**
@@ -72,7 +74,7 @@ export function groupCards<C extends Keyed>(cards: readonly C[], details: JiraDe
 /** "Fix login (In Progress)" — the words that follow a card's key everywhere. */
 export function describeIssue(issue: IssueDetails | null, details: JiraDetails): string | null {
   if (!details.available) return null;
-  return issue ? `${issue.summary} (${issue.status})` : 'not found in Jira';
+  return issue ? `${issue.summary} (${issue.status}${issue.movedTo ? `; now ${issue.movedTo}` : ''})` : 'not found in Jira';
 }
 
 const FIELDS = ['summary', 'issuetype', 'status', 'assignee'];
@@ -84,7 +86,7 @@ interface DetailFields {
   assignee?: { displayName?: string } | null;
 }
 
-function detailsOf(issue: SearchIssue): IssueDetails {
+function detailsOf(key: string, issue: SearchIssue): IssueDetails {
   const fields = (issue.fields ?? {}) as DetailFields;
   return {
     summary: fields.summary ?? '',
@@ -92,6 +94,7 @@ function detailsOf(issue: SearchIssue): IssueDetails {
     status: fields.status?.name ?? 'unknown',
     statusCategory: fields.status?.statusCategory?.key ?? 'unknown',
     assignee: fields.assignee?.displayName ?? null,
+    ...(issue.key && issue.key !== key ? { movedTo: issue.key } : {}),
   };
 }
 
@@ -105,7 +108,7 @@ export async function fetchJiraDetails(keys: readonly string[], client: JiraClie
     const issues: Record<string, IssueDetails | null> = {};
     for (const key of keys) {
       const issue = found.get(key);
-      issues[key] = issue ? detailsOf(issue) : null;
+      issues[key] = issue ? detailsOf(key, issue) : null;
     }
     return { available: true, reason: null, issues };
   } catch (error) {

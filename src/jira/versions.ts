@@ -23,7 +23,7 @@ export interface JiraCardOutcome {
 
 export interface JiraReleaseOutcome {
   version: string;
-  /** Per project: `created` or `reused`, or why it failed. */
+  /** Per project: `created`, `reused` (and what about the version it reused), or why it failed. */
   projects: Record<string, string>;
   cards: JiraCardOutcome[];
   /** A setting Jira shows to be wrong (JIRA_TRANSITION naming nothing in this Jira): the channel fails. */
@@ -58,6 +58,15 @@ export function describeJiraRelease(input: JiraReleaseInput, settings: JiraRelea
 interface VersionRef {
   id?: string;
   name?: string;
+  archived?: boolean;
+  released?: boolean;
+}
+
+/** A version found or made for the release; `note` says what about it the report should show. */
+interface ReleaseVersion {
+  id: string;
+  created: boolean;
+  note: string;
 }
 
 interface CardFields {
@@ -69,13 +78,25 @@ interface CardFields {
 /** Status categories in workflow order: a card in a later category is past any status of an earlier one. */
 const CATEGORY_RANK: Record<string, number> = { new: 0, indeterminate: 1, done: 2 };
 
-async function findOrCreateVersion(client: JiraClient, project: { id?: string; key: string }, name: string, date: string): Promise<{ id: string; created: boolean }> {
-  const find = async (): Promise<string | undefined> => {
+/**
+ * The project's version named `name` as Jira compares names (case-insensitively: `Release/2026-12-05`
+ * takes the name of `release/2026-12-05`). An archived one is not reused (its cards would vanish from
+ * the boards); a released one is reused, and the report says so.
+ */
+function reusable(version: VersionRef & { id: string }, name: string): ReleaseVersion {
+  const named = version.name === name ? '' : ` (named "${version.name}" in Jira)`;
+  if (version.archived) throw new HttpError(`version "${version.name}" is archived in Jira: unarchive it, or name this release's version otherwise with JIRA_VERSION_NAME`);
+  return { id: version.id, created: false, note: `reused${named}${version.released ? ', already marked released in Jira' : ''}` };
+}
+
+async function findOrCreateVersion(client: JiraClient, project: { id?: string; key: string }, name: string, date: string): Promise<ReleaseVersion> {
+  const find = async (): Promise<(VersionRef & { id: string }) | undefined> => {
     const versions = (await jiraExpectingOk(client, 'GET', `project/${encodeURIComponent(project.key)}/versions`)).json;
-    return Array.isArray(versions) ? (versions as VersionRef[]).find((version) => version.name === name)?.id : undefined;
+    const found = Array.isArray(versions) ? (versions as VersionRef[]).find((version) => version.name?.toLowerCase() === name.toLowerCase() && version.id) : undefined;
+    return found as (VersionRef & { id: string }) | undefined;
   };
   const existing = await find();
-  if (existing) return { id: existing, created: false };
+  if (existing) return reusable(existing, name);
   try {
     const created = await jiraExpectingOk(client, 'POST', 'version', {
       name,
@@ -85,11 +106,11 @@ async function findOrCreateVersion(client: JiraClient, project: { id?: string; k
     });
     const id = (created.json as VersionRef | null)?.id;
     if (!id) throw new HttpError('Jira created the version without returning its id');
-    return { id, created: true };
+    return { id, created: true, note: 'created' };
   } catch (error) {
     // Another run may have created it meanwhile (Jira answers 400: the name is taken).
     const raced = await find();
-    if (raced) return { id: raced, created: false };
+    if (raced) return reusable(raced, name);
     throw error;
   }
 }
@@ -135,16 +156,17 @@ async function moveThrough(client: JiraClient, key: string, fields: CardFields, 
 async function releaseCard(client: JiraClient, key: string, issue: SearchIssue | null, versionId: string | undefined, name: string, settings: JiraReleaseSettings, seen: OfferedTransitions): Promise<JiraCardOutcome> {
   if (!issue) return { key, ok: true, did: 'not found in Jira: skipped' };
   const fields = (issue.fields ?? {}) as CardFields;
-  const done: string[] = [];
+  const done: string[] = issue.key && issue.key !== key ? [`moved to ${issue.key}`] : [];
+  const current = issue.key ?? key;
   try {
     if (!versionId) throw new HttpError(`no version "${name}" in its project`);
     if ((fields.fixVersions ?? []).some((version) => version.id === versionId)) {
       done.push(`fixVersion "${name}" already set`);
     } else {
-      await jiraExpectingOk(client, 'PUT', `issue/${encodeURIComponent(key)}`, { update: { fixVersions: [{ add: { id: versionId } }] } });
+      await jiraExpectingOk(client, 'PUT', `issue/${encodeURIComponent(current)}`, { update: { fixVersions: [{ add: { id: versionId } }] } });
       done.push(`fixVersion "${name}" added`);
     }
-    if (settings.transition) done.push(await moveThrough(client, key, fields, { ...settings, transition: settings.transition }, seen));
+    if (settings.transition) done.push(await moveThrough(client, current, fields, { ...settings, transition: settings.transition }, seen));
     return { key, ok: true, did: done.join('; ') };
   } catch (error) {
     done.push(`failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -185,7 +207,7 @@ export async function manageJiraRelease(client: JiraClient, input: JiraReleaseIn
     try {
       const version = await findOrCreateVersion(client, project, name, input.date);
       versionIds.set(project.key, version.id);
-      projectOutcomes[project.key] = version.created ? 'created' : 'reused';
+      projectOutcomes[project.key] = version.note;
     } catch (error) {
       projectOutcomes[project.key] = `failed: ${error instanceof Error ? error.message : String(error)}`;
     }

@@ -103,6 +103,8 @@ export interface FakeIssue {
   fixVersions?: string[];
   /** A card this user may not see: Jira answers as if it did not exist. */
   hidden?: boolean;
+  /** Keys it had before it was moved to its project: Jira still finds it by them, under its new key. */
+  formerKeys?: string[];
 }
 
 /** The status categories of the stand-in's workflow (Jira: new, indeterminate, done). */
@@ -131,6 +133,8 @@ export interface FakeVersion {
   name: string;
   projectId: number;
   releaseDate?: string;
+  archived?: boolean;
+  released?: boolean;
 }
 
 export interface FakeJiraOptions {
@@ -173,7 +177,7 @@ export function fakeJira(cards: readonly FakeIssue[], options: FakeJiraOptions):
   const keysOf = (jql: string): string[] => [...jql.matchAll(/"([A-Z][A-Z0-9_]+-\d+)"/g)].map((match) => match[1]!);
   const projectOf = (key: string): string => key.slice(0, key.lastIndexOf('-'));
   const visible = (key: string): FakeIssue | undefined => {
-    const issue = issues.get(key);
+    const issue = issues.get(key) ?? [...issues.values()].find((candidate) => candidate.formerKeys?.includes(key));
     return issue && !issue.hidden ? issue : undefined;
   };
   const render = (issue: FakeIssue, fields: string[]): unknown => {
@@ -217,7 +221,7 @@ export function fakeJira(cards: readonly FakeIssue[], options: FakeJiraOptions):
       const warn = options.deployment === 'datacenter' && (body!.validateQuery === 'warn' || body!.validateQuery === false);
       const missing = keys.filter((key) => !visible(key));
       if (missing.length > 0 && !warn) return { status: 400, json: unknownKeyError(missing[0]!) };
-      const matching = keys.filter((key) => visible(key)).map((key) => visible(key)!);
+      const matching = [...new Set(keys.filter((key) => visible(key)).map((key) => visible(key)!))];
       const size = Math.min(Number(body!.maxResults ?? 50), options.pageSize ?? Infinity);
       if (options.deployment === 'datacenter') {
         const startAt = Number(body!.startAt ?? 0);
@@ -239,7 +243,7 @@ export function fakeJira(cards: readonly FakeIssue[], options: FakeJiraOptions):
     if (request.method === 'GET' && projectVersions) {
       const projectId = projects.get(decodeURIComponent(projectVersions[1]!));
       if (projectId === undefined) return { status: 404, json: { errorMessages: ['No project could be found.'] } };
-      return { json: versions.filter((version) => version.projectId === projectId).map((version) => ({ ...version, projectId: version.projectId, released: false, archived: false })) };
+      return { json: versions.filter((version) => version.projectId === projectId).map((version) => ({ ...version, released: version.released ?? false, archived: version.archived ?? false })) };
     }
     if (request.method === 'POST' && path === 'version') {
       const projectId = typeof body?.projectId === 'number' ? body.projectId : projects.get(String(body?.project ?? ''));
@@ -247,7 +251,8 @@ export function fakeJira(cards: readonly FakeIssue[], options: FakeJiraOptions):
         return { status: 400, json: { errorMessages: [], errors: { project: 'Project must be specified.' } } };
       }
       if (body.releaseDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(body.releaseDate))) return { status: 400, json: { errors: { releaseDate: 'Invalid date format.' } } };
-      if (versions.some((version) => version.projectId === projectId && version.name === body.name)) {
+      // Jira compares version names without regard to case.
+      if (versions.some((version) => version.projectId === projectId && version.name.toLowerCase() === String(body.name).toLowerCase())) {
         return { status: 400, json: { errorMessages: [], errors: { name: 'A version with this name already exists in this project.' } } };
       }
       const version: FakeVersion = { id: String(20_000 + versions.length), name: body.name, projectId, releaseDate: body.releaseDate };
@@ -272,6 +277,10 @@ export function fakeJira(cards: readonly FakeIssue[], options: FakeJiraOptions):
       }
       if (replacement) issue.fixVersions = replacement.map((version) => version.id!).filter(known);
       return { status: 204, text: '' };
+    }
+    if (issue && !issuePath![2] && request.method === 'GET') {
+      const fields = new URL(request.path, 'http://jira').searchParams.get('fields')?.split(',') ?? ['summary'];
+      return { json: render(issue, fields) };
     }
     if (issue && issuePath![2] && request.method === 'GET') {
       return { json: { transitions: offered(issue).map((t) => ({ id: t.id, name: t.name, to: { name: t.to, statusCategory: { key: STATUS_CATEGORY[t.to] } } })) } };

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { JiraSettings } from '../../src/config.js';
 import type { JiraClient } from '../../src/jira/client.js';
-import { fetchJiraDetails } from '../../src/jira/details.js';
+import { describeIssue, fetchJiraDetails } from '../../src/jira/details.js';
 import { manageJiraRelease } from '../../src/jira/versions.js';
 import { basicAuth, downUrl, FakeHttp, fakeJira, routes, withFakeHttp as withServer, type FakeIssue } from '../helpers/fake-http.js';
 
@@ -194,6 +194,33 @@ release('a JIRA_TRANSITION that names no transition and no status (a typo) is a 
   assert.is(fake.requestsTo('/rest/api/3/status').length, 2, 'the statuses were read once per run: no card was offered the name');
   await manageJiraRelease(cloud(fake), { keys: ['OPS-7'], ...RELEASE }, { versionName: '{tag}', transition: 'Start', transitionFrom: null });
   assert.is(fake.requestsTo('/rest/api/3/status').length, 2, 'a card was offered "Start": the statuses are not read');
+}));
+
+release('a version is matched as Jira compares names: another case is reused and said, an archived one is refused, a released one reused with a note', () => withServer(async (fake) => {
+  const jira = fakeJira(MIXED, { auth: basicAuth(EMAIL, TOKEN) });
+  jira.versions.push({ id: '30001', name: 'Release/2026-11-24', projectId: 10_000, released: true }, { id: '30002', name: RELEASE.tag, projectId: 10_001, archived: true });
+  fake.route = jira.route;
+  const outcome = await manageJiraRelease(cloud(fake), { keys: ['EPN-1', 'OPS-7'], ...RELEASE }, { versionName: '{tag}', transition: null, transitionFrom: null });
+  assert.equal(outcome.projects, {
+    EPN: 'reused (named "Release/2026-11-24" in Jira), already marked released in Jira',
+    OPS: `failed: version "${RELEASE.tag}" is archived in Jira: unarchive it, or name this release's version otherwise with JIRA_VERSION_NAME`,
+  });
+  assert.equal(jira.issues.get('EPN-1')!.fixVersions, ['30001']);
+  assert.equal(outcome.cards.map((card) => [card.key, card.ok]), [['EPN-1', true], ['OPS-7', false]]);
+  assert.is(jira.versions.length, 2, 'no version created beside them');
+}));
+
+release('a card moved to another project (EPN-7, now OPS-77) is followed under its new key and said so; only projects that receive cards get a version', () => withServer(async (fake) => {
+  const jira = fakeJira([...MIXED, { key: 'OPS-77', summary: 'Moved', type: 'Task', status: 'To Do', formerKeys: ['EPN-7'] }], { auth: basicAuth(EMAIL, TOKEN) });
+  fake.route = jira.route;
+  const details = await fetchJiraDetails(['EPN-1', 'EPN-7'], cloud(fake));
+  assert.equal(details.issues['EPN-7'], { summary: 'Moved', type: 'Task', status: 'To Do', statusCategory: 'new', assignee: null, movedTo: 'OPS-77' });
+  assert.is(describeIssue(details.issues['EPN-7']!, details), 'Moved (To Do; now OPS-77)');
+
+  const outcome = await manageJiraRelease(cloud(fake), { keys: ['EPN-7'], ...RELEASE }, { versionName: '{tag}', transition: null, transitionFrom: null });
+  assert.equal(outcome.projects, { OPS: 'created' }, 'no stray version in EPN');
+  assert.equal(outcome.cards, [{ key: 'EPN-7', ok: true, did: `moved to OPS-77; fixVersion "${RELEASE.tag}" added` }]);
+  assert.equal(jira.issues.get('OPS-77')!.fixVersions, [jira.versions[0]!.id]);
 }));
 
 release('Data Center: the same steps over REST v2 with the personal access token', () => withServer(async (fake) => {
