@@ -231,6 +231,11 @@ export interface NotifyConfig {
   timeoutMs: number;
   /** Longest total wait for rate limits (429 Retry-After) and retried 5xx answers, per request. */
   maxRetryWaitMs: number;
+  /**
+   * How long each channel may take in all (its requests, waits and retries); the channels run at
+   * once, so this bounds the whole share too. What is left undone is reported; release:notify finishes it.
+   */
+  budgetMs: number;
   /** null: no proxy variable is set, every request goes directly. */
   proxy: ProxySettings | null;
   /** Values masked wherever output, reports or errors are written. */
@@ -370,6 +375,7 @@ export function resolveNotifyConfig(env: Env, release: Pick<ReleaseConfig, 'jira
     github,
     timeoutMs: positiveMs(env, 'NOTIFY_TIMEOUT_MS', 5000),
     maxRetryWaitMs: positiveMs(env, 'NOTIFY_RETRY_MAX_WAIT_MS', 10_000),
+    budgetMs: positiveMs(env, 'NOTIFY_BUDGET_MS', 120_000),
     proxy,
     secrets: secretForms(
       [env.JIRA_API_TOKEN, env.SLACK_WEBHOOK_URL, webhookPath.length > 1 ? webhookPath : undefined, env.SMTP_URL, smtp?.password, env.GITHUB_TOKEN, ...proxyPasswords],

@@ -11,7 +11,11 @@ export interface HttpLimits {
   maxRetryWaitMs: number;
   /** Requests go through this proxy (unless NO_PROXY names the host); absent or null: directly. */
   proxy?: ProxySettings | null;
+  /** The channel's time budget, as an epoch time in ms: after it no request starts, waits or goes on. */
+  deadline?: number;
 }
+
+export const BUDGET_SPENT = 'not done: the time budget ran out (NOTIFY_BUDGET_MS)';
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT';
@@ -130,10 +134,18 @@ function rateLimitWaitMs(response: Pick<HttpResponse, 'status' | 'headers'>, now
  */
 export async function sendRequest(request: HttpRequest, limits: HttpLimits): Promise<HttpResponse> {
   let waited = 0;
+  const left = (): number => (limits.deadline === undefined ? Infinity : limits.deadline - Date.now());
   for (let tries = 1; ; tries += 1) {
-    const response = await attempt(request, limits);
+    if (left() <= 0) throw new HttpError(BUDGET_SPENT);
+    let response: HttpResponse;
+    try {
+      response = await attempt(request, { ...limits, timeoutMs: Math.min(limits.timeoutMs, left()) });
+    } catch (error) {
+      if (left() <= 0) throw new HttpError(BUDGET_SPENT);
+      throw error;
+    }
     const wait = rateLimitWaitMs(response) ?? (response.status >= 500 ? SERVER_ERROR_DELAY_MS : null);
-    if (wait === null || tries >= MAX_ATTEMPTS || waited + wait > limits.maxRetryWaitMs) return response;
+    if (wait === null || tries >= MAX_ATTEMPTS || waited + wait > limits.maxRetryWaitMs || wait >= left()) return response;
     await sleep(wait);
     waited += wait;
   }

@@ -116,8 +116,9 @@ export async function fetchJiraDetails(keys: readonly string[], client: JiraClie
   }
 }
 
-export function jiraClient(notify: NotifyConfig): JiraClient | null {
-  return notify.jira.on ? { settings: notify.jira.settings, limits: { timeoutMs: notify.timeoutMs, maxRetryWaitMs: notify.maxRetryWaitMs, proxy: notify.proxy } } : null;
+/** A client whose requests stop at NOTIFY_BUDGET_MS from now (`deadline` to share one budget). */
+export function jiraClient(notify: NotifyConfig, deadline: number = Date.now() + notify.budgetMs): JiraClient | null {
+  return notify.jira.on ? { settings: notify.jira.settings, limits: { timeoutMs: notify.timeoutMs, maxRetryWaitMs: notify.maxRetryWaitMs, proxy: notify.proxy, deadline } } : null;
 }
 
 /**

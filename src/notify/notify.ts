@@ -1,5 +1,5 @@
 import type { Channel, NotifyConfig } from '../config.js';
-import type { HttpLimits } from '../http.js';
+import { BUDGET_SPENT, type HttpLimits } from '../http.js';
 import { jiraClient } from '../jira/details.js';
 import { describeJiraRelease, manageJiraRelease, type JiraCardOutcome } from '../jira/versions.js';
 import { redact } from '../redact.js';
@@ -40,20 +40,24 @@ function githubRepository(config: NotifyConfig, originUrl: string | null): strin
 }
 
 /** The jira channel: the release's version on every card, and the configured transition. */
-async function releaseInJira(report: ReleaseReport, config: NotifyConfig): Promise<SendOutcome> {
-  const client = jiraClient(config);
+async function releaseInJira(report: ReleaseReport, config: NotifyConfig, deadline: number): Promise<SendOutcome> {
+  const client = jiraClient(config, deadline);
   if (!client || !config.jiraRelease.on) return 'off';
   if (report.jira.length === 0) return 'no Jira cards in this release: nothing to do';
   const outcome = await manageJiraRelease(client, { keys: report.jira.map((card) => card.key), tag: report.tag, date: report.date }, config.jiraRelease.settings);
   const failedCards = outcome.cards.filter((card) => !card.ok);
+  const outOfTime = failedCards.filter((card) => card.did.includes(BUDGET_SPENT));
   const projects = Object.entries(outcome.projects).map(([project, what]) => `${project} ${what}`).join(', ');
   const detail = `version "${outcome.version}" (${projects || 'no project'}) on ${outcome.cards.length - failedCards.length} of ${outcome.cards.length} cards`
-    + (failedCards.length > 0 ? `; failed: ${failedCards.map((card) => card.key).join(', ')}` : '');
+    + (failedCards.length > outOfTime.length ? `; failed: ${failedCards.filter((card) => !outOfTime.includes(card)).map((card) => card.key).join(', ')}` : '')
+    + (outOfTime.length > 0 ? `; ${outOfTime.length} cards not done within NOTIFY_BUDGET_MS (release:notify ${report.tag} --channel jira finishes them)` : '');
   return { status: failedCards.length > 0 || outcome.problem ? 'failed' : 'sent', detail: outcome.problem ? `${outcome.problem}; ${detail}` : detail, cards: outcome.cards };
 }
 
 function senders(report: ReleaseReport, config: NotifyConfig, originUrl: string | null): Sender[] {
-  const limits: HttpLimits = { timeoutMs: config.timeoutMs, maxRetryWaitMs: config.maxRetryWaitMs, proxy: config.proxy };
+  // One budget from the start of the share, for every channel (they run at once).
+  const deadline = Date.now() + config.budgetMs;
+  const limits: HttpLimits = { timeoutMs: config.timeoutMs, maxRetryWaitMs: config.maxRetryWaitMs, proxy: config.proxy, deadline };
   const repository = githubRepository(config, originUrl);
   // Built on first use: with every channel off (most dry runs) a 10k-commit release spares the work.
   let built: ReleaseView | null = null;
@@ -75,7 +79,7 @@ function senders(report: ReleaseReport, config: NotifyConfig, originUrl: string 
       },
       send: async () => {
         if (!config.email.on) return 'off';
-        const { detail, refused } = await sendEmail(buildEmail(view()), config.email.settings, config.timeoutMs);
+        const { detail, refused } = await sendEmail(buildEmail(view()), config.email.settings, Math.max(1, Math.min(config.timeoutMs, deadline - Date.now())));
         return { status: refused.length > 0 ? 'partial' : 'sent', detail };
       },
     },
@@ -101,7 +105,7 @@ function senders(report: ReleaseReport, config: NotifyConfig, originUrl: string 
         const unknown = new Set(details?.available ? report.jira.map((card) => card.key).filter((key) => details.issues[key] === null) : []);
         return describeJiraRelease({ keys: report.jira.map((card) => card.key), tag: report.tag, date: report.date }, config.jiraRelease.settings, unknown);
       },
-      send: () => releaseInJira(report, config),
+      send: () => releaseInJira(report, config, deadline),
     },
   ];
 }

@@ -267,6 +267,27 @@ channels('a mistyped JIRA_TRANSITION fails the jira channel, naming the transiti
   assert.match(result!.detail, /^JIRA_TRANSITION "Redy for QA" is neither a transition nor a status in this Jira; the transitions offered to these cards: Ready for QA, Reopen; version "release\/2026-11-24"/);
 }));
 
+channels('a channel that runs out of its time budget (NOTIFY_BUDGET_MS) says what it left undone, and a re-send finishes it', () => withServer(async (fake) => {
+  const keys = Array.from({ length: 30 }, (_, index) => `EPN-${index + 1}`);
+  const jira = fakeJira(keys.map((key) => ({ key, summary: key, type: 'Task', status: 'Done' })), { auth: basicAuth('bot@acme.test', 'jira-token-789') });
+  fake.route = (request) => {
+    const answer = jira.route(request);
+    return answer && request.method === 'PUT' ? { ...answer, delayMs: 100 } : answer;
+  };
+  const settings = { JIRA_EMAIL: 'bot@acme.test', JIRA_API_TOKEN: 'jira-token-789' };
+  const short = resolveNotifyConfig({ ...settings, NOTIFY_BUDGET_MS: '300' }, { jiraBaseUrl: fake.url });
+  const [first] = await notifyRelease(report(keys), short, { dryRun: false, channels: ['jira'], say: () => {}, originUrl: null });
+  const notDone = first!.cards!.filter((card) => card.did.includes('not done: the time budget ran out'));
+  assert.is(first!.status, 'failed');
+  assert.ok(notDone.length > 0, 'the budget ended the channel before every card was done');
+  assert.match(first!.detail, `${notDone.length} cards not done within NOTIFY_BUDGET_MS (release:notify release/2026-11-24 --channel jira finishes them)`);
+  assert.not.match(first!.detail, '; failed:', 'cards out of time are not listed as failures');
+
+  const [second] = await notifyRelease(report(keys), resolveNotifyConfig(settings, { jiraBaseUrl: fake.url }), { dryRun: false, channels: ['jira'], say: () => {}, originUrl: null });
+  assert.is(second!.status, 'sent', second!.detail);
+  assert.ok([...jira.issues.values()].every((issue) => issue.fixVersions!.length === 1), 'every card has the version');
+}));
+
 channels('behind a proxy (HTTP_PROXY or http_proxy) Slack, GitHub and Jira go through it, NO_PROXY hosts go directly, and a proxy that is down fails them', () => withServer(async (fake) => {
   const proxy = await CountingProxy.start();
   try {
