@@ -27,6 +27,17 @@ const BATCH_MS = 20;
 /** How many bytes of lines are gathered before they are written, whatever BATCH_MS says. */
 const BATCH_BYTES = 64 * 1024;
 
+const UNIT_BYTES: Record<string, number> = { B: 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/**
+ * The file is rotated once a write takes it past maxSize, so it overshoots by up to one batch:
+ * batches stay under an eighth of maxSize (64 KB batches would make a 16K log 64 KB long).
+ */
+function batchBytesFor(maxSize: string): number {
+  const bytes = Number(maxSize.slice(0, -1)) * (UNIT_BYTES[maxSize.slice(-1)] ?? 1);
+  return Math.max(1, Math.min(BATCH_BYTES, Math.floor(bytes / 8)));
+}
+
 /** After a failed write (a full disk, a removed folder), how long the log waits before trying its file again. */
 export const RETRY_MS = 1_000;
 
@@ -121,8 +132,8 @@ function resilientFile(settings: LogSettings & { file: string }): LineSink {
  * Each line is copied into a buffer at once: strings kept until the batch is written would survive
  * the young-generation collections and make them dearer (about 1 µs a request in bench/app.bench.ts).
  */
-function batchedInto(sink: LineSink): DestinationStream & { flush(): void } {
-  let batch = Buffer.allocUnsafe(BATCH_BYTES);
+function batchedInto(sink: LineSink, batchBytes: number): DestinationStream & { flush(): void } {
+  let batch = Buffer.allocUnsafe(batchBytes);
   let used = 0;
   let lines = 0;
   let timer: NodeJS.Timeout | null = null;
@@ -131,15 +142,15 @@ function batchedInto(sink: LineSink): DestinationStream & { flush(): void } {
     timer = null;
     if (used === 0) return;
     sink.write(batch.subarray(0, used), lines);
-    batch = Buffer.allocUnsafe(BATCH_BYTES);
+    batch = Buffer.allocUnsafe(batchBytes);
     used = 0;
     lines = 0;
   };
   return {
     write(line: string) {
       // A UTF-16 code unit takes at most 3 bytes in UTF-8.
-      if (used + line.length * 3 > BATCH_BYTES) flush();
-      if (line.length * 3 > BATCH_BYTES) sink.write(line, 1);
+      if (used + line.length * 3 > batchBytes) flush();
+      if (line.length * 3 > batchBytes) sink.write(line, 1);
       else {
         used += batch.write(line, used);
         lines += 1;
@@ -160,7 +171,7 @@ export function openLog(settings: LogSettings): AppLog {
     };
   }
   const sink = resilientFile({ ...settings, file: settings.file });
-  const destination = batchedInto(sink);
+  const destination = batchedInto(sink, batchBytesFor(settings.maxSize));
   return {
     logger: pino(loggerOptions, destination),
     close: () => {

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import pg from 'pg';
@@ -37,6 +38,24 @@ server('SIGTERM stops accepting, finishes the request in flight, then exits 0', 
   const exited = await app;
   assert.is(exited.exitCode, 0, exited.all);
   assert.match(exited.all, '"signal":"SIGTERM","msg":"stopping"');
+  assert.match(exited.all, '"msg":"stopped"');
+});
+
+server('a half-open client (a request cut off mid-headers) holds the stop only for the grace, 5 s, well under Docker\'s 10 s', async () => {
+  const port = await freePort();
+  const app = startServer({ PORT: String(port), HOST: '127.0.0.1' });
+  await waitFor(`http://127.0.0.1:${port}/healthz`);
+  const client = net.connect(port, '127.0.0.1');
+  await new Promise((resolve) => client.once('connect', resolve));
+  client.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+  client.on('error', () => undefined);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  // Not app.kill(): execa would follow it with a SIGKILL after 5 s, as Docker does after 10.
+  process.kill(app.pid!, 'SIGTERM');
+  const exited = await app;
+  client.destroy();
+  assert.is(exited.exitCode, 0, `${exited.signal} ${exited.all}`);
+  assert.match(exited.all, '"graceMs":5000,"msg":"grace period over: closing remaining connections"');
   assert.match(exited.all, '"msg":"stopped"');
 });
 
