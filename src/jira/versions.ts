@@ -28,6 +28,8 @@ export interface JiraReleaseOutcome {
   cards: JiraCardOutcome[];
   /** A setting Jira shows to be wrong (JIRA_TRANSITION naming nothing in this Jira): the channel fails. */
   problem?: string;
+  /** The release's version id in each project that has one. */
+  versionIds: Record<string, string>;
 }
 
 export function versionName(pattern: string, tag: string, date: string): string {
@@ -219,7 +221,7 @@ export async function manageJiraRelease(client: JiraClient, input: JiraReleaseIn
     return releaseCard(client, key, issue, versionIds.get(project), name, settings, seen);
   });
   const problem = settings.transition ? await unknownTransition(client, settings.transition, seen) : null;
-  return { version: name, projects: projectOutcomes, cards, ...(problem ? { problem } : {}) };
+  return { version: name, projects: projectOutcomes, cards, versionIds: Object.fromEntries(versionIds), ...(problem ? { problem } : {}) };
 }
 
 /**

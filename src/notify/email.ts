@@ -73,6 +73,8 @@ export function buildEmail(view: ReleaseView): EmailMessage {
 export interface EmailOutcome {
   detail: string;
   refused: string[];
+  /** The Message-ID the message was sent with. */
+  messageId: string | null;
 }
 
 /** The recipient a refusal names, and why, in a few words: `po@acme.test (550 No such user)`. */
@@ -109,6 +111,7 @@ export async function sendEmail(message: EmailMessage, settings: EmailSettings, 
     return {
       detail: `sent to ${accepted} recipient${accepted === 1 ? '' : 's'}${refused.length > 0 ? `; refused: ${refused.join(', ')}` : ''}`,
       refused,
+      messageId: info.messageId ?? null,
     };
   } catch (error) {
     const failure = error as Error & { code?: string; originalCode?: string; response?: string; rejected?: string[]; rejectedErrors?: { recipient?: string; response?: string }[] };

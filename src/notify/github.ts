@@ -46,7 +46,7 @@ export function buildGithubRelease(view: ReleaseView): GithubRelease {
  * Creates the release for the tag, or updates the one that exists (a re-send), so sending twice
  * leaves one release with the latest body.
  */
-export async function publishGithubRelease(release: GithubRelease, settings: GithubSettings, repository: string, limits: HttpLimits): Promise<string> {
+export async function publishGithubRelease(release: GithubRelease, settings: GithubSettings, repository: string, limits: HttpLimits): Promise<{ detail: string; ref: string }> {
   const headers = {
     authorization: `Bearer ${settings.token}`,
     accept: 'application/vnd.github+json',
@@ -54,7 +54,10 @@ export async function publishGithubRelease(release: GithubRelease, settings: Git
   };
   const base = `${settings.apiUrl}/repos/${repository}/releases`;
   const created = await sendRequest({ method: 'POST', url: base, headers, json: release }, limits);
-  if (isOk(created)) return `created ${releaseOf(created).html_url ?? `release ${release.tag_name}`}`;
+  if (isOk(created)) {
+    const made = releaseOf(created);
+    return { detail: `created ${made.html_url ?? `release ${release.tag_name}`}`, ref: String(made.id) };
+  }
   const errors = (created.json as { errors?: { code?: string; field?: string }[] } | null)?.errors ?? [];
   if (created.status !== 422 || !errors.some((error) => error.code === 'already_exists')) {
     throw new HttpError(describeFailure(created), created.status);
@@ -64,7 +67,8 @@ export async function publishGithubRelease(release: GithubRelease, settings: Git
   const id = (existing.json as { id?: number } | null)?.id;
   if (typeof id !== 'number') throw new HttpError(`GitHub did not return the existing release for ${release.tag_name}`);
   const updated = await sendExpectingOk({ method: 'PATCH', url: `${base}/${id}`, headers, json: { name: release.name, body: release.body } }, limits);
-  return `updated ${releaseOf(updated).html_url ?? `release ${release.tag_name}`}`;
+  const kept = releaseOf(updated);
+  return { detail: `updated ${kept.html_url ?? `release ${release.tag_name}`}`, ref: String(kept.id) };
 }
 
 /**

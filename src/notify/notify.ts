@@ -13,7 +13,7 @@ import { releaseView, type ReleaseView } from './view.js';
 export { CHANNELS, type ChannelName, type ChannelResult };
 
 /** What a channel's send did; a plain string means it all went out. */
-type SendOutcome = string | { status: 'sent' | 'partial' | 'failed'; detail: string; cards?: JiraCardOutcome[] };
+type SendOutcome = string | { status: 'sent' | 'partial' | 'failed'; detail: string; cards?: JiraCardOutcome[]; ref?: string };
 
 export interface NotifyOptions {
   /** Only these channels (release:notify --channel); all configured ones by default. */
@@ -51,7 +51,8 @@ async function releaseInJira(report: ReleaseReport, config: NotifyConfig, deadli
   const detail = `version "${outcome.version}" (${projects || 'no project'}) on ${outcome.cards.length - failedCards.length} of ${outcome.cards.length} cards`
     + (failedCards.length > outOfTime.length ? `; failed: ${failedCards.filter((card) => !outOfTime.includes(card)).map((card) => card.key).join(', ')}` : '')
     + (outOfTime.length > 0 ? `; ${outOfTime.length} cards not done within NOTIFY_BUDGET_MS (release:notify ${report.tag} --channel jira finishes them)` : '');
-  return { status: failedCards.length > 0 || outcome.problem ? 'failed' : 'sent', detail: outcome.problem ? `${outcome.problem}; ${detail}` : detail, cards: outcome.cards };
+  const ref = Object.entries(outcome.versionIds).map(([project, id]) => `${project} ${id}`).join(', ');
+  return { status: failedCards.length > 0 || outcome.problem ? 'failed' : 'sent', detail: outcome.problem ? `${outcome.problem}; ${detail}` : detail, cards: outcome.cards, ...(ref ? { ref } : {}) };
 }
 
 function senders(report: ReleaseReport, config: NotifyConfig, originUrl: string | null): Sender[] {
@@ -79,8 +80,8 @@ function senders(report: ReleaseReport, config: NotifyConfig, originUrl: string 
       },
       send: async () => {
         if (!config.email.on) return 'off';
-        const { detail, refused } = await sendEmail(buildEmail(view()), config.email.settings, Math.max(1, Math.min(config.timeoutMs, deadline - Date.now())));
-        return { status: refused.length > 0 ? 'partial' : 'sent', detail };
+        const { detail, refused, messageId } = await sendEmail(buildEmail(view()), config.email.settings, Math.max(1, Math.min(config.timeoutMs, deadline - Date.now())));
+        return { status: refused.length > 0 ? 'partial' : 'sent', detail, ...(messageId ? { ref: messageId } : {}) };
       },
     },
     {
@@ -93,7 +94,7 @@ function senders(report: ReleaseReport, config: NotifyConfig, originUrl: string 
       send: async () => {
         if (!config.github.on) return 'off';
         if (!repository) throw new Error('no repository: set GITHUB_REPOSITORY=owner/name (the origin remote is not a GitHub URL)');
-        return publishGithubRelease(buildGithubRelease(view()), config.github.settings, repository, limits);
+        return { status: 'sent', ...(await publishGithubRelease(buildGithubRelease(view()), config.github.settings, repository, limits)) };
       },
     },
     {
@@ -133,6 +134,7 @@ export async function notifyRelease(report: ReleaseReport, config: NotifyConfig,
         status: outcome.status,
         detail: mask(outcome.detail),
         ...(outcome.cards ? { cards: outcome.cards.map((card) => ({ ...card, did: mask(card.did) })) } : {}),
+        ...(outcome.ref ? { ref: outcome.ref } : {}),
       };
     } catch (error) {
       return { channel: sender.channel, status: 'failed', detail: mask(reasonOf(error)) };

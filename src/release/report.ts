@@ -19,6 +19,11 @@ export interface ChannelResult {
   preview?: string;
   /** The jira channel: what was done to each card. */
   cards?: JiraCardOutcome[];
+  /**
+   * What the channel made, to find it again: the GitHub release's id, the email's Message-ID, the
+   * Jira versions' ids by project (`EPN 10001, OPS 10002`). Slack's incoming webhooks return none.
+   */
+  ref?: string;
 }
 
 /** The cut's result: printed, cached under <git dir>/release-cut/reports/, stored as the release's git note, and read by the notifiers. */

@@ -61,6 +61,7 @@ channels('slack, email over real SMTP (a trusted local relay: SMTP_REQUIRE_START
     assert.is(mail!.contentType?.value, 'multipart/alternative');
 
     assert.equal(github.releases.get('release/2026-11-24')?.name, 'Release release/2026-11-24 (2026-11-24)');
+    assert.equal(results.map((result) => [result.channel, result.ref]), [['slack', undefined], ['email', mail!.messageId], ['github', '1'], ['jira', undefined]], 'each channel says what it made, to find it again');
     assert.is((fake.requestsTo('/repos/')[0]!.json as { target_commitish?: string }).target_commitish, 'e'.repeat(40), 'the tag is made at the release commit if GitHub lacks it');
   } finally {
     await smtp.stop();
@@ -119,7 +120,7 @@ channels('GitHub: a second send updates the existing release (idempotent re-send
   const config = resolveNotifyConfig(env(fake, null, { SLACK_WEBHOOK_URL: '' }), { jiraBaseUrl: null });
   await notifyRelease(report(['EPN-1']), config, { dryRun: false, say: () => {}, originUrl: null });
   const [again] = await notifyRelease(report(['EPN-1', 'EPN-2']), config, { dryRun: false, say: () => {}, originUrl: null }).then((results) => results.filter((result) => result.channel === 'github'));
-  assert.equal(again, { channel: 'github', status: 'sent', detail: 'updated https://github.example/acme/shop/releases/1' });
+  assert.equal(again, { channel: 'github', status: 'sent', detail: 'updated https://github.example/acme/shop/releases/1', ref: '1' }, 'the same release, by its id');
   assert.equal(fake.received.map((request) => `${request.method} ${request.path}`), [
     'POST /repos/acme/shop/releases',
     'POST /repos/acme/shop/releases',
@@ -285,6 +286,7 @@ channels('a channel that runs out of its time budget (NOTIFY_BUDGET_MS) says wha
 
   const [second] = await notifyRelease(report(keys), resolveNotifyConfig(settings, { jiraBaseUrl: fake.url }), { dryRun: false, channels: ['jira'], say: () => {}, originUrl: null });
   assert.is(second!.status, 'sent', second!.detail);
+  assert.is(second!.ref, `EPN ${jira.versions[0]!.id}`, 'the version it set, by id');
   assert.ok([...jira.issues.values()].every((issue) => issue.fixVersions!.length === 1), 'every card has the version');
 }));
 
