@@ -199,7 +199,8 @@ workflows('release-cut.yml: the cut step, run as written (npm standing for the c
     await git(sandbox.work)`git remote remove staging`; // the workflow's checkout has no staging remote: the step adds it
     const run = await execa('bash', ['-eo', 'pipefail', '-c', cutStep.run!], {
       cwd: sandbox.work, reject: false, all: true,
-      env: { ...CLI_ENV, PATH: `${tools}:${process.env.PATH}`, DRY_RUN: 'false', STAGING_REMOTE_URL: sandbox.staging, RELEASE_PUSH_TOKEN: 'unused-locally' },
+      // INIT_CWD as npm sets it for a command typed in the checkout (under `npm test` it names this project).
+      env: { ...CLI_ENV, INIT_CWD: sandbox.work, PATH: `${tools}:${process.env.PATH}`, DRY_RUN: 'false', STAGING_REMOTE_URL: sandbox.staging, RELEASE_PUSH_TOKEN: 'unused-locally' },
     });
     assert.is(run.exitCode, 0, String(run.all));
     assert.is((JSON.parse(await readFile(path.join(sandbox.work, 'release-report.json'), 'utf8')) as { status: string }).status, 'released');
