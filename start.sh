@@ -15,13 +15,43 @@ LOG_DIR=logs
 LOG_FILE="$LOG_DIR/app.log"
 CONSOLE_FILE="$LOG_DIR/console.log"
 PID_FILE="$LOG_DIR/app.pid"
+# Held by the start or stop under way, so two of them at once never start two apps.
+LOCK_DIR="$LOG_DIR/start.lock"
 # Absolute, so that the command line names this checkout's app and no other.
 ENTRY="$PWD/dist/app/server.js"
 START_TIMEOUT_S="${START_TIMEOUT_S:-10}"
+# Where the app answers: the address it listens on (a wildcard is reached on loopback).
+case "$HOST" in
+  0.0.0.0) PROBE_HOST=127.0.0.1 ;;
+  ::) PROBE_HOST=::1 ;;
+  *) PROBE_HOST=$HOST ;;
+esac
+case "$PROBE_HOST" in
+  *:*) URL="http://[$PROBE_HOST]:$PORT" ;;
+  *) URL="http://$PROBE_HOST:$PORT" ;;
+esac
 
 fail() {
   echo "start.sh: $*" >&2
   exit 1
+}
+
+# mkdir is atomic, and unlike a flock the lock is not inherited by the app started in the background.
+take_lock() {
+  mkdir -p "$LOG_DIR"
+  local deadline=$((SECONDS + START_TIMEOUT_S + 10)) holder
+  until mkdir "$LOCK_DIR" 2>/dev/null; do
+    holder=$(cat "$LOCK_DIR/pid" 2>/dev/null || true)
+    if [[ "$holder" =~ ^[0-9]+$ ]] && ! kill -0 "$holder" 2>/dev/null; then
+      echo "start.sh: removed the lock of a start.sh that is gone (pid $holder)" >&2
+      rm -rf "$LOCK_DIR"
+      continue
+    fi
+    [ "$SECONDS" -lt "$deadline" ] || fail "another ./start.sh (pid ${holder:-unknown}) has held $LOCK_DIR for too long; if none runs, remove it"
+    sleep 0.05
+  done
+  echo "$$" >"$LOCK_DIR/pid"
+  trap 'rm -rf "$LOCK_DIR"' EXIT
 }
 
 # The command line of a live process; fails for no process and for a zombie (it has exited).
@@ -98,7 +128,7 @@ port_in_use() {
   if command -v ss >/dev/null 2>&1; then
     [ -n "$(ss -Hltn "sport = :$PORT" 2>/dev/null)" ]
   else
-    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null
+    (exec 3<>"/dev/tcp/$PROBE_HOST/$PORT") 2>/dev/null
   fi
 }
 
@@ -112,11 +142,11 @@ port_holder() {
 
 healthy() {
   if command -v curl >/dev/null 2>&1; then
-    curl -fsS --max-time 1 "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1
+    curl -fsS --max-time 1 "$URL/healthz" >/dev/null 2>&1
   else
     local status
-    exec 3<>"/dev/tcp/127.0.0.1/$PORT" || return 1
-    printf 'GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+    exec 3<>"/dev/tcp/$PROBE_HOST/$PORT" || return 1
+    printf 'GET /healthz HTTP/1.0\r\nHost: %s\r\n\r\n' "$PROBE_HOST" >&3
     read -r _ status _ <&3 || true
     exec 3>&-
     [ "$status" = "200" ]
@@ -129,9 +159,10 @@ needs_build() {
 }
 
 start() {
+  take_lock
   read_pid_file
   case "$APP_STATE" in
-    running) echo "already running (pid $APP_PID) at http://127.0.0.1:$PORT/ — stop it with ./start.sh stop" && return 0 ;;
+    running) echo "already running (pid $APP_PID) at $URL/ — stop it with ./start.sh stop" && return 0 ;;
     elsewhere) elsewhere stop ;;
   esac
   if port_in_use; then
@@ -154,7 +185,8 @@ start() {
 
   local deadline=$((SECONDS + START_TIMEOUT_S))
   until healthy; do
-    if ! is_our_app "$pid"; then
+    # Alive is enough here: until nohup has exec'd node, the command line is not yet the app's.
+    if ! live_command "$pid" >/dev/null; then
       rm -f "$PID_FILE"
       echo "start.sh: the app exited during start-up; last lines of $CONSOLE_FILE and $LOG_FILE:" >&2
       tail -n 20 "$CONSOLE_FILE" >&2
@@ -168,10 +200,11 @@ start() {
     fi
     sleep 0.05
   done
-  echo "running (pid $pid) at http://127.0.0.1:$PORT/ — logs in $LOG_FILE, stop with ./start.sh stop"
+  echo "running (pid $pid) at $URL/ — logs in $LOG_FILE, stop with ./start.sh stop"
 }
 
 stop() {
+  take_lock
   read_pid_file
   case "$APP_STATE" in
     stopped) echo "not running" && return 0 ;;
@@ -194,7 +227,7 @@ stop() {
 status() {
   read_pid_file
   case "$APP_STATE" in
-    running) echo "running (pid $APP_PID) at http://127.0.0.1:$PORT/" ;;
+    running) echo "running (pid $APP_PID) at $URL/" ;;
     elsewhere) elsewhere status ;;
     stopped) echo "not running" && return 3 ;;
   esac

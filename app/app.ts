@@ -12,6 +12,8 @@ export interface AppDeps {
   store: VisitStore | null;
   version: BuildVersion;
   logger: Logger;
+  /** How many proxies (a load balancer: 1) stand in front and set X-Forwarded-For; 0: none is trusted. */
+  trustedProxies?: number;
 }
 
 function reasonOf(error: unknown): string {
@@ -34,14 +36,12 @@ const SECURITY_HEADERS = securityHeaders({
 });
 
 /** The service: builds and returns the Koa app; listening is the caller's business. */
-export function buildApp({ store, version, logger }: AppDeps): Koa {
+export function buildApp({ store, version, logger, trustedProxies = 0 }: AppDeps): Koa {
   const get = new Map<string, (ctx: Context) => unknown>();
 
-  get.set('/', async (ctx) => {
-    if (store) {
-      // The greeting does not depend on the database: a lost counter is logged, not shown.
-      await store.increment().catch((error: unknown) => logger.error({ error: reasonOf(error) }, 'visit not counted'));
-    }
+  get.set('/', (ctx) => {
+    // The greeting does not wait for the database: the visit is written behind it (or dropped and logged).
+    store?.recordVisit();
     // Set as is: Koa's `ctx.type` would look the charset up in mime-db on every request.
     ctx.set('Content-Type', 'text/plain; charset=utf-8');
     ctx.body = 'Hello World';
@@ -60,8 +60,10 @@ export function buildApp({ store, version, logger }: AppDeps): Koa {
       await store.ping();
       ctx.body = { status: 'ready', database: 'ok' };
     } catch (error) {
+      // The error names the database's host and port: the log gets it, the (public) answer does not.
+      logger.warn({ error: reasonOf(error) }, 'not ready: database unreachable');
       ctx.status = 503;
-      ctx.body = { status: 'not ready', reason: `database unreachable: ${reasonOf(error)}` };
+      ctx.body = { status: 'not ready', reason: 'database unreachable' };
     }
   });
 
@@ -77,13 +79,17 @@ export function buildApp({ store, version, logger }: AppDeps): Koa {
     try {
       ctx.body = { visits: await store.count() };
     } catch (error) {
+      logger.warn({ error: reasonOf(error) }, 'visits not read: database unreachable');
       ctx.status = 503;
-      ctx.body = { visits: null, reason: `database unreachable: ${reasonOf(error)}` };
+      ctx.body = { visits: null, reason: 'database unreachable' };
     }
   });
 
   const app = new Koa();
   app.silent = true;
+  // X-Forwarded-For is anyone's to write: only the entries the trusted proxies added count (Koa's app.proxy).
+  app.proxy = trustedProxies > 0;
+  app.maxIpsCount = trustedProxies;
   const route = routes(get);
   // Headers and the body check run inside the routing layer, not as layers of their own: each Koa
   // layer costs every request a promise and a bound function (about 0.15 µs each).

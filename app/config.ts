@@ -7,6 +7,8 @@ export interface AppConfig {
   databaseUrl: string | null;
   /** How long a stop waits for in-flight requests before closing their connections. */
   shutdownGraceMs: number;
+  /** TRUST_PROXY: how many proxies in front set X-Forwarded-For (behind a load balancer: 1). */
+  trustedProxies: number;
   log: LogSettings;
 }
 
@@ -21,7 +23,12 @@ export function readAppConfig(env: Readonly<Record<string, string | undefined>>)
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new AppConfigError('DATABASE_URL must be a postgres:// URL');
   }
-  return { port, host: env.HOST?.trim() || '0.0.0.0', databaseUrl, shutdownGraceMs: 10_000, log: readLogSettings(env) };
+  const trustedProxies = env.TRUST_PROXY === undefined || env.TRUST_PROXY === '' ? 0 : Number(env.TRUST_PROXY);
+  if (!Number.isInteger(trustedProxies) || trustedProxies < 0 || trustedProxies > 10) {
+    throw new AppConfigError(`TRUST_PROXY must be how many proxies stand in front (0-10; behind a load balancer 1), not "${env.TRUST_PROXY}"`);
+  }
+  // Well under Docker's stop timeout (10 s), after which it kills: the stop must end before that.
+  return { port, host: env.HOST?.trim() || '0.0.0.0', databaseUrl, shutdownGraceMs: 5_000, trustedProxies, log: readLogSettings(env) };
 }
 
 function readLogSettings(env: Readonly<Record<string, string | undefined>>): LogSettings {

@@ -5,7 +5,13 @@ import type { Logger } from 'pino';
 export interface VisitStore {
   /** Creates the table when missing; safe to run at every start and from several instances. */
   migrate(): Promise<void>;
-  increment(): Promise<number>;
+  /**
+   * Counts a visit without waiting for the database: a greeting must not slow down with it. Visits
+   * are written in batches, one UPDATE at a time however many requests come (a slow database gets
+   * no pile of queries); a batch the database refuses or times out is dropped and logged with its size.
+   */
+  recordVisit(): void;
+  /** The count, once every visit recorded so far is written (or dropped). */
   count(): Promise<number>;
   /** Throws when the database does not answer within the query timeout. */
   ping(): Promise<void>;
@@ -40,21 +46,40 @@ export function createVisitStore(databaseUrl: string, logger: Pick<Logger, 'erro
     });
     return migrated;
   };
-  const count = async (): Promise<number> => {
-    await migrate();
-    return Number((await pool.query<{ count: string }>('SELECT count FROM visits WHERE id = 1')).rows[0]!.count);
+  let pending = 0;
+  let writing: Promise<void> | null = null;
+  const writeVisits = async (): Promise<void> => {
+    while (pending > 0) {
+      const visits = pending;
+      pending = 0;
+      try {
+        await migrate();
+        await pool.query('UPDATE visits SET count = count + $1 WHERE id = 1', [visits]);
+      } catch (error) {
+        logger.error({ error: (error as Error).message, visits }, 'visits not counted');
+      }
+    }
+    writing = null;
   };
+  const visitsSettled = (): Promise<void> => writing ?? Promise.resolve();
   return {
     migrate,
-    count,
-    async increment() {
+    recordVisit() {
+      pending += 1;
+      writing ??= writeVisits();
+    },
+    async count() {
+      await visitsSettled();
       await migrate();
-      return Number((await pool.query<{ count: string }>('UPDATE visits SET count = count + 1 WHERE id = 1 RETURNING count')).rows[0]!.count);
+      return Number((await pool.query<{ count: string }>('SELECT count FROM visits WHERE id = 1')).rows[0]!.count);
     },
     async ping() {
       await migrate();
       await pool.query('SELECT 1');
     },
-    close: () => pool.end(),
+    async close() {
+      await visitsSettled();
+      await pool.end();
+    },
   };
 }

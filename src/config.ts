@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import emailAddresses from 'email-addresses';
 import { UserError, ExitCode } from './errors.js';
 import { isProjectKey, type ProjectKeys } from './jira-keys.js';
 import { secretForms } from './redact.js';
@@ -258,6 +259,17 @@ export interface GithubSettings {
   apiUrl: string;
 }
 
+/**
+ * The proxy of every HTTP channel (Jira, Slack, GitHub), read as npm, git and curl read it:
+ * `https_proxy`/`HTTPS_PROXY` for https URLs (else the http proxy), `http_proxy`/`HTTP_PROXY` for
+ * http URLs, `no_proxy`/`NO_PROXY` for hosts reached directly; the lower-case name wins.
+ */
+export interface ProxySettings {
+  httpProxy: string;
+  httpsProxy: string;
+  noProxy: string;
+}
+
 export interface NotifyConfig {
   jira: Channel<JiraSettings>;
   /** On whenever Jira is, unless JIRA_RELEASE=off. */
@@ -271,6 +283,13 @@ export interface NotifyConfig {
   timeoutMs: number;
   /** Longest total wait for rate limits (429 Retry-After) and retried 5xx answers, per request. */
   maxRetryWaitMs: number;
+  /**
+   * How long each channel may take in all (its requests, waits and retries); the channels run at
+   * once, so this bounds the whole share too. What is left undone is reported; release:notify finishes it.
+   */
+  budgetMs: number;
+  /** null: no proxy variable is set, every request goes directly. */
+  proxy: ProxySettings | null;
   /** Values masked wherever output, reports or errors are written. */
   secrets: string[];
 }
@@ -338,6 +357,32 @@ function resolveJiraRelease(env: Env, jira: Channel<JiraSettings>): Channel<Jira
 }
 
 /**
+ * An address list as RFC 5322 writes it (email-addresses' parser): a display name may hold a
+ * comma when quoted (`"Doe, Jane" <jane@example.com>`), a group's members count one by one. A
+ * list with one malformed address is refused whole, so nothing is sent to only part of it.
+ * Each address comes back in a form nodemailer reads the same way.
+ */
+function addressList(name: string, value: string): string[] {
+  const parsed = emailAddresses.parseAddressList(value.replace(/^[\s,]+|[\s,]+$/g, ''));
+  if (!parsed || parsed.length === 0) {
+    throw configError(`${name} is not a list of email addresses as RFC 5322 writes them: "${value}"`, 'separate addresses with commas, and quote a display name that holds one: "Doe, Jane" <jane@example.com>');
+  }
+  return parsed
+    .flatMap((entry) => (entry.type === 'group' ? (entry as emailAddresses.ParsedGroup).addresses : [entry as emailAddresses.ParsedMailbox]))
+    .map((mailbox) => (mailbox.name ? `"${mailbox.name.replace(/["\\]/g, '\\$&')}" <${mailbox.address}>` : mailbox.address));
+}
+
+function resolveProxy(env: Env): ProxySettings | null {
+  const either = (name: string): string => env[name.toLowerCase()]?.trim() || env[name]?.trim() || '';
+  const proxy = { httpProxy: either('HTTP_PROXY'), httpsProxy: either('HTTPS_PROXY'), noProxy: either('NO_PROXY') };
+  if (!proxy.httpProxy && !proxy.httpsProxy) return null;
+  for (const [name, value] of [['HTTP_PROXY', proxy.httpProxy], ['HTTPS_PROXY', proxy.httpsProxy]] as const) {
+    if (value) checkUrl(name, value, ['http:', 'https:'], 'http://proxy.example.com:3128');
+  }
+  return proxy;
+}
+
+/**
  * Settings for the Jira details and the sharing channels. Kept apart from resolveConfig so that
  * the commit hooks never trip over a notifier setting.
  */
@@ -349,8 +394,9 @@ export function resolveNotifyConfig(env: Env, release: Pick<ReleaseConfig, 'jira
   });
   const email = channelFrom(env, ['SMTP_URL', 'RELEASE_EMAIL_TO', 'RELEASE_EMAIL_FROM'], (value) => {
     checkUrl('SMTP_URL', value('SMTP_URL'), ['smtp:', 'smtps:'], 'smtps://user:password@smtp.example.com:465');
-    const to = value('RELEASE_EMAIL_TO').split(',').map((address) => address.trim()).filter(Boolean);
-    return { smtpUrl: value('SMTP_URL'), requireStartTls: flag(env, 'SMTP_REQUIRE_STARTTLS', true), to, from: value('RELEASE_EMAIL_FROM') };
+    const from = addressList('RELEASE_EMAIL_FROM', value('RELEASE_EMAIL_FROM'));
+    if (from.length !== 1) throw configError('RELEASE_EMAIL_FROM must be one address', 'e.g. RELEASE_EMAIL_FROM="Release Bot <release@example.com>"');
+    return { smtpUrl: value('SMTP_URL'), requireStartTls: flag(env, 'SMTP_REQUIRE_STARTTLS', true), to: addressList('RELEASE_EMAIL_TO', value('RELEASE_EMAIL_TO')), from: from[0]! };
   });
   const github = channelFrom(env, ['GITHUB_TOKEN'], (value) => {
     const repository = env.GITHUB_REPOSITORY?.trim() || null;
@@ -369,6 +415,8 @@ export function resolveNotifyConfig(env: Env, release: Pick<ReleaseConfig, 'jira
       return text;
     }
   };
+  const proxy = resolveProxy(env);
+  const proxyPasswords = [proxy?.httpProxy, proxy?.httpsProxy].map((value) => (value ? decoded(new URL(value).password) : undefined));
   const webhookPath = env.SLACK_WEBHOOK_URL && URL.canParse(env.SLACK_WEBHOOK_URL) ? new URL(env.SLACK_WEBHOOK_URL).pathname : '';
   return {
     jira,
@@ -379,8 +427,10 @@ export function resolveNotifyConfig(env: Env, release: Pick<ReleaseConfig, 'jira
     github,
     timeoutMs: positiveMs(env, 'NOTIFY_TIMEOUT_MS', 5000),
     maxRetryWaitMs: positiveMs(env, 'NOTIFY_RETRY_MAX_WAIT_MS', 10_000),
+    budgetMs: positiveMs(env, 'NOTIFY_BUDGET_MS', 120_000),
+    proxy,
     secrets: secretForms(
-      [env.JIRA_API_TOKEN, env.SLACK_WEBHOOK_URL, webhookPath.length > 1 ? webhookPath : undefined, env.SMTP_URL, smtp?.password, env.GITHUB_TOKEN],
+      [env.JIRA_API_TOKEN, env.SLACK_WEBHOOK_URL, webhookPath.length > 1 ? webhookPath : undefined, env.SMTP_URL, smtp?.password, env.GITHUB_TOKEN, ...proxyPasswords],
       [[env.JIRA_EMAIL?.trim(), env.JIRA_API_TOKEN?.trim()], [decoded(smtp?.username), decoded(smtp?.password)]],
     ),
   };

@@ -30,7 +30,8 @@ const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('bas
  */
 export function secretForms(values: readonly (string | undefined)[], pairs: readonly [string | undefined, string | undefined][] = []): string[] {
   const forms = new Set<string>();
-  for (const value of values) {
+  // Trimmed: a token pasted with its newline is sent without it, and would be echoed without it.
+  for (const value of values.map((raw) => raw?.trim())) {
     // Shorter values are no secrets worth the name, and masking them would mangle ordinary text.
     if (!value || value.length < 4) continue;
     forms.add(value);
@@ -42,7 +43,7 @@ export function secretForms(values: readonly (string | undefined)[], pairs: read
     }
     forms.add(base64(value));
   }
-  for (const [user, secret] of pairs) {
+  for (const [user, secret] of pairs.map(([user, secret]) => [user?.trim(), secret?.trim()] as const)) {
     if (!user || !secret) continue;
     forms.add(base64(`${user}:${secret}`));
     forms.add(base64(`\0${user}\0${secret}`));

@@ -12,6 +12,8 @@ import { PROJECT_ROOT } from './helpers/hooks.js';
 import { installed, SHELLCHECK_INSTALL, testNeedingTool } from './helpers/system-tool.js';
 import { readWorkflow, runJobInFreshClone, workflowPath, type Workflow } from './helpers/workflow.js';
 import { withReleaseTrailer, withStageTrailer } from '../src/release/notes.js';
+import { CLI_ENV, CUT_SCRIPT, onBranch, withSandbox } from './helpers/cut.js';
+import { git } from '../src/sandbox.js';
 
 const workflows = suite('GitHub workflows');
 const shellcheckInstalled = installed('shellcheck');
@@ -316,6 +318,34 @@ workflows('the release commands the workflows run exist and take --json, --yes a
     for (const flag of ['--json', '--yes', '--dry-run']) assert.match(stdout, flag, `${script} --help names ${flag}`);
   }
 });
+
+workflows('release-cut.yml: the cut step, run as written (npm standing for the cut\'s entry point), writes every path the report upload keeps', () => withSandbox(async (sandbox) => {
+  const job = (await readWorkflow('release-cut.yml')).jobs.cut!;
+  const cutStep = job.steps.find((step) => step.name === 'Cut the release')!;
+  const upload = job.steps.find((step) => step.uses?.startsWith('actions/upload-artifact'))!;
+  const tools = await mkdtemp(path.join(os.tmpdir(), 'cut-step-npm-'));
+  try {
+    // `npm run -s release:cut -- <args>`: the same entry point, without npm's start-up.
+    await writeFile(path.join(tools, 'npm'), `#!/bin/sh\nshift 4\nexec "${process.execPath}" "${CUT_SCRIPT}" "$@"\n`);
+    await chmod(path.join(tools, 'npm'), 0o755);
+    await onBranch(sandbox, 'develop', () => git(sandbox.work)`git commit --quiet --allow-empty -m ${'feat: DEV-1 something to release'}`);
+    await git(sandbox.work)`git checkout --quiet main`;
+    await git(sandbox.work)`git remote remove staging`; // the workflow's checkout has no staging remote: the step adds it
+    const run = await execa('bash', ['-eo', 'pipefail', '-c', cutStep.run!], {
+      cwd: sandbox.work, reject: false, all: true,
+      // INIT_CWD as npm sets it for a command typed in the checkout (under `npm test` it names this project).
+      env: { ...CLI_ENV, INIT_CWD: sandbox.work, PATH: `${tools}:${process.env.PATH}`, DRY_RUN: 'false', STAGING_REMOTE_URL: sandbox.staging, RELEASE_PUSH_TOKEN: 'unused-locally' },
+    });
+    assert.is(run.exitCode, 0, String(run.all));
+    assert.is((JSON.parse(await readFile(path.join(sandbox.work, 'release-report.json'), 'utf8')) as { status: string }).status, 'released');
+    const paths = String(upload.with?.path).split('\n').map((line) => line.trim()).filter(Boolean);
+    assert.ok(paths.length > 0);
+    for (const kept of paths) assert.ok(existsSync(path.join(sandbox.work, kept)), `${kept}: uploaded by "${upload.name}", but the cut did not write it`);
+    assert.is(upload.with?.['if-no-files-found'], 'error', 'a path the cut no longer writes fails the job instead of vanishing');
+  } finally {
+    await rm(tools, { recursive: true, force: true });
+  }
+}));
 
 workflows('every job has a timeout of at most 30 minutes', async () => {
   for (const { file, workflow } of await everyWorkflow()) {

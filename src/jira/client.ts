@@ -1,11 +1,12 @@
 /**
  * The one Jira client of the cut and the notifiers: Jira Cloud (REST v3, basic auth with an API
  * token) or Data Center/Server (REST v2, a personal access token as Bearer), chosen by
- * configuration. Searches page through every answer and find the keys Jira does not know (or
- * does not show this user) by halving the batch, whatever the error's wording.
+ * configuration. Searches page through every answer; the keys Jira does not know (or does not
+ * show this user) are the ones Jira names.
  */
 import type { JiraSettings } from '../config.js';
 import { describeFailure, HttpError, isOk, sendRequest, type HttpLimits, type HttpRequest, type HttpResponse } from '../http.js';
+import { remoteReason } from '../redact.js';
 
 export interface JiraClient {
   settings: JiraSettings;
@@ -56,9 +57,30 @@ export function searchBody(keys: readonly string[], fields: readonly string[], n
   return { jql: searchJql(keys), fields, maxResults: keys.length, ...(nextPageToken ? { nextPageToken } : {}) };
 }
 
-class BadQuery extends Error {}
+/** A 400 to a search, with Jira's messages, so the keys it names can be told from other refusals. */
+class RefusedSearch extends Error {
+  constructor(message: string, readonly messages: readonly string[]) {
+    super(message);
+  }
+}
 
-/** Every page of one `key in (...)` search; a 400 (a key unknown or hidden) throws BadQuery. */
+/** Every message of a Jira error body (`errorMessages`, `errors` by field, `warningMessages`). */
+function jiraMessages(body: unknown): string[] {
+  const { errorMessages, errors, warningMessages } = (body ?? {}) as { errorMessages?: unknown; errors?: unknown; warningMessages?: unknown };
+  const list = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+  const byField = errors && typeof errors === 'object' && !Array.isArray(errors) ? Object.values(errors).filter((item): item is string => typeof item === 'string') : list(errors);
+  return [...list(errorMessages), ...byField, ...list(warningMessages)];
+}
+
+/**
+ * The keys of `keys` that a Jira message names ("An issue with key 'EPN-9' does not exist for
+ * field 'key'." in English; the key stands whole, whatever the language around it).
+ */
+export function keysNamedIn(messages: readonly string[], keys: readonly string[]): string[] {
+  return keys.filter((key) => messages.some((message) => new RegExp(`(?<![A-Za-z0-9_-])${key}(?![0-9])`).test(message)));
+}
+
+/** Every page of one `key in (...)` search; a 400 throws RefusedSearch with Jira's messages. */
 async function searchAllPages(client: JiraClient, keys: readonly string[], fields: readonly string[]): Promise<SearchIssue[]> {
   const cloud = client.settings.deployment === 'cloud';
   const issues: SearchIssue[] = [];
@@ -67,8 +89,9 @@ async function searchAllPages(client: JiraClient, keys: readonly string[], field
   for (let page = 0; page <= keys.length; page += 1) {
     const response = cloud
       ? await jiraRequest(client, 'POST', 'search/jql', searchBody(keys, fields, nextPageToken))
-      : await jiraRequest(client, 'POST', 'search', { jql: searchJql(keys), fields, startAt: issues.length, maxResults: keys.length });
-    if (response.status === 400) throw new BadQuery(describeFailure(response));
+      // Data Center's `warn`: a key it does not know (or does not show) is a warning and the others are found.
+      : await jiraRequest(client, 'POST', 'search', { jql: searchJql(keys), fields, startAt: issues.length, maxResults: keys.length, validateQuery: 'warn' });
+    if (response.status === 400) throw new RefusedSearch(describeFailure(response), jiraMessages(response.json));
     if (!isOk(response)) throw new HttpError(describeFailure(response), response.status);
     const body = response.json as { issues?: SearchIssue[]; nextPageToken?: string; isLast?: boolean; total?: number } | null;
     if (!Array.isArray(body?.issues)) throw new HttpError('Jira answered without an issues list');
@@ -83,31 +106,74 @@ async function searchAllPages(client: JiraClient, keys: readonly string[], field
 }
 
 /**
- * `fields` of each of `keys`: null for a key Jira does not know or does not show. A `key in
- * (...)` query with one such key fails as a whole (400, in wordings that vary), so a failing
- * batch is halved until the keys at fault stand alone. When every key fails alone, the fault is
- * the query, not the keys: that is an error, not a release of unknown cards.
+ * Jira Cloud's search refuses a `key in (...)` query naming a key it does not know or does not
+ * show this user; its JQL parser (strict validation, in this user's context) names every such key
+ * of every batch in one request. Any error that names none of the keys is the query's fault.
+ */
+async function unknownKeysOnCloud(client: JiraClient, batches: readonly (readonly string[])[]): Promise<Set<string>> {
+  const response = await jiraRequest(client, 'POST', 'jql/parse?validation=strict', { queries: batches.map(searchJql) });
+  if (!isOk(response)) throw new HttpError(describeFailure(response), response.status);
+  const parsed = (response.json as { queries?: { errors?: unknown }[] } | null)?.queries;
+  if (!Array.isArray(parsed) || parsed.length !== batches.length) throw new HttpError("Jira's JQL parser answered without a result for each query");
+  const unknown = new Set<string>();
+  parsed.forEach((query, index) => {
+    for (const message of jiraMessages({ errorMessages: query.errors })) {
+      const named = keysNamedIn([message], batches[index]!);
+      if (named.length === 0) throw new HttpError(`Jira refused the search: ${remoteReason(message)}`, 400);
+      for (const key of named) unknown.add(key);
+    }
+  });
+  return unknown;
+}
+
+/**
+ * A card moved to another project (EPN-7 is now OPS-77) is found by its old key under its new
+ * one; which old key it was, Jira says when each missing key is read alone (it follows a moved
+ * key). Only the keys a search left without an answer are read, and only when it found such a card.
+ */
+async function followMoves(client: JiraClient, missing: readonly string[], fields: readonly string[], found: Map<string, SearchIssue | null>): Promise<void> {
+  for (const key of missing) {
+    const response = await jiraRequest(client, 'GET', `issue/${encodeURIComponent(key)}?fields=${fields.join(',')}`);
+    if (response.status === 404) continue;
+    if (!isOk(response)) throw new HttpError(describeFailure(response), response.status);
+    const issue = response.json as SearchIssue | null;
+    if (issue?.key) found.set(key, issue);
+  }
+}
+
+/**
+ * `fields` of each of `keys`: null for a key Jira does not know or does not show; a moved card's
+ * issue carries its new key. Unknown keys
+ * are named by Jira (Cloud's JQL parser, Data Center's search warnings), never guessed from a
+ * failing search: a search is retried without a key only when Jira's refusal names that key (a
+ * card deleted meanwhile), and any other refusal fails at once with Jira's reason.
  */
 export async function searchIssues(client: JiraClient, keys: readonly string[], fields: readonly string[]): Promise<Map<string, SearchIssue | null>> {
   const found = new Map<string, SearchIssue | null>();
-  let refusedAlone: string[] = [];
-  const search = async (batch: readonly string[]): Promise<void> => {
-    try {
-      for (const issue of await searchAllPages(client, batch, fields)) if (issue.key) found.set(issue.key, issue);
-      for (const key of batch) if (!found.has(key)) found.set(key, null);
-    } catch (error) {
-      if (!(error instanceof BadQuery)) throw error;
-      if (batch.length === 1) {
-        found.set(batch[0]!, null);
-        refusedAlone = [...refusedAlone, error.message];
-        return;
+  const batches: string[][] = [];
+  for (let start = 0; start < keys.length; start += BATCH_SIZE) batches.push(keys.slice(start, start + BATCH_SIZE));
+  const unknown = client.settings.deployment === 'cloud' && batches.length > 0 ? await unknownKeysOnCloud(client, batches) : new Set<string>();
+  for (const key of unknown) found.set(key, null);
+  for (const all of batches) {
+    let batch = all.filter((key) => !unknown.has(key));
+    while (batch.length > 0) {
+      try {
+        const moved: SearchIssue[] = [];
+        for (const issue of await searchAllPages(client, batch, fields)) {
+          if (issue.key && batch.includes(issue.key)) found.set(issue.key, issue);
+          else moved.push(issue);
+        }
+        if (moved.length > 0) await followMoves(client, batch.filter((key) => !found.has(key)), fields, found);
+        break;
+      } catch (error) {
+        if (!(error instanceof RefusedSearch)) throw error;
+        const named = keysNamedIn(error.messages, batch);
+        if (named.length === 0) throw new HttpError(error.message, 400);
+        for (const key of named) found.set(key, null);
+        batch = batch.filter((key) => !named.includes(key));
       }
-      const half = Math.ceil(batch.length / 2);
-      await search(batch.slice(0, half));
-      await search(batch.slice(half));
     }
-  };
-  for (let start = 0; start < keys.length; start += BATCH_SIZE) await search(keys.slice(start, start + BATCH_SIZE));
-  if (keys.length > 1 && refusedAlone.length === keys.length) throw new HttpError(`Jira refused the search for each key alone (${refusedAlone[0]})`, 400);
+    for (const key of all) if (!found.has(key)) found.set(key, null);
+  }
   return found;
 }

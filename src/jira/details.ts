@@ -16,6 +16,8 @@ export interface IssueDetails {
   /** The status's category: `new`, `indeterminate` or `done` (absent in reports written before). */
   statusCategory?: string;
   assignee: string | null;
+  /** The card's key now, when it moved to another project since the commits named it. */
+  movedTo?: string;
 }
 
 /**
@@ -73,7 +75,7 @@ export function groupCards<C extends Keyed>(cards: readonly C[], details: JiraDe
 /** "Fix login (In Progress)" — the words that follow a card's key everywhere. */
 export function describeIssue(issue: IssueDetails | null, details: JiraDetails): string | null {
   if (!details.available) return null;
-  return issue ? `${issue.summary} (${issue.status})` : 'not found in Jira';
+  return issue ? `${issue.summary} (${issue.status}${issue.movedTo ? `; now ${issue.movedTo}` : ''})` : 'not found in Jira';
 }
 
 const FIELDS = ['summary', 'issuetype', 'status', 'assignee'];
@@ -85,7 +87,7 @@ interface DetailFields {
   assignee?: { displayName?: string } | null;
 }
 
-function detailsOf(issue: SearchIssue): IssueDetails {
+function detailsOf(key: string, issue: SearchIssue): IssueDetails {
   const fields = (issue.fields ?? {}) as DetailFields;
   return {
     summary: visible(fields.summary ?? ''),
@@ -93,6 +95,7 @@ function detailsOf(issue: SearchIssue): IssueDetails {
     status: visible(fields.status?.name ?? 'unknown'),
     statusCategory: fields.status?.statusCategory?.key ?? 'unknown',
     assignee: fields.assignee?.displayName === undefined ? null : visible(fields.assignee.displayName),
+    ...(issue.key && issue.key !== key ? { movedTo: issue.key } : {}),
   };
 }
 
@@ -106,7 +109,7 @@ export async function fetchJiraDetails(keys: readonly string[], client: JiraClie
     const issues: Record<string, IssueDetails | null> = {};
     for (const key of keys) {
       const issue = found.get(key);
-      issues[key] = issue ? detailsOf(issue) : null;
+      issues[key] = issue ? detailsOf(key, issue) : null;
     }
     return { available: true, reason: null, issues };
   } catch (error) {
@@ -114,8 +117,9 @@ export async function fetchJiraDetails(keys: readonly string[], client: JiraClie
   }
 }
 
-export function jiraClient(notify: NotifyConfig): JiraClient | null {
-  return notify.jira.on ? { settings: notify.jira.settings, limits: { timeoutMs: notify.timeoutMs, maxRetryWaitMs: notify.maxRetryWaitMs } } : null;
+/** A client whose requests stop at NOTIFY_BUDGET_MS from now (`deadline` to share one budget). */
+export function jiraClient(notify: NotifyConfig, deadline: number = Date.now() + notify.budgetMs): JiraClient | null {
+  return notify.jira.on ? { settings: notify.jira.settings, limits: { timeoutMs: notify.timeoutMs, maxRetryWaitMs: notify.maxRetryWaitMs, proxy: notify.proxy, deadline } } : null;
 }
 
 /**

@@ -23,11 +23,13 @@ export interface JiraCardOutcome {
 
 export interface JiraReleaseOutcome {
   version: string;
-  /** Per project: `created` or `reused`, or why it failed. */
+  /** Per project: `created`, `reused` (and what about the version it reused), or why it failed. */
   projects: Record<string, string>;
-  /** Per project that has it: the version's id in Jira. */
-  versionIds: Record<string, string>;
   cards: JiraCardOutcome[];
+  /** A setting Jira shows to be wrong (JIRA_TRANSITION naming nothing in this Jira): the channel fails. */
+  problem?: string;
+  /** The release's version id in each project that has one. */
+  versionIds: Record<string, string>;
 }
 
 export function versionName(pattern: string, tag: string, date: string): string {
@@ -58,6 +60,15 @@ export function describeJiraRelease(input: JiraReleaseInput, settings: JiraRelea
 interface VersionRef {
   id?: string;
   name?: string;
+  archived?: boolean;
+  released?: boolean;
+}
+
+/** A version found or made for the release; `note` says what about it the report should show. */
+interface ReleaseVersion {
+  id: string;
+  created: boolean;
+  note: string;
 }
 
 interface CardFields {
@@ -69,13 +80,25 @@ interface CardFields {
 /** Status categories in workflow order: a card in a later category is past any status of an earlier one. */
 const CATEGORY_RANK: Record<string, number> = { new: 0, indeterminate: 1, done: 2 };
 
-async function findOrCreateVersion(client: JiraClient, project: { id?: string; key: string }, name: string, date: string): Promise<{ id: string; created: boolean }> {
-  const find = async (): Promise<string | undefined> => {
+/**
+ * The project's version named `name` as Jira compares names (case-insensitively: `Release/2026-12-05`
+ * takes the name of `release/2026-12-05`). An archived one is not reused (its cards would vanish from
+ * the boards); a released one is reused, and the report says so.
+ */
+function reusable(version: VersionRef & { id: string }, name: string): ReleaseVersion {
+  const named = version.name === name ? '' : ` (named "${version.name}" in Jira)`;
+  if (version.archived) throw new HttpError(`version "${version.name}" is archived in Jira: unarchive it, or name this release's version otherwise with JIRA_VERSION_NAME`);
+  return { id: version.id, created: false, note: `reused${named}${version.released ? ', already marked released in Jira' : ''}` };
+}
+
+async function findOrCreateVersion(client: JiraClient, project: { id?: string; key: string }, name: string, date: string): Promise<ReleaseVersion> {
+  const find = async (): Promise<(VersionRef & { id: string }) | undefined> => {
     const versions = (await jiraExpectingOk(client, 'GET', `project/${encodeURIComponent(project.key)}/versions`)).json;
-    return Array.isArray(versions) ? (versions as VersionRef[]).find((version) => version.name === name)?.id : undefined;
+    const found = Array.isArray(versions) ? (versions as VersionRef[]).find((version) => version.name?.toLowerCase() === name.toLowerCase() && version.id) : undefined;
+    return found as (VersionRef & { id: string }) | undefined;
   };
   const existing = await find();
-  if (existing) return { id: existing, created: false };
+  if (existing) return reusable(existing, name);
   try {
     const created = await jiraExpectingOk(client, 'POST', 'version', {
       name,
@@ -85,11 +108,11 @@ async function findOrCreateVersion(client: JiraClient, project: { id?: string; k
     });
     const id = (created.json as VersionRef | null)?.id;
     if (!id) throw new HttpError('Jira created the version without returning its id');
-    return { id, created: true };
+    return { id, created: true, note: 'created' };
   } catch (error) {
     // Another run may have created it meanwhile (Jira answers 400: the name is taken).
     const raced = await find();
-    if (raced) return { id: raced, created: false };
+    if (raced) return reusable(raced, name);
     throw error;
   }
 }
@@ -100,7 +123,13 @@ interface Transition {
   to?: { name?: string; statusCategory?: { key?: string } };
 }
 
-async function moveThrough(client: JiraClient, key: string, fields: CardFields, settings: JiraReleaseSettings & { transition: string }): Promise<string> {
+/** The transitions Jira offered the cards, by name, and the statuses they lead to. */
+interface OfferedTransitions {
+  names: Set<string>;
+  targets: Set<string>;
+}
+
+async function moveThrough(client: JiraClient, key: string, fields: CardFields, settings: JiraReleaseSettings & { transition: string }, seen: OfferedTransitions): Promise<string> {
   const wanted = settings.transition;
   const status = fields.status?.name ?? 'unknown';
   const same = (name: string | undefined): boolean => name?.toLowerCase() === wanted.toLowerCase();
@@ -112,28 +141,34 @@ async function moveThrough(client: JiraClient, key: string, fields: CardFields, 
   }
   const path = `issue/${encodeURIComponent(key)}/transitions`;
   const offered = ((await jiraExpectingOk(client, 'GET', path)).json as { transitions?: Transition[] } | null)?.transitions ?? [];
+  for (const candidate of offered) {
+    if (candidate.name) seen.names.add(candidate.name);
+    if (candidate.to?.name) seen.targets.add(candidate.to.name);
+  }
   const transition = offered.find((candidate) => same(candidate.name)) ?? offered.find((candidate) => same(candidate.to?.name));
   if (transition?.to?.name?.toLowerCase() === status.toLowerCase()) return `already in "${status}"`;
   const target = CATEGORY_RANK[transition?.to?.statusCategory?.key ?? ''];
   if (current !== undefined && target !== undefined && current > target) return `already past "${wanted}" (${status})`;
-  if (!transition?.id) return `"${wanted}" is not offered from "${status}": left as is`;
+  const names = offered.map((candidate) => candidate.name).filter(Boolean);
+  if (!transition?.id) return `"${wanted}" is not offered from "${status}" (offered: ${names.length > 0 ? names.join(', ') : 'none'}): left as is`;
   await jiraExpectingOk(client, 'POST', path, { transition: { id: transition.id } });
   return `moved through "${wanted}" to "${transition.to?.name ?? wanted}"`;
 }
 
-async function releaseCard(client: JiraClient, key: string, issue: SearchIssue | null, versionId: string | undefined, name: string, settings: JiraReleaseSettings): Promise<JiraCardOutcome> {
+async function releaseCard(client: JiraClient, key: string, issue: SearchIssue | null, versionId: string | undefined, name: string, settings: JiraReleaseSettings, seen: OfferedTransitions): Promise<JiraCardOutcome> {
   if (!issue) return { key, ok: true, did: 'not found in Jira: skipped' };
   const fields = (issue.fields ?? {}) as CardFields;
-  const done: string[] = [];
+  const done: string[] = issue.key && issue.key !== key ? [`moved to ${issue.key}`] : [];
+  const current = issue.key ?? key;
   try {
     if (!versionId) throw new HttpError(`no version "${name}" in its project`);
     if ((fields.fixVersions ?? []).some((version) => version.id === versionId)) {
       done.push(`fixVersion "${name}" already set`);
     } else {
-      await jiraExpectingOk(client, 'PUT', `issue/${encodeURIComponent(key)}`, { update: { fixVersions: [{ add: { id: versionId } }] } });
+      await jiraExpectingOk(client, 'PUT', `issue/${encodeURIComponent(current)}`, { update: { fixVersions: [{ add: { id: versionId } }] } });
       done.push(`fixVersion "${name}" added`);
     }
-    if (settings.transition) done.push(await moveThrough(client, key, fields, { ...settings, transition: settings.transition }));
+    if (settings.transition) done.push(await moveThrough(client, current, fields, { ...settings, transition: settings.transition }, seen));
     return { key, ok: true, did: done.join('; ') };
   } catch (error) {
     done.push(`failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -174,17 +209,33 @@ export async function manageJiraRelease(client: JiraClient, input: JiraReleaseIn
     try {
       const version = await findOrCreateVersion(client, project, name, input.date);
       versionIds.set(project.key, version.id);
-      projectOutcomes[project.key] = version.created ? 'created' : 'reused';
+      projectOutcomes[project.key] = version.note;
     } catch (error) {
       projectOutcomes[project.key] = `failed: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
+  const seen: OfferedTransitions = { names: new Set(), targets: new Set() };
   const cards = await mapLimited(input.keys, 4, (key) => {
     const issue = issues.get(key) ?? null;
     const project = (issue?.fields as CardFields | undefined)?.project?.key ?? projectOf(issue?.key ?? key);
-    return releaseCard(client, key, issue, versionIds.get(project), name, settings);
+    return releaseCard(client, key, issue, versionIds.get(project), name, settings, seen);
   });
-  return { version: name, projects: projectOutcomes, versionIds: Object.fromEntries(versionIds), cards };
+  const problem = settings.transition ? await unknownTransition(client, settings.transition, seen) : null;
+  return { version: name, projects: projectOutcomes, cards, versionIds: Object.fromEntries(versionIds), ...(problem ? { problem } : {}) };
+}
+
+/**
+ * A JIRA_TRANSITION that no card was offered, by name or by the status it leads to, and that is
+ * no status of this Jira either, is a typo, not a workflow that moved on: say so, with the
+ * transitions Jira did offer. (Jira's statuses are read only when no card was offered it.)
+ */
+async function unknownTransition(client: JiraClient, wanted: string, seen: OfferedTransitions): Promise<string | null> {
+  const same = (name: string | undefined): boolean => name?.toLowerCase() === wanted.toLowerCase();
+  if ([...seen.names, ...seen.targets].some(same)) return null;
+  const statuses = (await jiraExpectingOk(client, 'GET', 'status')).json;
+  if (Array.isArray(statuses) && (statuses as { name?: string }[]).some((status) => same(status.name))) return null;
+  const offered = [...seen.names].sort();
+  return `JIRA_TRANSITION "${wanted}" is neither a transition nor a status in this Jira; the transitions offered to these cards: ${offered.length > 0 ? offered.join(', ') : 'none'}`;
 }
 
 /**
@@ -196,7 +247,7 @@ export async function markVersionReleased(client: JiraClient, projectKeys: reado
   for (const project of projectKeys) {
     try {
       const versions = (await jiraExpectingOk(client, 'GET', `project/${encodeURIComponent(project)}/versions`)).json;
-      const version = Array.isArray(versions) ? (versions as (VersionRef & { released?: boolean })[]).find((candidate) => candidate.name === name) : undefined;
+      const version = Array.isArray(versions) ? (versions as (VersionRef & { released?: boolean })[]).find((candidate) => candidate.name?.toLowerCase() === name.toLowerCase()) : undefined;
       if (!version?.id) {
         outcomes[project] = `failed: no version "${name}"`;
         continue;

@@ -1,4 +1,5 @@
 import type { EmailSettings } from '../config.js';
+import { tlsFailure } from '../http.js';
 import { remoteReason } from '../redact.js';
 import { shortSha } from '../release/cards.js';
 import type { ReleaseView } from './view.js';
@@ -72,8 +73,8 @@ export function buildEmail(view: ReleaseView): EmailMessage {
 export interface EmailOutcome {
   detail: string;
   refused: string[];
-  /** The Message-ID the message went out with. */
-  messageId: string;
+  /** The Message-ID the message was sent with. */
+  messageId: string | null;
 }
 
 /** The recipient a refusal names, and why, in a few words: `po@acme.test (550 No such user)`. */
@@ -110,10 +111,10 @@ export async function sendEmail(message: EmailMessage, settings: EmailSettings, 
     return {
       detail: `sent to ${accepted} recipient${accepted === 1 ? '' : 's'}${refused.length > 0 ? `; refused: ${refused.join(', ')}` : ''}`,
       refused,
-      messageId: info.messageId,
+      messageId: info.messageId ?? null,
     };
   } catch (error) {
-    const failure = error as Error & { code?: string; response?: string; rejected?: string[]; rejectedErrors?: { recipient?: string; response?: string }[] };
+    const failure = error as Error & { code?: string; originalCode?: string; response?: string; rejected?: string[]; rejectedErrors?: { recipient?: string; response?: string }[] };
     if (failure.code === 'EENVELOPE' && failure.rejected && failure.rejected.length > 0) {
       const refused = failure.rejected.map((address) => refusal(address, failure.rejectedErrors?.find((rejected) => rejected.recipient === address)));
       throw new Error(`every recipient was refused: ${refused.join(', ')}`, { cause: error });
@@ -121,7 +122,8 @@ export async function sendEmail(message: EmailMessage, settings: EmailSettings, 
     if (failure.code === 'ETLS' || /STARTTLS/i.test(failure.message)) {
       throw new Error(`the SMTP server did not offer STARTTLS, so nothing was sent and the password stayed unsent (for a trusted local relay only: SMTP_REQUIRE_STARTTLS=false)`, { cause: error });
     }
-    throw new Error(remoteReason(failure.response ?? failure.message), { cause: error });
+    // nodemailer keeps a socket error's own code (a TLS verification code) as originalCode.
+    throw new Error(tlsFailure(failure.originalCode ?? failure.code) ?? remoteReason(failure.response ?? failure.message), { cause: error });
   } finally {
     transport.close();
   }

@@ -1,5 +1,5 @@
 import type { GithubSettings } from '../config.js';
-import { describeFailure, HttpError, isOk, sendExpectingOk, sendRequest, type HttpLimits } from '../http.js';
+import { describeFailure, HttpError, isOk, sendExpectingOk, sendRequest, type HttpLimits, type HttpResponse } from '../http.js';
 import { shortSha } from '../release/cards.js';
 import { markdownText } from '../release/changelog.js';
 import type { ReleaseView } from './view.js';
@@ -44,9 +44,9 @@ export function buildGithubRelease(view: ReleaseView): GithubRelease {
 
 /**
  * Creates the release for the tag, or updates the one that exists (a re-send), so sending twice
- * leaves one release with the latest body. Answers what was done and the release's id.
+ * leaves one release with the latest body.
  */
-export async function publishGithubRelease(release: GithubRelease, settings: GithubSettings, repository: string, limits: HttpLimits): Promise<{ detail: string; id: string | null }> {
+export async function publishGithubRelease(release: GithubRelease, settings: GithubSettings, repository: string, limits: HttpLimits): Promise<{ detail: string; ref: string }> {
   const headers = {
     authorization: `Bearer ${settings.token}`,
     accept: 'application/vnd.github+json',
@@ -54,19 +54,31 @@ export async function publishGithubRelease(release: GithubRelease, settings: Git
   };
   const base = `${settings.apiUrl}/repos/${repository}/releases`;
   const created = await sendRequest({ method: 'POST', url: base, headers, json: release }, limits);
-  const idOf = (json: unknown): string | null => {
-    const id = (json as { id?: unknown } | null)?.id;
-    return typeof id === 'number' ? String(id) : null;
-  };
-  if (isOk(created)) return { detail: `created ${(created.json as { html_url?: string } | null)?.html_url ?? `release ${release.tag_name}`}`, id: idOf(created.json) };
+  if (isOk(created)) {
+    const made = releaseOf(created);
+    return { detail: `created ${made.html_url ?? `release ${release.tag_name}`}`, ref: String(made.id) };
+  }
   const errors = (created.json as { errors?: { code?: string; field?: string }[] } | null)?.errors ?? [];
   if (created.status !== 422 || !errors.some((error) => error.code === 'already_exists')) {
     throw new HttpError(describeFailure(created), created.status);
   }
   const tagPath = release.tag_name.split('/').map(encodeURIComponent).join('/');
   const existing = await sendExpectingOk({ method: 'GET', url: `${base}/tags/${tagPath}`, headers }, limits);
-  const id = idOf(existing.json);
-  if (id === null) throw new HttpError(`GitHub did not return the existing release for ${release.tag_name}`);
+  const id = (existing.json as { id?: number } | null)?.id;
+  if (typeof id !== 'number') throw new HttpError(`GitHub did not return the existing release for ${release.tag_name}`);
   const updated = await sendExpectingOk({ method: 'PATCH', url: `${base}/${id}`, headers, json: { name: release.name, body: release.body } }, limits);
-  return { detail: `updated ${(updated.json as { html_url?: string } | null)?.html_url ?? `release ${release.tag_name}`}`, id };
+  const kept = releaseOf(updated);
+  return { detail: `updated ${kept.html_url ?? `release ${release.tag_name}`}`, ref: String(kept.id) };
+}
+
+/**
+ * A 2xx counts only with the release in it (its id): a proxy's or portal's page answered with 200,
+ * or a GITHUB_API_URL that is not the API, would otherwise pass for a published release.
+ */
+function releaseOf(response: HttpResponse): { id: number; html_url?: string } {
+  const release = response.json as { id?: unknown; html_url?: string } | null;
+  if (typeof release?.id !== 'number') {
+    throw new HttpError(`GitHub answered HTTP ${response.status} without the release (${response.json === null ? 'not JSON' : 'no release id'}): is GITHUB_API_URL the API's URL?`, response.status);
+  }
+  return release as { id: number; html_url?: string };
 }

@@ -1,5 +1,5 @@
 import type { Channel, NotifyConfig } from '../config.js';
-import type { HttpLimits } from '../http.js';
+import { BUDGET_SPENT, type HttpLimits } from '../http.js';
 import { jiraClient } from '../jira/details.js';
 import { describeJiraRelease, manageJiraRelease, markVersionReleased, type JiraCardOutcome } from '../jira/versions.js';
 import { redact } from '../redact.js';
@@ -12,8 +12,8 @@ import { releaseView, type ReleaseView } from './view.js';
 
 export { CHANNELS, type ChannelName, type ChannelResult };
 
-/** What a channel's send did; a plain string means it all went out. `ref` identifies the message on the other side. */
-type SendOutcome = string | { status: 'sent' | 'partial' | 'failed'; detail: string; ref?: string; cards?: JiraCardOutcome[] };
+/** What a channel's send did; a plain string means it all went out. */
+type SendOutcome = string | { status: 'sent' | 'partial' | 'failed'; detail: string; cards?: JiraCardOutcome[]; ref?: string };
 
 export interface NotifyOptions {
   /** Only these channels (release:notify --channel); all configured ones by default. */
@@ -40,8 +40,8 @@ function githubRepository(config: NotifyConfig, originUrl: string | null): strin
 }
 
 /** The jira channel: the release's version on every card, and the configured transition. */
-async function releaseInJira(report: ReleaseReport, config: NotifyConfig): Promise<SendOutcome> {
-  const client = jiraClient(config);
+async function releaseInJira(report: ReleaseReport, config: NotifyConfig, deadline: number): Promise<SendOutcome> {
+  const client = jiraClient(config, deadline);
   if (!client || !config.jiraRelease.on) return 'off';
   if (report.jira.length === 0) return 'no Jira cards in this release: nothing to do';
   const settings = config.jiraRelease.settings;
@@ -54,15 +54,19 @@ async function releaseInJira(report: ReleaseReport, config: NotifyConfig): Promi
   }
   const failedCards = outcome.cards.filter((card) => !card.ok);
   const failedProjects = Object.values(outcome.projects).some((what) => what.includes('failed'));
+  const outOfTime = failedCards.filter((card) => card.did.includes(BUDGET_SPENT));
   const projects = Object.entries(outcome.projects).map(([project, what]) => `${project} ${what}`).join(', ');
   const detail = `version "${outcome.version}" (${projects || 'no project'}) on ${outcome.cards.length - failedCards.length} of ${outcome.cards.length} cards`
-    + (failedCards.length > 0 ? `; failed: ${failedCards.map((card) => card.key).join(', ')}` : '');
-  const ref = Object.entries(outcome.versionIds).map(([project, id]) => `${project}=${id}`).join(',');
-  return { status: failedCards.length > 0 || failedProjects ? 'failed' : 'sent', detail, ...(ref ? { ref } : {}), cards: outcome.cards };
+    + (failedCards.length > outOfTime.length ? `; failed: ${failedCards.filter((card) => !outOfTime.includes(card)).map((card) => card.key).join(', ')}` : '')
+    + (outOfTime.length > 0 ? `; ${outOfTime.length} cards not done within NOTIFY_BUDGET_MS (release:notify ${report.tag} --channel jira finishes them)` : '');
+  const ref = Object.entries(outcome.versionIds).map(([project, id]) => `${project} ${id}`).join(', ');
+  return { status: failedCards.length > 0 || failedProjects || outcome.problem ? 'failed' : 'sent', detail: outcome.problem ? `${outcome.problem}; ${detail}` : detail, cards: outcome.cards, ...(ref ? { ref } : {}) };
 }
 
 function senders(report: ReleaseReport, config: NotifyConfig, originUrl: string | null): Sender[] {
-  const limits: HttpLimits = { timeoutMs: config.timeoutMs, maxRetryWaitMs: config.maxRetryWaitMs };
+  // One budget from the start of the share, for every channel (they run at once).
+  const deadline = Date.now() + config.budgetMs;
+  const limits: HttpLimits = { timeoutMs: config.timeoutMs, maxRetryWaitMs: config.maxRetryWaitMs, proxy: config.proxy, deadline };
   const repository = githubRepository(config, originUrl);
   // Built on first use: with every channel off (most dry runs) a 10k-commit release spares the work.
   let built: ReleaseView | null = null;
@@ -84,8 +88,8 @@ function senders(report: ReleaseReport, config: NotifyConfig, originUrl: string 
       },
       send: async () => {
         if (!config.email.on) return 'off';
-        const { detail, refused, messageId } = await sendEmail(buildEmail(view()), config.email.settings, config.timeoutMs);
-        return { status: refused.length > 0 ? 'partial' : 'sent', detail, ref: messageId };
+        const { detail, refused, messageId } = await sendEmail(buildEmail(view()), config.email.settings, Math.max(1, Math.min(config.timeoutMs, deadline - Date.now())));
+        return { status: refused.length > 0 ? 'partial' : 'sent', detail, ...(messageId ? { ref: messageId } : {}) };
       },
     },
     {
@@ -98,8 +102,7 @@ function senders(report: ReleaseReport, config: NotifyConfig, originUrl: string 
       send: async () => {
         if (!config.github.on) return 'off';
         if (!repository) throw new Error('no repository: set GITHUB_REPOSITORY=owner/name (the origin remote is not a GitHub URL)');
-        const { detail, id } = await publishGithubRelease(buildGithubRelease(view()), config.github.settings, repository, limits);
-        return { status: 'sent', detail, ...(id ? { ref: id } : {}) };
+        return { status: 'sent', ...(await publishGithubRelease(buildGithubRelease(view()), config.github.settings, repository, limits)) };
       },
     },
     {
@@ -111,7 +114,7 @@ function senders(report: ReleaseReport, config: NotifyConfig, originUrl: string 
         const unknown = new Set(details?.available ? report.jira.map((card) => card.key).filter((key) => details.issues[key] === null) : []);
         return describeJiraRelease({ keys: report.jira.map((card) => card.key), tag: report.tag, date: report.date }, config.jiraRelease.settings, unknown);
       },
-      send: () => releaseInJira(report, config),
+      send: () => releaseInJira(report, config, deadline),
     },
   ];
 }
@@ -138,8 +141,8 @@ export async function notifyRelease(report: ReleaseReport, config: NotifyConfig,
         channel: sender.channel,
         status: outcome.status,
         detail: mask(outcome.detail),
-        ...(outcome.ref ? { ref: outcome.ref } : {}),
         ...(outcome.cards ? { cards: outcome.cards.map((card) => ({ ...card, did: mask(card.did) })) } : {}),
+        ...(outcome.ref ? { ref: outcome.ref } : {}),
       };
     } catch (error) {
       return { channel: sender.channel, status: 'failed', detail: mask(reasonOf(error)) };

@@ -21,9 +21,13 @@ export interface SlackMessage {
   blocks: SlackBlock[];
 }
 
-/** Slack's mrkdwn needs only these three escaped. */
+/**
+ * Text shown as written: `&`, `<`, `>` escaped as Slack documents; `*`, `_`, `~` and `` ` `` have
+ * no escape in mrkdwn, and a zero-width space before each keeps it from opening bold, italics,
+ * strikethrough or code (a marker opens only at the start of the text or after a space or punctuation).
+ */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/[*_~`]/g, '\u200B$&');
 }
 
 function link(url: string | null, label: string): string {

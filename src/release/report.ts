@@ -18,12 +18,15 @@ export interface ChannelResult {
   status: 'sent' | 'partial' | 'failed' | 'off' | 'dry-run' | 'held';
   /** What happened, or why the channel is off or failed (secrets masked). */
   detail: string;
-  /** What identifies the message on the other side: the GitHub release id, the email's Message-ID, the Jira version ids. */
-  ref?: string;
   /** With --dry-run: what the channel would send. */
   preview?: string;
   /** The jira channel: what was done to each card. */
   cards?: JiraCardOutcome[];
+  /**
+   * What the channel made, to find it again: the GitHub release's id, the email's Message-ID, the
+   * Jira versions' ids by project (`EPN 10001, OPS 10002`). Slack's incoming webhooks return none.
+   */
+  ref?: string;
 }
 
 /** The cut's result: printed, cached under <git dir>/release-cut/reports/, stored as the release's git note, and read by the notifiers. */

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
+import pg from 'pg';
 import { pino, type Logger } from 'pino';
 import { buildApp } from '../../app/app.js';
 import { readAppConfig } from '../../app/config.js';
@@ -20,8 +21,8 @@ function memoryLogger(): { logger: Logger; logs: Array<Record<string, unknown>> 
   return { logs, logger: pino({ base: null }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) }) };
 }
 
-async function serve(store: VisitStore | null, { logger, logs } = memoryLogger()): Promise<Running> {
-  const app = buildApp({ store, version: { tag: 'release/2026-11-24', commit: 'abc123' }, logger });
+async function serve(store: VisitStore | null, { logger, logs } = memoryLogger(), trustedProxies = 0): Promise<Running> {
+  const app = buildApp({ store, version: { tag: 'release/2026-11-24', commit: 'abc123' }, logger, trustedProxies });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -84,6 +85,22 @@ withoutDb('one JSON log line per request, at info level', async () => {
   assert.type(health.ms, 'number');
   assert.is(health.ip, '127.0.0.1');
   assert.is(missing.status, 404);
+
+  app.logs.length = 0;
+  await fetch(`${app.url}/healthz`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+  assert.is(app.logs[0]!.ip, '127.0.0.1', 'without TRUST_PROXY, X-Forwarded-For is anyone\'s to forge');
+});
+
+withoutDb('behind one trusted proxy (TRUST_PROXY=1) the access log shows the client it names, not what the client claims', async () => {
+  const proxied = await serve(null, memoryLogger(), readAppConfig({ TRUST_PROXY: '1' }).trustedProxies);
+  try {
+    await fetch(`${proxied.url}/healthz`, { headers: { 'x-forwarded-for': '198.51.100.7' } });
+    await fetch(`${proxied.url}/healthz`, { headers: { 'x-forwarded-for': '10.6.6.6, 198.51.100.8' } });
+    assert.equal(proxied.logs.map((line) => line.ip), ['198.51.100.7', '198.51.100.8'], 'the address the balancer appended, not the forged one before it');
+  } finally {
+    await proxied.close();
+  }
+  assert.throws(() => readAppConfig({ TRUST_PROXY: 'yes' }), /TRUST_PROXY must be how many proxies stand in front/);
 });
 
 withoutDb('every answer carries the security headers, errors and 404s too', async () => {
@@ -100,7 +117,8 @@ config('PORT and HOST are read and checked', () => {
     port: 8080,
     host: '0.0.0.0',
     databaseUrl: null,
-    shutdownGraceMs: 10_000,
+    shutdownGraceMs: 5_000,
+    trustedProxies: 0,
     log: { file: null, maxSize: '10M', keep: 5 },
   });
   assert.is(readAppConfig({ PORT: '9090', HOST: '127.0.0.1' }).port, 9090);
@@ -143,15 +161,35 @@ withDb('GET / counts visits in a table the app creates itself', async () => {
   assert.equal(await (await fetch(`${app.url}/readyz`)).json(), { status: 'ready', database: 'ok' });
 });
 
+withDb('the greeting does not wait for the counter: with its row locked, 20 greetings answer, and the visits are counted once it is free', async () => {
+  const before = ((await (await fetch(`${app.url}/visits`)).json()) as { visits: number }).visits;
+  const blocker = new pg.Client({ connectionString: postgres.url });
+  await blocker.connect();
+  await blocker.query('BEGIN');
+  await blocker.query('SELECT count FROM visits WHERE id = 1 FOR UPDATE');
+  try {
+    for (let n = 0; n < 20; n += 1) assert.is(await (await fetch(`${app.url}/`)).text(), 'Hello World');
+    const { rows } = await blocker.query<{ waiting: string }>("SELECT count(*) AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE visits%'");
+    assert.is(Number(rows[0]!.waiting), 1, 'one UPDATE waits for the row, not one per greeting');
+  } finally {
+    await blocker.query('COMMIT');
+    await blocker.end();
+  }
+  assert.equal(await (await fetch(`${app.url}/visits`)).json(), { visits: before + 20 }, 'every visit counted, in batches');
+});
+
 withDb('a lost database turns readiness to 503 and it recovers by itself', async () => {
   await postgres.stop();
   const down = await fetch(`${app.url}/readyz`);
   assert.is(down.status, 503);
-  assert.match(((await down.json()) as { reason: string }).reason, /^database unreachable: /);
+  assert.equal(await down.json(), { status: 'not ready', reason: 'database unreachable' }, 'the answer names no host or port');
+  const logged = app.logs.find((line) => line.msg === 'not ready: database unreachable');
+  assert.match(String(logged?.error), `127.0.0.1:${postgres.port}`, 'the log does');
   const hello = await fetch(`${app.url}/`);
   assert.is(await hello.text(), 'Hello World', 'the greeting does not need the database');
   assert.is((await fetch(`${app.url}/visits`)).status, 503);
-  assert.ok(app.logs.some((line) => line.msg === 'visit not counted' && line.level === 50), 'the lost visit is logged as an error');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.ok(app.logs.some((line) => line.msg === 'visits not counted' && line.level === 50 && Number(line.visits) >= 1), 'the lost visit is logged as an error, with how many were lost');
   assert.ok(app.logs.some((line) => line.msg === 'idle database connection lost'), 'and so are the pool\'s dropped connections');
 
   await postgres.start();

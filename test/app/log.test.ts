@@ -42,6 +42,19 @@ rotation('at 1 KB, keeping 2: app.log and app.log.1, .2 hold the newest lines in
   assert.ok(numbers.length < 15, `only the newest lines are kept (${numbers.length} of 40)`);
 });
 
+rotation('at small limits a file overshoots LOG_MAX_SIZE by at most an eighth and a line, however fast lines come', async () => {
+  const file = path.join(dir, 'app.log');
+  const log = openLog({ file, maxSize: '16K', keep: 20 });
+  for (let n = 0; n < 3000; n += 1) log.logger.info({ n, path: '/', status: 200, ms: 0.1, ip: '127.0.0.1' });
+  await log.close();
+  const files = (await readdir(dir)).filter((name) => name.startsWith('app.log.'));
+  assert.ok(files.length >= 10, `${files.length} rotated files`);
+  for (const name of files) {
+    const { size } = await stat(path.join(dir, name));
+    assert.ok(size <= 16 * 1024 * 1.125 + 200, `${name} is ${size} bytes`);
+  }
+});
+
 rotation('a restart appends to app.log, and rotates it first when it is already full', async () => {
   const file = path.join(dir, 'app.log');
   const first = openLog({ file, maxSize: '1K', keep: 5 });

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import pg from 'pg';
@@ -14,14 +15,15 @@ server('SIGTERM stops accepting, finishes the request in flight, then exits 0', 
   const port = await freePort();
   const app = startServer({ PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: postgres.url });
   await waitFor(`http://127.0.0.1:${port}/healthz`);
-  assert.is((await fetch(`http://127.0.0.1:${port}/`)).status, 200, 'table created, one visit');
+  assert.is((await fetch(`http://127.0.0.1:${port}/`)).status, 200);
+  assert.equal(await (await fetch(`http://127.0.0.1:${port}/visits`)).json(), { visits: 1 }, 'table created, one visit');
 
-  // Hold the counter's row so the next GET / stays in flight until we let go.
+  // Lock the counter's table so the next GET /visits stays in flight until we let go.
   const blocker = new pg.Client({ connectionString: postgres.url });
   await blocker.connect();
   await blocker.query('BEGIN');
-  await blocker.query('SELECT count FROM visits WHERE id = 1 FOR UPDATE');
-  const inFlight = fetch(`http://127.0.0.1:${port}/`).then(async (response) => ({ status: response.status, body: await response.text() }));
+  await blocker.query('LOCK TABLE visits IN ACCESS EXCLUSIVE MODE');
+  const inFlight = fetch(`http://127.0.0.1:${port}/visits`).then(async (response) => ({ status: response.status, body: await response.text() }));
   await new Promise((resolve) => setTimeout(resolve, 300));
   app.kill('SIGTERM');
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -32,10 +34,28 @@ server('SIGTERM stops accepting, finishes the request in flight, then exits 0', 
   await blocker.query('COMMIT');
   await blocker.end();
 
-  assert.equal(await inFlight, { status: 200, body: 'Hello World' });
+  assert.equal(await inFlight, { status: 200, body: '{"visits":1}' });
   const exited = await app;
   assert.is(exited.exitCode, 0, exited.all);
   assert.match(exited.all, '"signal":"SIGTERM","msg":"stopping"');
+  assert.match(exited.all, '"msg":"stopped"');
+});
+
+server('a half-open client (a request cut off mid-headers) holds the stop only for the grace, 5 s, well under Docker\'s 10 s', async () => {
+  const port = await freePort();
+  const app = startServer({ PORT: String(port), HOST: '127.0.0.1' });
+  await waitFor(`http://127.0.0.1:${port}/healthz`);
+  const client = net.connect(port, '127.0.0.1');
+  await new Promise((resolve) => client.once('connect', resolve));
+  client.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+  client.on('error', () => undefined);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  // Not app.kill(): execa would follow it with a SIGKILL after 5 s, as Docker does after 10.
+  process.kill(app.pid!, 'SIGTERM');
+  const exited = await app;
+  client.destroy();
+  assert.is(exited.exitCode, 0, `${exited.signal} ${exited.all}`);
+  assert.match(exited.all, '"graceMs":5000,"msg":"grace period over: closing remaining connections"');
   assert.match(exited.all, '"msg":"stopped"');
 });
 

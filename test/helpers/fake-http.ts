@@ -103,6 +103,8 @@ export interface FakeIssue {
   fixVersions?: string[];
   /** A card this user may not see: Jira answers as if it did not exist. */
   hidden?: boolean;
+  /** Keys it had before it was moved to its project: Jira still finds it by them, under its new key. */
+  formerKeys?: string[];
 }
 
 /** The status categories of the stand-in's workflow (Jira: new, indeterminate, done). */
@@ -131,6 +133,7 @@ export interface FakeVersion {
   name: string;
   projectId: number;
   releaseDate?: string;
+  archived?: boolean;
   released?: boolean;
 }
 
@@ -143,6 +146,8 @@ export interface FakeJiraOptions {
   pageSize?: number;
   /** The 400 a search with an unknown or hidden key gets; Jira's wording varies by version and language. */
   unknownKeyError?: (key: string) => unknown;
+  /** How Jira names an unknown or hidden key in the JQL parser's errors and Data Center's search warnings. */
+  unknownKeyMessage?: (key: string) => string;
   workflow?: FakeTransition[];
 }
 
@@ -152,7 +157,10 @@ export interface FakeJiraOptions {
  * /rest/api/2/search paged by startAt), project versions (GET /project/{key}/versions, POST
  * /version, PUT /version/{id} to release it), issue edit (PUT /issue/{key} with update.fixVersions add/remove or fields.fixVersions)
  * and transitions (GET/POST /issue/{key}/transitions). A `key in (...)` search with one key
- * Jira does not know, or does not show this user, fails as a whole with a 400.
+ * Jira does not know, or does not show this user, fails as a whole with a 400, except on Data
+ * Center with `validateQuery: "warn"` (or the legacy `false`), where such keys become
+ * `warningMessages`. Cloud's JQL parser (POST /rest/api/3/jql/parse?validation=strict|warn|none,
+ * `{queries}`) names each such key in the query's `errors`.
  */
 export function fakeJira(cards: readonly FakeIssue[], options: FakeJiraOptions): { route: Route; issues: Map<string, FakeIssue>; versions: FakeVersion[] } {
   const issues = new Map(cards.map((card) => [card.key, { ...card, fixVersions: [...(card.fixVersions ?? [])] }]));
@@ -164,10 +172,12 @@ export function fakeJira(cards: readonly FakeIssue[], options: FakeJiraOptions):
   }
   const api = `/rest/api/${options.deployment === 'datacenter' ? 2 : 3}/`;
   const workflow = options.workflow ?? WORKFLOW;
-  const unknownKeyError = options.unknownKeyError ?? ((key: string) => ({ errorMessages: [`Der Wert ${key} ist für das Feld key nicht vorhanden.`], errors: {} }));
+  const unknownKeyMessage = options.unknownKeyMessage ?? ((key: string) => `Der Wert ${key} ist für das Feld key nicht vorhanden.`);
+  const unknownKeyError = options.unknownKeyError ?? ((key: string) => ({ errorMessages: [unknownKeyMessage(key)], errors: {} }));
+  const keysOf = (jql: string): string[] => [...jql.matchAll(/"([A-Z][A-Z0-9_]+-\d+)"/g)].map((match) => match[1]!);
   const projectOf = (key: string): string => key.slice(0, key.lastIndexOf('-'));
   const visible = (key: string): FakeIssue | undefined => {
-    const issue = issues.get(key);
+    const issue = issues.get(key) ?? [...issues.values()].find((candidate) => candidate.formerKeys?.includes(key));
     return issue && !issue.hidden ? issue : undefined;
   };
   const render = (issue: FakeIssue, fields: string[]): unknown => {
@@ -189,17 +199,34 @@ export function fakeJira(cards: readonly FakeIssue[], options: FakeJiraOptions):
     const path = request.path.slice(api.length).split('?')[0]!;
     const body = request.json as Record<string, any> | null;
 
+    if (request.method === 'POST' && path === 'jql/parse' && options.deployment !== 'datacenter') {
+      const validation = new URL(request.path, 'http://jira').searchParams.get('validation') ?? 'strict';
+      if (!['strict', 'warn', 'none'].includes(validation) || !Array.isArray(body?.queries)) return { status: 400, json: { errorMessages: ['Invalid request payload.'] } };
+      return {
+        json: {
+          queries: body.queries.map((query: unknown) => {
+            const jql = String(query);
+            if (!/^key in \(/.test(jql)) return { query: jql, errors: [`Error in the JQL Query: '${jql}' is not understood.`] };
+            const errors = validation === 'none' ? [] : keysOf(jql).filter((key) => !visible(key)).map(unknownKeyMessage);
+            return errors.length > 0 ? { query: jql, errors } : { query: jql, structure: { where: { field: { name: 'key' }, operator: 'in' } } };
+          }),
+        },
+      };
+    }
+
     if (request.method === 'POST' && path === (options.deployment === 'datacenter' ? 'search' : 'search/jql')) {
       const jql = String(body?.jql ?? '');
-      const keys = [...jql.matchAll(/"([A-Z][A-Z0-9_]+-\d+)"/g)].map((match) => match[1]!);
+      const keys = keysOf(jql);
       if (!/^key in \(/.test(jql) || keys.length === 0 || !Array.isArray(body?.fields)) return { status: 400, json: { errorMessages: ['Invalid request payload.'] } };
-      const missing = keys.find((key) => !visible(key));
-      if (missing) return { status: 400, json: unknownKeyError(missing) };
-      const matching = keys.map((key) => visible(key)!);
+      const warn = options.deployment === 'datacenter' && (body!.validateQuery === 'warn' || body!.validateQuery === false);
+      const missing = keys.filter((key) => !visible(key));
+      if (missing.length > 0 && !warn) return { status: 400, json: unknownKeyError(missing[0]!) };
+      const matching = [...new Set(keys.filter((key) => visible(key)).map((key) => visible(key)!))];
       const size = Math.min(Number(body!.maxResults ?? 50), options.pageSize ?? Infinity);
       if (options.deployment === 'datacenter') {
         const startAt = Number(body!.startAt ?? 0);
-        return { json: { startAt, maxResults: size, total: matching.length, issues: matching.slice(startAt, startAt + size).map((issue) => render(issue, body!.fields)) } };
+        const warnings = missing.length > 0 ? { warningMessages: missing.map(unknownKeyMessage) } : {};
+        return { json: { startAt, maxResults: size, total: matching.length, issues: matching.slice(startAt, startAt + size).map((issue) => render(issue, body!.fields)), ...warnings } };
       }
       const offset = body!.nextPageToken ? Number(Buffer.from(String(body!.nextPageToken), 'base64').toString()) : 0;
       const page = matching.slice(offset, offset + size);
@@ -207,11 +234,16 @@ export function fakeJira(cards: readonly FakeIssue[], options: FakeJiraOptions):
       return { json: { issues: page.map((issue) => render(issue, body!.fields)), isLast, ...(isLast ? {} : { nextPageToken: Buffer.from(String(offset + size)).toString('base64') }) } };
     }
 
+    if (request.method === 'GET' && path === 'status') {
+      const names = new Set([...Object.keys(STATUS_CATEGORY), ...workflow.map((t) => t.to)]);
+      return { json: [...names].map((name, index) => ({ id: String(index + 1), name, statusCategory: { key: STATUS_CATEGORY[name] ?? 'indeterminate' } })) };
+    }
+
     const projectVersions = /^project\/([^/]+)\/versions$/.exec(path);
     if (request.method === 'GET' && projectVersions) {
       const projectId = projects.get(decodeURIComponent(projectVersions[1]!));
       if (projectId === undefined) return { status: 404, json: { errorMessages: ['No project could be found.'] } };
-      return { json: versions.filter((version) => version.projectId === projectId).map((version) => ({ ...version, projectId: version.projectId, released: version.released ?? false, archived: false })) };
+      return { json: versions.filter((version) => version.projectId === projectId).map((version) => ({ ...version, released: version.released ?? false, archived: version.archived ?? false })) };
     }
     if (request.method === 'POST' && path === 'version') {
       const projectId = typeof body?.projectId === 'number' ? body.projectId : projects.get(String(body?.project ?? ''));
@@ -219,7 +251,8 @@ export function fakeJira(cards: readonly FakeIssue[], options: FakeJiraOptions):
         return { status: 400, json: { errorMessages: [], errors: { project: 'Project must be specified.' } } };
       }
       if (body.releaseDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(body.releaseDate))) return { status: 400, json: { errors: { releaseDate: 'Invalid date format.' } } };
-      if (versions.some((version) => version.projectId === projectId && version.name === body.name)) {
+      // Jira compares version names without regard to case.
+      if (versions.some((version) => version.projectId === projectId && version.name.toLowerCase() === String(body.name).toLowerCase())) {
         return { status: 400, json: { errorMessages: [], errors: { name: 'A version with this name already exists in this project.' } } };
       }
       const version: FakeVersion = { id: String(20_000 + versions.length), name: body.name, projectId, releaseDate: body.releaseDate };
@@ -254,6 +287,10 @@ export function fakeJira(cards: readonly FakeIssue[], options: FakeJiraOptions):
       }
       if (replacement) issue.fixVersions = replacement.map((version) => version.id!).filter(known);
       return { status: 204, text: '' };
+    }
+    if (issue && !issuePath![2] && request.method === 'GET') {
+      const fields = new URL(request.path, 'http://jira').searchParams.get('fields')?.split(',') ?? ['summary'];
+      return { json: render(issue, fields) };
     }
     if (issue && issuePath![2] && request.method === 'GET') {
       return { json: { transitions: offered(issue).map((t) => ({ id: t.id, name: t.name, to: { name: t.to, statusCategory: { key: STATUS_CATEGORY[t.to] } } })) } };

@@ -39,6 +39,7 @@ const server = new SMTPServer({
         envelopeTo: session.envelope.rcptTo.map((rcpt) => rcpt.address),
         from: mail.from?.text ?? null,
         subject: mail.subject ?? null,
+        messageId: mail.messageId ?? null,
         text: mail.text ?? null,
         html: typeof mail.html === 'string' ? mail.html : null,
         contentType: mail.headers.get('content-type'),

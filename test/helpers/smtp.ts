@@ -15,6 +15,7 @@ export interface ReceivedMail {
   envelopeTo: string[];
   from: string | null;
   subject: string | null;
+  messageId: string | null;
   text: string | null;
   html: string | null;
   contentType: { value?: string } | null;

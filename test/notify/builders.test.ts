@@ -72,6 +72,15 @@ slack('without details: says so, lists keys with the commit subject, escapes mrk
   assert.match(all, '*Jira cards*\\n• <https://acme.atlassian.net/browse/EPN-1|EPN-1> EPN-1: change &lt;0&gt; &amp; more');
 });
 
+slack('*, _, ~ and ` from commit or Jira text cannot open formatting: a zero-width space goes before each', () => {
+  const text = report(1, unavailable('off'));
+  text.jira[0]!.commits[0]!.subject = 'fix *all* the _things_ ~now~ in `code` and snake_case_name';
+  const line = JSON.parse(JSON.stringify(buildSlackMessage(releaseView(text)).blocks)).map((block: SlackBlock) => (block.type === 'section' ? block.text.text : '')).join('\n') as string;
+  assert.match(line, 'fix \u200B*all\u200B* the \u200B_things\u200B_ \u200B~now\u200B~ in \u200B`code\u200B` and snake\u200B_case\u200B_name');
+  const summary = line.slice(line.indexOf('fix '));
+  assert.not.match(summary, /(^|[\s(])[*_~`]/, 'no marker from the text stands where Slack would open formatting');
+});
+
 slack('a long report stays within Block Kit limits and links to the full CHANGELOG section', () => {
   const many = report(3000);
   many.jira[0]!.commits[0]!.subject = 'x'.repeat(5000);
@@ -207,8 +216,29 @@ config('every form of a secret is masked: raw, percent-encoded, base64, the Basi
   assert.is(redact(`auth ${basic}; url ?t=tok%2Fen%2B1%3D`, on.secrets), 'auth ***; url ?t=***');
   assert.is(redact('Authorization: Bearer abc.def-123 and basic dXNlcjpwYXNz and Bearer%20xyz1'), 'Authorization: Bearer *** and basic *** and Bearer%20***');
   assert.equal(secretForms(['ab']), [], 'too short to mask');
+  const pasted = resolveNotifyConfig({ GITHUB_TOKEN: 'ghp_pasted_with_newline\n' }, { jiraBaseUrl: null });
+  assert.is(redact('Bad credentials: ghp_pasted_with_newline', pasted.secrets), 'Bad credentials: ***', 'a token set with a trailing newline is masked as it is sent, without it');
   assert.is(remoteReason(`  \nbad request: ${'A'.repeat(40)} rejected\nsecond line`), 'bad request: *** rejected');
   assert.is(remoteReason('word '.repeat(100)).length, 120);
+});
+
+config('RELEASE_EMAIL_TO and RELEASE_EMAIL_FROM are read as RFC 5322 address lists; a malformed one is refused whole', () => {
+  const email = (to: string, from = 'Release Bot <release@acme.test>') => resolveNotifyConfig({ SMTP_URL: 'smtp://h:25', RELEASE_EMAIL_TO: to, RELEASE_EMAIL_FROM: from }, { jiraBaseUrl: null }).email;
+  const on = email('"Doe, Jane" <jane@acme.test>, qa@acme.test, Team: po@acme.test, "O\\"Neil" <on@acme.test>;,');
+  assert.equal(on.on && on.settings.to, ['"Doe, Jane" <jane@acme.test>', 'qa@acme.test', 'po@acme.test', '"O\\"Neil" <on@acme.test>']);
+  assert.is(on.on && on.settings.from, '"Release Bot" <release@acme.test>');
+  for (const bad of ['qa@@acme.test, po@acme.test', 'qa acme.test', 'Doe, Jane <jane@acme.test>', 'qa@acme.test>']) {
+    assert.throws(() => email(bad), (error: Error) => error.message === `RELEASE_EMAIL_TO is not a list of email addresses as RFC 5322 writes them: "${bad}"`, bad);
+  }
+  assert.throws(() => email('qa@acme.test', 'a@acme.test, b@acme.test'), /RELEASE_EMAIL_FROM must be one address/);
+});
+
+config('the proxy variables are read as curl reads them (lower case first), checked, and a proxy password is a secret', () => {
+  assert.is(resolveNotifyConfig({}, { jiraBaseUrl: null }).proxy, null);
+  const proxied = resolveNotifyConfig({ HTTPS_PROXY: 'http://ops:pr%40xy-pass@proxy.acme.test:3128', https_proxy: 'http://ops:pr%40xy-pass@proxy.acme.test:3129', no_proxy: '.acme.test' }, { jiraBaseUrl: null });
+  assert.equal(proxied.proxy, { httpProxy: '', httpsProxy: 'http://ops:pr%40xy-pass@proxy.acme.test:3129', noProxy: '.acme.test' });
+  assert.ok(proxied.secrets.includes('pr@xy-pass'), 'the password, decoded');
+  assert.throws(() => resolveNotifyConfig({ HTTP_PROXY: 'proxy.acme.test:3128' }, { jiraBaseUrl: null }), /HTTP_PROXY must be a http: or https: URL/);
 });
 
 config('JIRA_DEPLOYMENT=datacenter needs only the token; the release in Jira can be turned off; bad values are usage errors', () => {

@@ -3,8 +3,13 @@ import * as assert from 'uvu/assert';
 import { resolveNotifyConfig, type Env } from '../../src/config.js';
 import { notifyRelease } from '../../src/notify/notify.js';
 import type { ReleaseReport } from '../../src/release/report.js';
-import { FakeHttp, githubRoute, routes, slackRoute, withFakeHttp as withServer } from '../helpers/fake-http.js';
-import { SmtpProcess } from '../helpers/smtp.js';
+import { basicAuth, downUrl, FakeHttp, fakeJira, githubRoute, routes, slackRoute, withFakeHttp as withServer } from '../helpers/fake-http.js';
+import { CountingProxy } from '../helpers/proxy.js';
+import { SmtpProcess, throwawayCertificate } from '../helpers/smtp.js';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { fetchJiraDetails } from '../../src/jira/details.js';
 
 const WEBHOOK = '/services/T000/B000/webhook-secret-xyz';
 
@@ -22,7 +27,7 @@ const channels = suite('sharing channels');
 function env(fake: FakeHttp, smtp: SmtpProcess | null, extra: Env = {}): Env {
   return {
     SLACK_WEBHOOK_URL: `${fake.url}${WEBHOOK}`,
-    ...(smtp ? { SMTP_URL: smtp.url('mailer', 'smtp-pass-word!'), RELEASE_EMAIL_TO: 'qa@acme.test,po@acme.test', RELEASE_EMAIL_FROM: 'Release Bot <release@acme.test>', SMTP_REQUIRE_STARTTLS: 'false' } : {}),
+    ...(smtp ? { SMTP_URL: smtp.url('mailer', 'smtp-pass-word!'), RELEASE_EMAIL_TO: 'qa@acme.test, "Owner, Product" <po@acme.test>', RELEASE_EMAIL_FROM: 'Release Bot <release@acme.test>', SMTP_REQUIRE_STARTTLS: 'false' } : {}),
     GITHUB_TOKEN: 'ghp_test_token_456', GITHUB_REPOSITORY: 'acme/shop', GITHUB_API_URL: fake.url,
     NOTIFY_TIMEOUT_MS: '2000', NOTIFY_RETRY_MAX_WAIT_MS: '3000',
     ...extra,
@@ -49,13 +54,14 @@ channels('slack, email over real SMTP (a trusted local relay: SMTP_REQUIRE_START
     const [mail] = await smtp.waitFor(1);
     assert.ok(mail, 'the SMTP server received the message');
     assert.is(mail!.authUser, 'mailer');
-    assert.equal(mail!.envelopeTo, ['qa@acme.test', 'po@acme.test']);
+    assert.equal(mail!.envelopeTo, ['qa@acme.test', 'po@acme.test'], 'a display name with a comma is one recipient');
     assert.is(mail!.subject, 'Release release/2026-11-24 (2026-11-24): 1 Jira cards, 2 commits');
     assert.match(mail!.text!, 'Jira cards:\n  EPN-1');
     assert.match(mail!.html!, '<h3>Jira cards</h3>');
     assert.is(mail!.contentType?.value, 'multipart/alternative');
 
     assert.equal(github.releases.get('release/2026-11-24')?.name, 'Release release/2026-11-24 (2026-11-24)');
+    assert.equal(results.map((result) => [result.channel, result.ref]), [['slack', undefined], ['email', mail!.messageId], ['github', '1'], ['jira', undefined]], 'each channel says what it made, to find it again');
     assert.is((fake.requestsTo('/repos/')[0]!.json as { target_commitish?: string }).target_commitish, 'e'.repeat(40), 'the tag is made at the release commit if GitHub lacks it');
   } finally {
     await smtp.stop();
@@ -114,7 +120,7 @@ channels('GitHub: a second send updates the existing release (idempotent re-send
   const config = resolveNotifyConfig(env(fake, null, { SLACK_WEBHOOK_URL: '' }), { jiraBaseUrl: null });
   await notifyRelease(report(['EPN-1']), config, { dryRun: false, say: () => {}, originUrl: null });
   const [again] = await notifyRelease(report(['EPN-1', 'EPN-2']), config, { dryRun: false, say: () => {}, originUrl: null }).then((results) => results.filter((result) => result.channel === 'github'));
-  assert.equal(again, { channel: 'github', status: 'sent', detail: 'updated https://github.example/acme/shop/releases/1', ref: '1' }, 'the release id, kept in the record');
+  assert.equal(again, { channel: 'github', status: 'sent', detail: 'updated https://github.example/acme/shop/releases/1', ref: '1' }, 'the same release, by its id');
   assert.equal(fake.received.map((request) => `${request.method} ${request.path}`), [
     'POST /repos/acme/shop/releases',
     'POST /repos/acme/shop/releases',
@@ -143,7 +149,7 @@ channels('--dry-run previews every configured channel and sends nothing', async 
     const results = await notifyRelease(report(['EPN-1']), config, { dryRun: true, say: () => {}, originUrl: null });
     assert.equal(results.map((result) => result.status), ['dry-run', 'dry-run', 'dry-run', 'off']);
     assert.match(results[0]!.preview!, '"type": "header"');
-    assert.match(results[1]!.preview!, 'To: qa@acme.test, po@acme.test\nSubject: Release release/2026-11-24');
+    assert.match(results[1]!.preview!, 'To: qa@acme.test, "Owner, Product" <po@acme.test>\nSubject: Release release/2026-11-24');
     assert.match(results[2]!.preview!, 'POST /repos/acme/shop/releases');
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.is(fake.received.length, 0);
@@ -220,6 +226,103 @@ channels('a service that echoes the Authorization header: no form of the token r
   const config = resolveNotifyConfig(env(fake, null, { SLACK_WEBHOOK_URL: '', NOTIFY_RETRY_MAX_WAIT_MS: '0' }), { jiraBaseUrl: null });
   const [github] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['github'], say: () => {}, originUrl: null });
   assert.is(github!.detail, 'HTTP 500: upstream said: Bearer *** Bearer%20***');
+}));
+
+channels('failures say enough and no more: an HTML login page is "authentication failed", a 422 names its fields, a 2xx without the release is a failure', () => withServer(async (fake) => {
+  const login = '<!DOCTYPE html>\n<html><head><title>Log in with Atlassian account</title></head><body><form action="/login">…</form></body></html>';
+  fake.route = () => ({ status: 401, text: login, headers: { 'content-type': 'text/html;charset=UTF-8' } });
+  const jira = await fetchJiraDetails(['EPN-1'], { settings: { baseUrl: fake.url, deployment: 'cloud', email: 'bot@acme.test', apiToken: 'jira-token-789' }, limits: { timeoutMs: 2000, maxRetryWaitMs: 0 } });
+  assert.is(jira.reason, 'Jira did not answer usefully: HTTP 401: authentication failed');
+
+  const config = resolveNotifyConfig(env(fake, null, { SLACK_WEBHOOK_URL: '' }), { jiraBaseUrl: null });
+  fake.route = () => ({ status: 422, json: { message: 'Validation Failed', errors: [{ resource: 'Release', code: 'invalid', field: 'target_commitish' }, { resource: 'Release', code: 'custom', field: 'name', message: 'name is too long' }] } });
+  const [invalid] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['github'], say: () => {}, originUrl: null });
+  assert.is(invalid!.detail, 'HTTP 422: Validation Failed (target_commitish: invalid, name: name is too long)');
+
+  fake.route = () => ({ status: 200, text: '<html><body>Welcome to the portal</body></html>', headers: { 'content-type': 'text/html' } });
+  const [portal] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['github'], say: () => {}, originUrl: null });
+  assert.equal(portal, { channel: 'github', status: 'failed', detail: "GitHub answered HTTP 200 without the release (not JSON): is GITHUB_API_URL the API's URL?" });
+}));
+
+channels('a server whose TLS certificate is refused is said in words, not in OpenSSL\'s', async () => {
+  const certificate = await throwawayCertificate();
+  const server = createHttpsServer({ key: readFileSync(certificate.key), cert: readFileSync(certificate.cert) }, (_request, response) => response.end('ok'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const config = resolveNotifyConfig({ SLACK_WEBHOOK_URL: `${url}${WEBHOOK}`, NOTIFY_RETRY_MAX_WAIT_MS: '0' }, { jiraBaseUrl: null });
+    const [slack] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['slack'], say: () => {}, originUrl: null });
+    assert.equal(slack, { channel: 'slack', status: 'failed', detail: "the server's TLS certificate was refused: its certificate is self-signed" });
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+channels('a mistyped JIRA_TRANSITION fails the jira channel, naming the transitions the workflow offers', () => withServer(async (fake) => {
+  const jira = fakeJira([{ key: 'EPN-1', summary: 'Login', type: 'Story', status: 'In Progress' }], { auth: basicAuth('bot@acme.test', 'jira-token-789') });
+  fake.route = jira.route;
+  const config = resolveNotifyConfig({ JIRA_EMAIL: 'bot@acme.test', JIRA_API_TOKEN: 'jira-token-789', JIRA_TRANSITION: 'Redy for QA' }, { jiraBaseUrl: fake.url });
+  const [result] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['jira'], say: () => {}, originUrl: null });
+  assert.is(result!.status, 'failed');
+  assert.match(result!.detail, /^JIRA_TRANSITION "Redy for QA" is neither a transition nor a status in this Jira; the transitions offered to these cards: Ready for QA, Reopen; version "release\/2026-11-24"/);
+}));
+
+channels('a channel that runs out of its time budget (NOTIFY_BUDGET_MS) says what it left undone, and a re-send finishes it', () => withServer(async (fake) => {
+  const keys = Array.from({ length: 30 }, (_, index) => `EPN-${index + 1}`);
+  const jira = fakeJira(keys.map((key) => ({ key, summary: key, type: 'Task', status: 'Done' })), { auth: basicAuth('bot@acme.test', 'jira-token-789') });
+  fake.route = (request) => {
+    const answer = jira.route(request);
+    return answer && request.method === 'PUT' ? { ...answer, delayMs: 100 } : answer;
+  };
+  const settings = { JIRA_EMAIL: 'bot@acme.test', JIRA_API_TOKEN: 'jira-token-789' };
+  const short = resolveNotifyConfig({ ...settings, NOTIFY_BUDGET_MS: '300' }, { jiraBaseUrl: fake.url });
+  const [first] = await notifyRelease(report(keys), short, { dryRun: false, channels: ['jira'], say: () => {}, originUrl: null });
+  const notDone = first!.cards!.filter((card) => card.did.includes('not done: the time budget ran out'));
+  assert.is(first!.status, 'failed');
+  assert.ok(notDone.length > 0, 'the budget ended the channel before every card was done');
+  assert.match(first!.detail, `${notDone.length} cards not done within NOTIFY_BUDGET_MS (release:notify release/2026-11-24 --channel jira finishes them)`);
+  assert.not.match(first!.detail, '; failed:', 'cards out of time are not listed as failures');
+
+  const [second] = await notifyRelease(report(keys), resolveNotifyConfig(settings, { jiraBaseUrl: fake.url }), { dryRun: false, channels: ['jira'], say: () => {}, originUrl: null });
+  assert.is(second!.status, 'sent', second!.detail);
+  assert.is(second!.ref, `EPN ${jira.versions[0]!.id}`, 'the version it set, by id');
+  assert.ok([...jira.issues.values()].every((issue) => issue.fixVersions!.length === 1), 'every card has the version');
+}));
+
+channels('behind a proxy (HTTP_PROXY or http_proxy) Slack, GitHub and Jira go through it, NO_PROXY hosts go directly, and a proxy that is down fails them', () => withServer(async (fake) => {
+  const proxy = await CountingProxy.start();
+  try {
+    const jira = fakeJira([{ key: 'EPN-1', summary: 'Login', type: 'Story', status: 'Done' }], { auth: basicAuth('bot@acme.test', 'jira-token-789') });
+    fake.route = routes(slackRoute(WEBHOOK), githubRoute('acme/shop', 'ghp_test_token_456').route, jira.route);
+    const target = new URL(fake.url).host;
+    const share = async (extra: Env) => {
+      const config = resolveNotifyConfig(env(fake, null, { JIRA_EMAIL: 'bot@acme.test', JIRA_API_TOKEN: 'jira-token-789', ...extra }), { jiraBaseUrl: fake.url });
+      const results = await notifyRelease(report(['EPN-1']), config, { dryRun: false, say: () => {}, originUrl: null });
+      return Object.fromEntries(results.map((result) => [result.channel, `${result.status}: ${result.detail}`]));
+    };
+
+    for (const variable of ['HTTP_PROXY', 'http_proxy']) {
+      proxy.seen.length = 0;
+      fake.received.length = 0;
+      const sent = await share({ [variable]: proxy.url, GITHUB_TOKEN: 'ghp_test_token_456' });
+      assert.ok(['slack', 'github', 'jira'].every((channel) => sent[channel]!.startsWith('sent')), JSON.stringify(sent));
+      assert.ok(proxy.seen.length > 0, `${variable}: the requests went through the proxy`);
+      assert.ok(proxy.seen.every((line) => line.includes(target)), proxy.seen.join('\n'));
+      assert.ok(fake.received.length >= 3);
+    }
+
+    proxy.seen.length = 0;
+    const direct = await share({ HTTP_PROXY: proxy.url, NO_PROXY: 'example.com,127.0.0.1' });
+    assert.ok(direct.slack!.startsWith('sent'), direct.slack);
+    assert.equal(proxy.seen, [], 'NO_PROXY names the host: nothing went through the proxy');
+
+    const down = await share({ https_proxy: await downUrl(), HTTP_PROXY: await downUrl(), NOTIFY_RETRY_MAX_WAIT_MS: '0' });
+    assert.match(down.slack!, /^failed: could not connect/);
+    assert.match(down.jira!, /^failed: /);
+  } finally {
+    await proxy.stop();
+  }
 }));
 
 channels.run();
