@@ -331,6 +331,8 @@ workflows('release-cut.yml: the cut step, run as written (npm standing for the c
     await onBranch(sandbox, 'develop', () => git(sandbox.work)`git commit --quiet --allow-empty -m ${'feat: DEV-1 something to release'}`);
     await git(sandbox.work)`git checkout --quiet main`;
     await git(sandbox.work)`git remote remove staging`; // the workflow's checkout has no staging remote: the step adds it
+    await mkdir(path.join(sandbox.work, '.ci')); // as the workflow's checkout has it (untracked here, which the cut allows)
+    await copyFile(path.join(PROJECT_ROOT, '.ci', 'release-git.sh'), path.join(sandbox.work, '.ci', 'release-git.sh'));
     const run = await execa('bash', ['-eo', 'pipefail', '-c', cutStep.run!], {
       cwd: sandbox.work, reject: false, all: true,
       // INIT_CWD as npm sets it for a command typed in the checkout (under `npm test` it names this project).
