@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { git } from '../src/sandbox.js';
 import { measure, ratio, verdict } from './measure.js';
 
-const CUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'scripts', 'release-cut.js');
+/** The cut as `npm run release:cut` runs it: one bundled file (scripts/build.sh). */
+const CUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bundle', 'release-cut.mjs');
 const KEY_PATTERN = '\\b[A-Z][A-Z0-9_]+-[0-9]+\\b';
 
 /** A git fast-import stream: main with one commit, develop `count` commits ahead, ~3,000 distinct keys. */

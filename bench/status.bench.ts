@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { buildRepository } from './cut.bench.js';
 import { measureInterleaved, ratio, verdict } from './measure.js';
 
-const scripts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'scripts');
+const bundles = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bundle');
 const KEY_PATTERN = '\\b[A-Z][A-Z0-9_]+-[0-9]+\\b';
 const TARGET = 3;
 
@@ -18,9 +18,9 @@ export async function bench(): Promise<void> {
   const { root, work } = await buildRepository(10_000);
   try {
     const env = { ...process.env, CI: 'true' };
-    execFileSync(process.execPath, [path.join(scripts, 'release-cut.js'), '--repo', work, '--yes'], { env, stdio: 'ignore' });
+    execFileSync(process.execPath, [path.join(bundles, 'release-cut.mjs'), '--repo', work, '--yes'], { env, stdio: 'ignore' });
     const tag = execFileSync('git', ['tag', '--list', 'release/*'], { cwd: work, encoding: 'utf8' }).trim();
-    const status = (args: string[]) => [process.execPath, path.join(scripts, 'release-status.js'), '--repo', work, '--json', ...args];
+    const status = (args: string[]) => [process.execPath, path.join(bundles, 'release-status.mjs'), '--repo', work, '--json', ...args];
     const times = measureInterleaved([
       { name: 'floor', command: ['bash', '-c', `git log --format=%B origin/develop | grep -oE '${KEY_PATTERN}' | sort -u`], cwd: work },
       { name: 'current', command: status([]), cwd: work, env },

@@ -10,8 +10,7 @@ import { commit, createSandbox, git } from '../src/sandbox.js';
  * cut (staging deployed and verified), a QA fix merged into main, release:stage (back-merge,
  * delta), release:promote (production deployed and verified), release:status of the fix's card.
  */
-const scripts = path.dirname(fileURLToPath(import.meta.url));
-const toolkit = path.resolve(scripts, '..', '..');
+const toolkit = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const sandbox = await createSandbox({ packageJson: DEMO_CONFIG });
 await seedDemoWeek(sandbox);
 const [staging, production] = await Promise.all([demoTarget(sandbox.staging, 'staging', toolkit), demoTarget(path.join(sandbox.root, 'production.git'), 'production', toolkit)]);
@@ -22,7 +21,7 @@ console.log(`Sandbox: ${sandbox.root} (clone in work/; origin.git; staging.git a
 const env = { ...process.env, STAGING_URL: staging.url, PRODUCTION_URL: production.url, CI: 'true' };
 const run = async (title: string, script: string, args: string[] = []): Promise<number> => {
   console.log(`\n=== ${title}: npm run ${script}${args.length ? ` -- ${args.join(' ')}` : ''}\n`);
-  const result = await $({ stdio: 'inherit', nothrow: true, env })`${process.execPath} ${path.join(scripts, `${script.replace(':', '-')}.js`)} --repo ${sandbox.work} ${args}`;
+  const result = await $({ stdio: 'inherit', nothrow: true, env })`${process.execPath} ${path.join(toolkit, 'dist', 'bundle', `${script.replace(':', '-')}.mjs`)} --repo ${sandbox.work} ${args}`;
   return result.exitCode ?? 1;
 };
 

@@ -5,9 +5,11 @@ import { execa } from 'execa';
 import { createSandbox, git, type Sandbox } from '../../src/sandbox.js';
 
 const distRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CUT_SCRIPT = path.join(distRoot, 'scripts', 'release-cut.js');
-export const NOTIFY_SCRIPT = path.join(distRoot, 'scripts', 'release-notify.js');
-export const STATUS_SCRIPT = path.join(distRoot, 'scripts', 'release-status.js');
+/** The release commands as npm runs them: each one bundled file (scripts/build.sh). */
+export const commandScript = (name: string): string => path.join(distRoot, 'bundle', `${name}.mjs`);
+export const CUT_SCRIPT = commandScript('release-cut');
+export const NOTIFY_SCRIPT = commandScript('release-notify');
+export const STATUS_SCRIPT = commandScript('release-status');
 
 /** Non-interactive, no configured keys, Jira details and every sharing channel off unless a test turns them on. */
 export const CLI_ENV = {

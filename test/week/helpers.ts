@@ -1,15 +1,13 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import * as assert from 'uvu/assert';
 import { commit, createSandbox, git, type Sandbox } from '../../src/sandbox.js';
-import { CLI_ENV, onBranch, runCutCli, type CliResult } from '../helpers/cut.js';
+import { CLI_ENV, commandScript, onBranch, runCutCli, type CliResult } from '../helpers/cut.js';
 import { basicAuth, FakeHttp, fakeJira, githubRoute, routes, slackRoute, type Route } from '../helpers/fake-http.js';
 
-const scripts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts');
-export const STAGE_SCRIPT = path.join(scripts, 'release-stage.js');
-export const PROMOTE_SCRIPT = path.join(scripts, 'release-promote.js');
+export const STAGE_SCRIPT = commandScript('release-stage');
+export const PROMOTE_SCRIPT = commandScript('release-promote');
 
 export const WEBHOOK = '/services/T1/B2/week-secret-31';
 const TOKEN = 'ghp_weekTest000001';
