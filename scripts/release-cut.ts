@@ -6,7 +6,7 @@ import { shareRelease } from '../src/notify/share-once.js';
 import { renderPreviews } from '../src/notify/preview.js';
 import { PartialReleaseError, runCut, type CutOutcome, type PlannedCut } from '../src/cut/cut.js';
 import { ConflictError } from '../src/release/failure.js';
-import { PushInFlightError } from '../src/release/failure.js';
+import { handleSignals } from '../src/release/signals.js';
 import { errorDocument, outcomeDocument, outcomeExitCode, sharingFailures } from '../src/cut/cut-result.js';
 import { renderTextReport, type ReleaseReport } from '../src/release/report.js';
 import { Steps } from '../src/release/steps.js';
@@ -42,8 +42,6 @@ Jira (fixVersion, JIRA_TRANSITION; JIRA_RELEASE=off turns it off) and sharing (S
 email, GitHub Release): see .env.example; npm run release:notify re-sends.`;
 
 const NAME = 'release-cut';
-/** How long a second signal waits for a push under way (CI kills a job a few seconds after its second signal). */
-const PUSH_GRACE_SECONDS = 20;
 
 const write = (text: string): void => void process.stdout.write(text);
 
@@ -131,33 +129,17 @@ async function main(argv: string[]): Promise<number> {
     verbose ||= values.verbose;
     dryRun = values['dry-run'];
     const steps = new Steps(say);
-    let signals = 0;
-    const pushing = (): string | undefined => steps.running().find((step) => step.startsWith('push '))?.slice('push '.length);
-    const stop = (signal: NodeJS.Signals, graceSeconds: number | null): never => {
-      const remote = pushing();
-      const error = remote
-        ? new PushInFlightError(signal, remote, graceSeconds)
-        : new UserError(`${signal} again: stopped at once, in the middle of a step`, { hint: 'check git status, then re-run the cut', exitCode: ExitCode.interrupted });
-      if (json) write(`${JSON.stringify(errorDocument(error))}\n`);
-      say(formatError(NAME, error, false));
-      process.exit(ExitCode.interrupted);
-    };
-    const onSignal = (signal: NodeJS.Signals): void => {
-      signals += 1;
-      // CI cancels with SIGINT, then SIGTERM: a push under way still gets its answer read, within a bounded grace.
-      const remote = pushing();
-      if (signals === 2 && remote) {
-        say(`${signal} again: the push to ${remote} is still running; waiting up to ${PUSH_GRACE_SECONDS} s for it and for ${remote}'s answer (a third signal stops at once)`);
-        setTimeout(() => stop(signal, PUSH_GRACE_SECONDS), PUSH_GRACE_SECONDS * 1000).unref();
-        return;
-      }
-      if (signals > 1) stop(signal, null);
-      say(`${signal}: stopping after the current step (press again to quit at once)`);
-      steps.interrupt(signal);
-      cancelPrompt?.();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    handleSignals({
+      steps,
+      say,
+      command: 'the cut',
+      stop: (error) => {
+        if (json) write(`${JSON.stringify(errorDocument(error))}\n`);
+        say(formatError(NAME, error, false));
+        process.exit(ExitCode.interrupted);
+      },
+      onFirst: () => cancelPrompt?.(),
+    });
 
     const interactive = !values.yes && !json && process.env.CI !== 'true' && process.stdin.isTTY === true;
     const outcome = await runCut({

@@ -6,9 +6,9 @@ import type { ReleaseReport } from './report.js';
  * on outside the cut (detached) and may land. `--json` says `push-in-flight`.
  */
 export class PushInFlightError extends UserError {
-  constructor(signal: string, remote: string, graceSeconds: number | null) {
+  constructor(signal: string, remote: string, graceSeconds: number | null, command = 'the cut') {
     super(`${signal}: stopped while the push to ${remote} was still running${graceSeconds === null ? '' : ` after ${graceSeconds} s`}; it may still land on ${remote}`, {
-      hint: `re-run the cut: it reads ${remote}, then finishes the release (or removes what is left here)`,
+      hint: `re-run ${command}: it reads ${remote}, then finishes what is missing (or removes what is left here)`,
       exitCode: ExitCode.interrupted,
     });
   }

@@ -13,7 +13,8 @@ export class Steps {
   private pastPointOfNoReturn = false;
   private readonly current = new Set<string>();
 
-  constructor(private readonly print: Printer) {}
+  /** `command` names the command in messages (`the cut`, `release:stage`). */
+  constructor(private readonly print: Printer, private readonly command = 'the cut') {}
 
   /**
    * After a signal, the running step finishes (a push is never cut in half); the next step
@@ -71,7 +72,7 @@ export class Steps {
 
   private throwIfInterrupted(): void {
     if (this.interruptedBy && !this.pastPointOfNoReturn) {
-      throw new UserError(`interrupted by ${this.interruptedBy}`, { hint: 're-run the cut when ready', exitCode: ExitCode.interrupted });
+      throw new UserError(`interrupted by ${this.interruptedBy}`, { hint: `re-run ${this.command} when ready`, exitCode: ExitCode.interrupted });
     }
   }
 }

@@ -1,9 +1,10 @@
 import { createInterface } from 'node:readline/promises';
 import { errorJson, exitCodeOf, formatError, parseCliArgs, repoDirOf } from '../cli.js';
 import { parseVerifyTimeout } from '../deploy/verify.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode } from '../errors.js';
 import { shareOnce } from '../notify/share-once.js';
-import { ConflictError } from '../release/failure.js';
+import { ConflictError, PushInFlightError } from '../release/failure.js';
+import { handleSignals } from '../release/signals.js';
 import { failedChannels, type ChannelResult, type ReleaseReport } from '../release/report.js';
 import { Steps } from '../release/steps.js';
 import type { WeekOptions, WeekState } from './state.js';
@@ -72,21 +73,17 @@ export async function runWeekCommand<R extends WeekResult>(name: string, help: s
       return ExitCode.ok;
     }
     verbose ||= values.verbose;
-    const steps = new Steps(say);
-    let signals = 0;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      signals += 1;
-      if (signals > 1) {
-        const error = new UserError(`${signal} again: stopped at once, in the middle of a step`, { hint: `re-run ${name}: it reads the remotes and finishes what is missing`, exitCode: ExitCode.interrupted });
-        if (json) process.stdout.write(`${JSON.stringify({ status: 'interrupted', error: errorJson(error) })}\n`);
+    const steps = new Steps(say, name.replace('-', ':'));
+    handleSignals({
+      steps,
+      say,
+      command: name.replace('-', ':'),
+      stop: (error) => {
+        if (json) process.stdout.write(`${JSON.stringify({ status: error instanceof PushInFlightError ? 'push-in-flight' : 'interrupted', error: errorJson(error) })}\n`);
         say(formatError(name, error, false));
         process.exit(ExitCode.interrupted);
-      }
-      say(`${signal}: stopping after the current step (press again to quit at once)`);
-      steps.interrupt(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+      },
+    });
     const interactive = !values.yes && !json && process.env.CI !== 'true' && process.stdin.isTTY === true;
     const base: WeekRun['base'] = {
       repoDir: repoDirOf(values.repo, process.env, process.cwd()),

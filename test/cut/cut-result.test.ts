@@ -59,7 +59,7 @@ result('every failure has a status and an error; conflicts and partial releases 
   const inFlight = errorDocument(new PushInFlightError('SIGTERM', 'origin', 20));
   assert.equal(inFlight, { status: 'push-in-flight', error: {
     message: 'SIGTERM: stopped while the push to origin was still running after 20 s; it may still land on origin',
-    hint: 're-run the cut: it reads origin, then finishes the release (or removes what is left here)',
+    hint: 're-run the cut: it reads origin, then finishes what is missing (or removes what is left here)',
     exitCode: 130,
   } });
 

@@ -86,11 +86,15 @@ export function dropConnectionAfterApplying(bareRepo: string): Promise<void> {
   return installHook(bareRepo, 'reference-transaction', 'if [ "$1" = committed ]; then kill -9 "$PPID"; fi\nexit 0');
 }
 
-/** The cut started as from a terminal: its own session, so `signal` can go to the whole process group like a Ctrl-C. */
-export function startCutInSession(work: string, env: Record<string, string> = {}, args: string[] = []) {
-  const child = execa('setsid', [process.execPath, CUT_SCRIPT, '--repo', work, '--yes', ...args], { reject: false, env: { ...CLI_ENV, ...env } });
+/** The cut (or another command of the week) started as from a terminal: its own session, so `signal` can go to the whole process group like a Ctrl-C. */
+export function startCutInSession(work: string, env: Record<string, string> = {}, args: string[] = [], script = CUT_SCRIPT) {
+  const child = execa('setsid', [process.execPath, script, '--repo', work, '--yes', ...args], { reject: false, env: { ...CLI_ENV, ...env } });
+  let progress = '';
+  child.stderr!.on('data', (chunk: Buffer) => (progress += chunk.toString()));
   return {
     signalGroup: (signal: NodeJS.Signals): void => void process.kill(-child.pid!, signal),
+    /** What it has printed on stderr so far. */
+    peek: async (): Promise<string> => progress,
     result: child.then((done): CliResult => ({ exitCode: done.exitCode ?? 128 + 9, stdout: String(done.stdout), stderr: String(done.stderr) })),
   };
 }

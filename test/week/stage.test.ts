@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { parseRecord } from '../../src/record/record.js';
 import { commit, git } from '../../src/sandbox.js';
 import { onBranch, sha, snapshot } from '../helpers/cut.js';
-import { installHook } from '../helpers/faults.js';
+import { exists, installHook, slowPush, startCutInSession, waitFor } from '../helpers/faults.js';
 import { concurrentSuite } from '../helpers/suite.js';
 import { fixOnMain, runWeekCli, slackPosts, STAGE_SCRIPT, withWeek, type Week } from './helpers.js';
 
@@ -89,6 +89,22 @@ test('staging refuses the push: origin is staged, exit 3; a re-run pushes stagin
   const third = await runWeekCli(STAGE_SCRIPT, week);
   assert.is(third.exitCode, 0, third.stderr);
   assert.is(slackPosts(week).length, slackBefore + 1, 'a third run sends nothing');
+}));
+
+test('CI cancels (SIGINT, then SIGTERM) while origin takes the stage: the push finishes, origin is read, and the stage completes', () => withWeek(async (week) => {
+  await fixOnMain(week, 'EPN-9: fix the login button', { 'button.txt': 'fixed\n' });
+  const marks = path.join(week.sandbox.root, 'push');
+  await slowPush(week.sandbox.origin, marks, 2, 0);
+  const stage = startCutInSession(week.sandbox.work, week.env, [], STAGE_SCRIPT);
+  await waitFor(exists(`${marks}.started`), 'the push to origin to start');
+  stage.signalGroup('SIGINT');
+  await waitFor(async () => (await stage.peek()).includes('stopping after the current step'), 'the first signal taken');
+  stage.signalGroup('SIGTERM');
+  const result = await stage.result;
+  assert.is(result.exitCode, 0, result.stderr);
+  assert.match(result.stderr, /SIGTERM again: the push to origin is still running; waiting up to 20 s/);
+  assert.is(await sha(week.sandbox.staging, 'main'), await sha(week.sandbox.origin, 'main'), 'finished: staging has it too');
+  assert.ok((await originRecord(week)).events.some((event) => event.event === 'staged'));
 }));
 
 test('nothing new on main: says so and changes nothing', () => withWeek(async (week) => {
