@@ -35,6 +35,13 @@ async function reportOfTag(git: Git, store: RecordStore, config: ReleaseConfig, 
     });
   }
   const commit = await git.commitOf(`refs/tags/${tag}`);
+  const recordedTag = commit ? (await store.read<ReleaseReport>(commit))?.report.tag : undefined;
+  if (recordedTag && recordedTag !== tag) {
+    throw new UserError(`${tag} is another tag on the release commit of ${recordedTag}, which is shared under its own name`, {
+      hint: `share that release with: npm run release:notify -- ${recordedTag}`,
+      exitCode: ExitCode.usage,
+    });
+  }
   const report = commit ? await reportFromGit(git, config, tag, commit, originUrl) : null;
   if (report) return report;
   throw new UserError(`there is no report for ${tag}: ${commit ? 'it is not a release merge, or this clone is shallow' : `${config.remote} has no such release tag`}`, {

@@ -143,6 +143,15 @@ test('a claim left by a killed sender holds the channel until it times out, then
   }, { slack: (request) => (hang && request.path === WEBHOOK ? { text: 'ok', delayMs: 120_000 } : undefined) });
 });
 
+test('a second tag made by hand on a release commit is not shared as a new release', () => withWorld(async (world) => {
+  await git(world.sandbox.work)`git tag release/2099-01-01 ${`${world.tag}^{}`}`;
+  await git(world.sandbox.work)`git push --quiet origin release/2099-01-01`;
+  const result = await runNotifyCli(world.sandbox.work, ['release/2099-01-01'], world.env);
+  assert.is(result.exitCode, 2, result.stderr);
+  assert.match(result.stderr, `release/2099-01-01 is another tag on the release commit of ${world.tag}, which is shared under its own name — share that release with: npm run release:notify -- ${world.tag}`);
+  assert.is(world.fake.received.length, 0, 'nothing sent');
+}));
+
 run();
 
 const hosts = concurrentSuite('release record: hosts without notes refs or atomic pushes', 2);
