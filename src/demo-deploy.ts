@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { $ } from 'zx';
+import { freePort } from './free-port.js';
 
 /** A deployment of the demo: a bare repository whose post-receive hook runs the hello app for what was pushed. */
 export interface DemoTarget {
@@ -15,13 +15,6 @@ export interface DemoTarget {
   stop: () => Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /**
  * A bare repository (created when missing) with a post-receive hook that deploys each push
