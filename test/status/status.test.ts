@@ -108,6 +108,21 @@ status('a release tag: that release\'s record, readable by a person and as JSON'
   assert.match(text, /cut release\/\S+ at [0-9a-f]{7}/);
 });
 
+status('origin unreachable: said in one line, exit 1; --offline answers from what the clone has', async () => {
+  const gone = path.join(week.sandbox.root, 'moved-away.git');
+  await git(week.clone)`git remote set-url origin ${gone}`;
+  try {
+    const unreachable = await runStatusCli(week.clone, ['EPN-1']);
+    assert.is(unreachable.exitCode, 1);
+    assert.match(unreachable.stderr, /^release-status: origin cannot be read \(.+\) — check the origin remote and your access, or pass --offline/m);
+    const offline = await runStatusCli(week.clone, ['EPN-1', '--offline', '--json']);
+    assert.is(offline.exitCode, 0, offline.stderr);
+    assert.equal((JSON.parse(offline.stdout) as CardDocument).commits.map((c) => c.sha), [week.shas.login]);
+  } finally {
+    await git(week.clone)`git remote set-url origin ${week.sandbox.origin}`;
+  }
+});
+
 status('neither a key nor a tag: a usage error', async () => {
   const result = await runStatusCli(week.clone, ['nonsense']);
   assert.is(result.exitCode, 2);
