@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import emailAddresses from 'email-addresses';
+import { createRequire } from 'node:module';
+import type emailAddresses from 'email-addresses';
 import { UserError, ExitCode } from './errors.js';
 import { isProjectKey, type ProjectKeys } from './jira-keys.js';
 import { secretForms } from './redact.js';
@@ -363,7 +364,9 @@ function resolveJiraRelease(env: Env, jira: Channel<JiraSettings>): Channel<Jira
  * Each address comes back in a form nodemailer reads the same way.
  */
 function addressList(name: string, value: string): string[] {
-  const parsed = emailAddresses.parseAddressList(value.replace(/^[\s,]+|[\s,]+$/g, ''));
+  // Required only when an email list is set: its parser is a large module every command would pay for.
+  const parse = (createRequire(import.meta.url)('email-addresses') as typeof emailAddresses).parseAddressList;
+  const parsed = parse(value.replace(/^[\s,]+|[\s,]+$/g, ''));
   if (!parsed || parsed.length === 0) {
     throw configError(`${name} is not a list of email addresses as RFC 5322 writes them: "${value}"`, 'separate addresses with commas, and quote a display name that holds one: "Doe, Jane" <jane@example.com>');
   }

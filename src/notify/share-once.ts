@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { NotifyConfig } from '../config.js';
 import { decideClaims, describeAge, latestOutcomes, type ClaimDecision, type NewEvent, type RecordEvent } from '../record/record.js';
 import { RecordWriteError, type RecordStore } from '../record/store.js';
@@ -67,7 +66,8 @@ export async function shareOnce(report: ReleaseReport, config: NotifyConfig, opt
       };
       claims.clear();
       return decision.send.map((channel): NewEvent => {
-        const claim = randomUUID();
+        // Web Crypto's global: node:crypto is loaded on first use, only when a channel is claimed.
+        const claim = globalThis.crypto.randomUUID();
         claims.set(channel, claim);
         const takenOver = decision.takenOver.find((held) => held.channel === channel);
         return { event: 'claim', channel: scoped(channel), claim, ...(takenOver ? { takenOverFrom: takenOver.by } : {}) };
