@@ -1,0 +1,110 @@
+/**
+ * Where CHANGELOG.md's new section goes, on the shapes the block parser must read right: a `## `
+ * line that is not a top-level heading (a quote, a list item), files over 64 KB (the first 64 KB
+ * are parsed alone when the first release lies in them), and encodings the cut refuses.
+ */
+import * as assert from 'uvu/assert';
+import { UserError } from '../../src/errors.js';
+import { insertChangelogSection } from '../../src/release/changelog-file.js';
+import { sectionMarker } from '../../src/release/changelog.js';
+import { suite } from '../helpers/suite.js';
+
+const MARKER = sectionMarker('e'.repeat(40));
+const SECTION = `## release/2026-11-24 (2026-11-24)\n\n${MARKER}\n\n- EPN-1 login\n`;
+const KB = 1024;
+
+/** The text before the new section and the text after it, asserting nothing else changed. */
+async function placed(before: string): Promise<{ above: string; below: string }> {
+  const after = (await insertChangelogSection(Buffer.from(before), SECTION, MARKER)).toString();
+  const at = after.indexOf(SECTION);
+  assert.ok(at !== -1, 'the section is there, whole');
+  const above = after.slice(0, at);
+  const below = after.slice(at + SECTION.length);
+  assert.is(`${above}${below}`.replace(/\n+/g, '\n'), before.replace(/\n+/g, '\n'), 'only the section (and blank lines around it) was added');
+  return { above, below };
+}
+
+/** Paragraphs of ordinary prose, at least `bytes` long. */
+function prose(bytes: number): string {
+  const paragraph = 'We keep this changelog by hand between releases; each release lists its cards.\n\n';
+  return paragraph.repeat(Math.ceil(bytes / paragraph.length));
+}
+
+const placement = suite('CHANGELOG.md placement: top-level headings only, any size');
+
+placement('a `> ## …` line in a quote is not a release: the section goes above the first top-level ##', async () => {
+  const { above, below } = await placed('# Changelog\n\n> ## 0.9 (quoted from the old project)\n> - kept for history\n\n## 1.0\n\n- a\n');
+  assert.match(above, /> - kept for history\n\n$/);
+  assert.match(below, /^\n?## 1\.0\n/);
+});
+
+placement('a `## ` inside a list item is not a release either', async () => {
+  const { below } = await placed('# Changelog\n\n- How to write a release:\n\n  ## 9.9 (example)\n\n## 1.0\n\n- a\n');
+  assert.match(below, /^\n?## 1\.0\n/);
+});
+
+placement('a quote only: the section goes at the end, not into the quote', async () => {
+  const { above, below } = await placed('# Changelog\n\n> ## 0.9\n> - old\n');
+  assert.is(below, '');
+  assert.match(above, /> - old\n\n$/);
+});
+
+placement('over 64 KB, the first release past 64 KB: above it, not at the end of the first 64 KB', async () => {
+  const before = `# Changelog\n\n${prose(70 * KB)}## 1.0\n\n- a\n`;
+  assert.ok(before.indexOf('## 1.0') > 64 * KB);
+  const { below } = await placed(before);
+  assert.match(below, /^\n?## 1\.0\n\n- a\n$/);
+});
+
+placement('over 64 KB, a quoted `> ## ` past 64 KB before the first release: above the release', async () => {
+  const { above, below } = await placed(`# Changelog\n\n${prose(70 * KB)}> ## 0.9 (quoted)\n\n## 1.0\n\n- a\n`);
+  assert.match(above, /> ## 0\.9 \(quoted\)\n\n$/);
+  assert.match(below, /^\n?## 1\.0\n/);
+});
+
+placement('over 64 KB, the first release early and 100 KB of older releases after it: above the first', async () => {
+  const older = Array.from({ length: 4000 }, (_, i) => `## 0.${4000 - i}\n\n- change ${i}\n\n`).join('');
+  const before = `# Changelog\n\n## 1.0\n\n- newest\n\n${older}`;
+  assert.ok(before.length > 64 * KB);
+  const { above, below } = await placed(before);
+  assert.is(above, '# Changelog\n\n');
+  assert.match(below, /^\n?## 1\.0\n\n- newest\n/);
+});
+
+placement('a code fence that opens before 64 KB and closes after it hides its `## ` lines', async () => {
+  const head = `# Changelog\n\n${prose(60 * KB)}\`\`\`md\n`;
+  const fence = Array.from({ length: 400 }, (_, i) => `## ${i} (an example in a fence)\n`).join('');
+  const before = `${head}${fence}\`\`\`\n\n## 1.0\n\n- a\n`;
+  assert.ok(head.length < 64 * KB && head.length + fence.length > 64 * KB);
+  const { below } = await placed(before);
+  assert.match(below, /^\n?## 1\.0\n\n- a\n$/);
+});
+
+placement('a setext release heading whose underline is the first line past 64 KB: above it', async () => {
+  const head = `# Changelog\n\n${prose(63 * KB)}`;
+  const filler = 'x'.repeat(64 * KB - head.length - 'Version 1.1\n'.length - 1);
+  const before = `${head}${filler}\n\nVersion 1.1\n-----------\n\n- b\n`;
+  assert.is(before.indexOf('Version 1.1\n') + 'Version 1.1\n'.length, 64 * KB + 1, 'the underline starts right after the first 64 KB');
+  const { below } = await placed(before);
+  assert.match(below, /^\n?Version 1\.1\n-----------\n/);
+});
+placement.run();
+
+const encodings = suite('CHANGELOG.md encodings the cut refuses');
+
+for (const [name, bom] of [['UTF-16 LE', [0xff, 0xfe]], ['UTF-16 BE', [0xfe, 0xff]]] as const) {
+  encodings(`a ${name} file is refused with one line, and how to convert it`, async () => {
+    const text = '# Changelog\n\n## 1.0\n\n- a\n';
+    const utf16le = Buffer.from(text, 'utf16le');
+    const body = name === 'UTF-16 LE' ? utf16le : Buffer.from(utf16le).swap16();
+    try {
+      await insertChangelogSection(Buffer.concat([Buffer.from(bom), body]), SECTION, MARKER);
+      assert.unreachable('UTF-16 must be refused');
+    } catch (error) {
+      assert.instance(error, UserError);
+      assert.is((error as UserError).message, 'CHANGELOG.md is UTF-16, which the cut does not write');
+      assert.match((error as UserError).hint ?? '', 'iconv -f UTF-16 -t UTF-8');
+    }
+  });
+}
+encodings.run();
