@@ -114,6 +114,16 @@ fault('origin refuses the push: its reason (--porcelain) is shown, everything ro
   assert.equal(await snapshot(fault.sandbox), before);
 }));
 
+fault('staging applies the push, then the connection drops: read back from staging, staging yes, exit 0', () => withFault(async (fault) => {
+  await dropConnectionAfterApplying(fault.sandbox.staging);
+  const result = await runCutCli(fault.sandbox, ['--json']);
+  assert.is(result.exitCode, 0, result.stderr);
+  assert.match(result.stderr, /warning: git push reported a failure \(.+\), but staging has the release: carrying on/);
+  const report = json(result);
+  assert.equal([report.status, report.pushed], ['released', { origin: true, staging: true }]);
+  await assertReleasedEverywhere(fault, report.releaseCommit!);
+}));
+
 /** A terminal's Ctrl-C (SIGINT to the cut's whole process group) while `bareRepo`'s hook holds the push, which it then answers with `exitCode`. */
 async function ctrlCDuringPush(fault: Fault, bareRepo: string, exitCode: 0 | 1): Promise<CliResult> {
   await slowPush(bareRepo, fault.marks, 1, exitCode);
