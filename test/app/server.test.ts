@@ -4,6 +4,14 @@ import * as assert from 'uvu/assert';
 import pg from 'pg';
 import { freePort, startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { startServer, waitFor } from '../helpers/app-process.js';
+import { waitUntil } from '../helpers/wait.js';
+
+/** What a new connection to the app meets: an answer, or the error code. */
+function connectionOutcome(port: number): Promise<string> {
+  return new Promise<string>((resolve) => {
+    http.get(`http://127.0.0.1:${port}/healthz`, (response) => { response.resume(); resolve('answered'); }).on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+  });
+}
 
 const server = suite('app process');
 let postgres: TestPostgres;
@@ -21,14 +29,12 @@ server('SIGTERM stops accepting, finishes the request in flight, then exits 0', 
   await blocker.connect();
   await blocker.query('BEGIN');
   await blocker.query('SELECT count FROM visits WHERE id = 1 FOR UPDATE');
-  const inFlight = fetch(`http://127.0.0.1:${port}/`).then(async (response) => ({ status: response.status, body: await response.text() }));
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  let settled = false;
+  const inFlight = fetch(`http://127.0.0.1:${port}/`).then(async (response) => ({ status: response.status, body: await response.text() })).finally(() => { settled = true; });
+  await waitUntil(async () => (await blocker.query('SELECT count(*)::int AS waiting FROM pg_locks WHERE NOT granted')).rows[0].waiting > 0, 'the request to wait for the row');
   app.kill('SIGTERM');
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const refused = await new Promise<string>((resolve) => {
-    http.get(`http://127.0.0.1:${port}/healthz`, () => resolve('answered')).on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
-  });
-  assert.is(refused, 'ECONNREFUSED', 'no new connections while stopping');
+  await waitUntil(async () => (await connectionOutcome(port)) === 'ECONNREFUSED', 'the app to stop accepting');
+  assert.not.ok(settled, 'no new connections while the request is still in flight');
   await blocker.query('COMMIT');
   await blocker.end();
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { git, SANDBOX_IDENTITY, type Sandbox } from '../../src/sandbox.js';
 import { CLI_ENV, CUT_SCRIPT, type CliResult } from './cut.js';
+import { waitUntil } from './wait.js';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -23,14 +24,6 @@ async function accepts(port: number): Promise<boolean> {
   });
 }
 
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 /** `git daemon` serving the sandbox's bare repositories on 127.0.0.1, in its own session (outside the cut's process group). */
 export class GitDaemon {
   private constructor(private readonly child: ChildProcess, readonly port: number) {}
@@ -46,7 +39,7 @@ export class GitDaemon {
       let gone = false;
       void exited.then(() => { gone = true; });
       try {
-        await waitFor(async () => gone || (await accepts(port)), `git daemon on ${port}`, 10_000);
+        await waitUntil(async () => gone || (await accepts(port)), `git daemon on ${port}`, 10_000);
       } catch (error) {
         process.kill(-child.pid!, 'SIGKILL');
         throw error;

@@ -91,7 +91,8 @@ channels('429 with Retry-After is waited out once; beyond the cap the channel fa
   const [capped] = await notifyRelease(report(['EPN-1']), config, { channels: ['slack'], dryRun: false, say: () => {}, originUrl: null });
   assert.equal(capped, { channel: 'slack', status: 'failed', detail: 'HTTP 429 (rate limited): rate_limited' });
   assert.is(calls, 1, 'a wait beyond NOTIFY_RETRY_MAX_WAIT_MS is not attempted');
-  assert.ok(Date.now() - limited < 1000);
+  // An upper bound only against the 30 s asked for: a loaded machine is slow, never that slow.
+  assert.ok(Date.now() - limited < 30_000, 'did not wait the Retry-After');
 }));
 
 channels('5xx is retried briefly; a service that keeps failing gives up with its status', () => withServer(async (fake) => {

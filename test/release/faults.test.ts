@@ -14,8 +14,9 @@ import { releaseDate } from '../../src/release/plan.js';
 import type { ReleaseReport } from '../../src/release/report.js';
 import { onBranch, runCutCli, runNotifyCli, sha, snapshot, type CliResult } from '../helpers/cut.js';
 import { basicAuth, FakeHttp, jiraRoute, routes, slackRoute } from '../helpers/fake-http.js';
-import { dropConnectionAfterApplying, exists, freshClone, GitDaemon, installHook, slowPush, startCutInSession, waitFor } from '../helpers/faults.js';
+import { dropConnectionAfterApplying, exists, freshClone, GitDaemon, installHook, slowPush, startCutInSession } from '../helpers/faults.js';
 import { suite } from '../helpers/suite.js';
+import { waitUntil } from '../helpers/wait.js';
 
 interface Fault {
   sandbox: Sandbox;
@@ -128,7 +129,7 @@ fault('staging applies the push, then the connection drops: read back from stagi
 async function ctrlCDuringPush(fault: Fault, bareRepo: string, exitCode: 0 | 1): Promise<CliResult> {
   await slowPush(bareRepo, fault.marks, 1, exitCode);
   const cut = startCutInSession(fault.sandbox.work);
-  await waitFor(exists(`${fault.marks}.started`), `the push to ${path.basename(bareRepo)}`);
+  await waitUntil(exists(`${fault.marks}.started`), `the push to ${path.basename(bareRepo)}`);
   cut.signalGroup('SIGINT');
   return cut.result;
 }
@@ -174,7 +175,7 @@ fault('Ctrl-C during the fetch: the fetch finishes, then the cut stops, nothing 
   await w`git config remote.origin.uploadpack ${`sh -c 'touch "${fault.marks}.started"; sleep 1; exec git-upload-pack "$@"' --`}`;
   const before = await snapshot(fault.sandbox);
   const cut = startCutInSession(fault.sandbox.work);
-  await waitFor(exists(`${fault.marks}.started`), 'the fetch');
+  await waitUntil(exists(`${fault.marks}.started`), 'the fetch');
   cut.signalGroup('SIGINT');
   const result = await cut.result;
   assert.is(result.exitCode, 130, result.stderr);
@@ -187,13 +188,13 @@ fault('Ctrl-C during the fetch: the fetch finishes, then the cut stops, nothing 
 async function killMidPush(fault: Fault, exitCode: 0 | 1): Promise<string> {
   await slowPush(fault.sandbox.origin, fault.marks, 1, exitCode);
   const cut = startCutInSession(fault.sandbox.work);
-  await waitFor(exists(`${fault.marks}.started`), 'the origin push');
+  await waitUntil(exists(`${fault.marks}.started`), 'the origin push');
   cut.signalGroup('SIGKILL');
   assert.is((await cut.result).exitCode, 137);
-  await waitFor(exists(`${fault.marks}.ended`), 'the origin hook to end');
+  await waitUntil(exists(`${fault.marks}.ended`), 'the origin hook to end');
   const leftover = await sha(fault.sandbox.work, 'main');
   // The detached push outlives the cut: wait for origin's answer to reach it.
-  await waitFor(async () => exitCode === 1 || (await sha(fault.sandbox.origin, 'main')) === leftover, 'origin to show the release');
+  await waitUntil(async () => exitCode === 1 || (await sha(fault.sandbox.origin, 'main')) === leftover, 'origin to show the release');
   await new Promise((resolve) => setTimeout(resolve, 300));
   await rm(path.join(fault.sandbox.origin, 'hooks', 'pre-receive'));
   return leftover;
@@ -262,7 +263,7 @@ fault('kill -9 after origin took the push: a fresh clone, then the same clone, p
 fault('origin unreachable in the middle of the push: local release kept, then a re-run finishes it', () => withFault(async (fault) => {
   await slowPush(fault.sandbox.origin, fault.marks, 5, 0);
   const cut = startCutInSession(fault.sandbox.work);
-  await waitFor(exists(`${fault.marks}.started`), 'the origin push');
+  await waitUntil(exists(`${fault.marks}.started`), 'the origin push');
   fault.daemon.stop();
   const result = await cut.result;
   assert.is(result.exitCode, 1, result.stderr);
