@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import http from 'node:http';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
@@ -52,6 +53,7 @@ server('a bad PORT is one line on stderr and exit 2; a taken port exits 1', asyn
 
   const port = await freePort();
   const holder = http.createServer().listen(port, '127.0.0.1');
+  await once(holder, 'listening');
   try {
     const taken = await startServer({ PORT: String(port), HOST: '127.0.0.1' });
     assert.is(taken.exitCode, 1);

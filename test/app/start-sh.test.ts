@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
 import os from 'node:os';
 import http from 'node:http';
 import path from 'node:path';
@@ -84,6 +85,8 @@ startScript('starts on a free port, logs to logs/app.log, then status, a second 
 
 startScript('a busy port is refused, naming the process that holds it', async () => {
   const holder = http.createServer().listen(Number(env.PORT), '127.0.0.1');
+  // listen() binds on a later tick: without waiting, a loaded machine may run start.sh's check first.
+  await once(holder, 'listening');
   try {
     const refused = await startSh(dir, [], env);
     assert.is(refused.exitCode, 1);
