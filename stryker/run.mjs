@@ -53,7 +53,7 @@ const names = wanted.length > 0 ? wanted : Object.keys(MODULES);
 
 if (!existsSync(stryker)) {
   console.log('installing StrykerJS into stryker/node_modules (first run)');
-  const install = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: strykerDir, stdio: 'inherit' });
+  const install = spawnSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: strykerDir, stdio: 'inherit' });
   if (install.status !== 0) process.exit(install.status ?? 1);
 }
 const build = spawnSync('npx', ['tsc'], { cwd: root, stdio: 'inherit' });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -15,7 +16,7 @@ import { readWorkflow, runJobInFreshClone, workflowPath, type Workflow } from '.
 const workflows = suite('GitHub workflows');
 const shellcheckInstalled = installed('shellcheck');
 
-for (const file of ['ci.yml', 'release-cut.yml']) {
+for (const file of ['ci.yml', 'release-cut.yml', 'mutation.yml']) {
   workflows(`${file} validates against the workflow schema`, async () => {
     assert.equal(validateWorkflow(await readFile(workflowPath(file), 'utf8')).errors, []);
   });
@@ -30,11 +31,12 @@ async function readmeDeployWorkflow(): Promise<string> {
   return deploy;
 }
 
-/** Both workflows and the README's deploy workflow, as text and parsed: the hardening rules hold for all three. */
+/** The workflows and the README's deploy workflow, as text and parsed: the hardening rules hold for all. */
 async function everyWorkflow(): Promise<Array<{ file: string; text: string; workflow: Workflow }>> {
   const texts: Array<[string, string]> = [
     ['ci.yml', await readFile(workflowPath('ci.yml'), 'utf8')],
     ['release-cut.yml', await readFile(workflowPath('release-cut.yml'), 'utf8')],
+    ['mutation.yml', await readFile(workflowPath('mutation.yml'), 'utf8')],
     ['README deploy.yml', await readmeDeployWorkflow()],
   ];
   return texts.map(([file, text]) => ({ file, text, workflow: parse(text) as Workflow }));
@@ -88,6 +90,19 @@ workflows('release-cut.yml: Tuesday schedules, manual dispatch with a dry_run in
   assert.equal(dispatch.inputs.dry_run, { ...dispatch.inputs.dry_run, type: 'boolean', default: true });
   assert.is(cut.concurrency?.['cancel-in-progress'], false);
   assert.match(cut.jobs.cut!.steps.map((step) => step.run ?? '').join('\n'), 'npm run -s release:cut -- "${args[@]}"');
+});
+
+workflows('mutation.yml: weekly and by hand, never on pushes or pull requests; one job per module of stryker/modules.mjs, each uploading its report', async () => {
+  const mutation = await readWorkflow('mutation.yml');
+  assert.equal(Object.keys(mutation.on).sort(), ['schedule', 'workflow_dispatch']);
+  const { MODULES } = await import(pathToFileURL(path.join(PROJECT_ROOT, 'stryker', 'modules.mjs')).href) as { MODULES: Record<string, unknown> };
+  const job = mutation.jobs.mutation!;
+  assert.equal(job.strategy?.matrix?.module, Object.keys(MODULES));
+  assert.ok(job.steps.some((step) => step.run === 'npm run test:mutation -- "$MODULE"'), 'the module reaches the script as an environment variable');
+  const upload = job.steps.find((step) => step.uses?.startsWith('actions/upload-artifact@'));
+  assert.equal([upload?.if, upload?.with?.path], ['always()', 'reports/mutation/${{ matrix.module }}/']);
+  const ci = await readFile(workflowPath('ci.yml'), 'utf8');
+  assert.not.match(ci, 'test:mutation', 'not part of the CI run on every change');
 });
 
 /** `uses: owner/action@<40-hex sha> # vX.Y.Z` split into its parts, or null when it is not pinned that way. */
@@ -215,11 +230,11 @@ workflows('release-cut.yml: of the two UTC schedules, only the one at 12:00 in B
   }
 });
 
-testNeedingTool(workflows, 'shellcheck', SHELLCHECK_INSTALL)('every run: script of both workflows passes shellcheck, as do the .ci scripts', async () => {
+testNeedingTool(workflows, 'shellcheck', SHELLCHECK_INSTALL)('every run: script of the workflows passes shellcheck, as do the .ci scripts', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'workflow-scripts-'));
   try {
     const scripts = [path.join(PROJECT_ROOT, '.ci', 'run'), path.join(PROJECT_ROOT, '.ci', 'system-packages.sh')];
-    for (const file of ['ci.yml', 'release-cut.yml']) {
+    for (const file of ['ci.yml', 'release-cut.yml', 'mutation.yml']) {
       const workflow = await readWorkflow(file);
       for (const [jobName, job] of Object.entries(workflow.jobs)) {
         for (const [index, step] of job.steps.entries()) {
