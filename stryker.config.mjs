@@ -18,6 +18,8 @@ export default {
   tsconfigFile: 'tsconfig.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: 'off',
+  // Generous: on a loaded machine a slow suite must not pass for a mutant caught by a time-out.
+  timeoutMS: 30_000,
   concurrency: 1,
   incremental: true,
   incrementalFile: `reports/mutation/${name}/stryker-incremental.json`,
