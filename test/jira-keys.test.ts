@@ -43,8 +43,8 @@ configured('a configured key that looks like a standard still counts', () => {
   assert.equal(findJiraKeys('ISO-27001 audit', ['ISO']), ['ISO-27001']);
 });
 
-configured('an empty list of projects is no configuration: any key counts, standards excepted', () => {
-  assert.equal(findJiraKeys('EPN-1 UTF-8 -2', []), ['EPN-1']);
+configured('an empty list of projects is no configuration: any project counts', () => {
+  assert.equal(findJiraKeys('EPN-1 -2 (-3)', []), ['EPN-1']);
 });
 
 configured('projects given in another order or grouping are another configuration', () => {
