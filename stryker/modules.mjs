@@ -8,6 +8,6 @@ export const MODULES = {
   'commit-message': { mutate: ['src/commit-message.ts'], suites: ['commit-message.test'] },
   changelog: { mutate: ['src/release/changelog.ts', 'src/release/changelog-file.ts'], suites: ['release/changelog'] },
   'push-outcome': { mutate: ['src/release/remote-state.ts'], suites: ['release/remote-state'] },
-  redact: { mutate: ['src/redact.ts'], suites: ['redact.test', 'config.test'] },
+  redact: { mutate: ['src/redact.ts'], suites: ['redact.test', 'config.test', 'notify/builders.test'] },
   plan: { mutate: ['src/release/plan.ts'], suites: ['release/plan'] },
 };

@@ -47,6 +47,8 @@ const CREDENTIAL_ECHOES: Record<string, string> = {
   Bearer: `Authorization: Bearer ${TOKEN}`,
   'Bearer, percent-encoded space': `Authorization=Bearer%20${TOKEN}`,
   Basic: `Authorization: Basic ${base64(`${EMAIL}:${TOKEN}`)}`,
+  'Token scheme': `Authorization: token ${TOKEN}`,
+  'Bearer, form-encoded space': `authorization=Bearer+${TOKEN}`,
 };
 /** What only a remote answer's reason (remoteReason) masks: git and our own errors do not print opaque runs. */
 const ECHOES: Record<string, string> = {
@@ -64,6 +66,11 @@ blind('remoteReason masks each echoed credential', () => {
     assert.match(reason, /^invalid credentials: /, name);
     assertNoForm(reason, `remoteReason (${name})`, ECHOED_FORMS);
   }
+});
+
+blind('remoteReason masks a run of 32 token characters or more, not a shorter one', () => {
+  assert.is(remoteReason(`id ${'a'.repeat(31)} refused`), `id ${'a'.repeat(31)} refused`);
+  assert.is(remoteReason(`id ${'a'.repeat(32)} refused`), 'id *** refused');
 });
 
 blind('describeFailure, whichever field of the answer carries the echo', () => {
@@ -113,6 +120,13 @@ known('redact(text, secrets) masks each form', () => {
     const masked = redact(text, notify.secrets);
     assert.is(masked, 'the service said: unknown key ***, try again', name);
   }
+});
+
+known('the SMTP password in every form: raw, in the URL, and as AUTH PLAIN\'s base64 of \\0user\\0password', () => {
+  const smtp = resolveNotifyConfig({ SMTP_URL: 'smtps://mailer:pw%2F1234@smtp.acme.test:465', RELEASE_EMAIL_TO: 'qa@acme.test', RELEASE_EMAIL_FROM: 'release@acme.test' }, { jiraBaseUrl: null });
+  const plain = base64('\0mailer\0pw/1234');
+  const masked = redact(`AUTH PLAIN ${plain}; password pw/1234; url smtps://mailer:pw%2F1234@smtp.acme.test:465; login ${base64('mailer:pw/1234')}`, smtp.secrets);
+  assert.is(masked, 'AUTH PLAIN ***; password ***; url smtps://***@smtp.acme.test:465; login ***');
 });
 
 known('formatError (what the CLI prints) masks each form, in the message and in the hint', () => {
