@@ -11,7 +11,7 @@ import { gitFailureReason } from '../src/git.js';
 import { describeFailure, HttpError } from '../src/http.js';
 import { jiraDetailsFor } from '../src/jira/details.js';
 import { sendSlackMessage } from '../src/notify/slack.js';
-import { redact, remoteReason } from '../src/redact.js';
+import { clipText, redact, remoteReason, secretForms } from '../src/redact.js';
 import { errorDocument } from '../src/release/cut-result.js';
 import { withFakeHttp } from './helpers/fake-http.js';
 import { suite } from './helpers/suite.js';
@@ -44,6 +44,8 @@ const LONG_TOKEN = `ghp_${'k2Jx9QvR7mW4tZ8p'.repeat(2)}abcd`;
 const CREDENTIAL_ECHOES: Record<string, string> = {
   'URL user-info, URL-encoded': `https://bot%40acme.test:${encodeURIComponent(TOKEN)}@jira.acme.test/rest/api/3`,
   'URL user-info, raw': 'https://x-access-token:tok-en-9@github.test/a/b.git',
+  'URL user-info, a token as the user': 'https://tok-en-9@github.test/a/b.git',
+  'Bearer after several spaces': `Authorization: Bearer    ${TOKEN}`,
   Bearer: `Authorization: Bearer ${TOKEN}`,
   'Bearer, percent-encoded space': `Authorization=Bearer%20${TOKEN}`,
   Basic: `Authorization: Basic ${base64(`${EMAIL}:${TOKEN}`)}`,
@@ -127,6 +129,28 @@ known('the SMTP password in every form: raw, in the URL, and as AUTH PLAIN\'s ba
   const plain = base64('\0mailer\0pw/1234');
   const masked = redact(`AUTH PLAIN ${plain}; password pw/1234; url smtps://mailer:pw%2F1234@smtp.acme.test:465; login ${base64('mailer:pw/1234')}`, smtp.secrets);
   assert.is(masked, 'AUTH PLAIN ***; password ***; url smtps://***@smtp.acme.test:465; login ***');
+});
+
+known('secretForms: at least 4 characters, whatever form (a shorter decoded form is left out); each pair needs both halves; longest first', () => {
+  assert.equal(secretForms(['abc']), []);
+  assert.ok(secretForms(['abcd']).includes('abcd'), 'exactly 4 characters is a secret');
+  assert.not.ok(secretForms(['%41%42%43']).includes('ABC'), 'decoded to 3 characters: no secret');
+  assert.equal(secretForms([], [[undefined, 'secret-1'], ['bot', undefined], ['', 'secret-2']]), []);
+  const forms = secretForms(['/services/T1/B2/sekrit', 'https://hooks.slack.com/services/T1/B2/sekrit']);
+  assert.equal(forms.map((form) => form.length), [...forms.map((form) => form.length)].sort((a, b) => b - a), 'longest first');
+  assert.is(redact('posting to https://hooks.slack.com/services/T1/B2/sekrit', forms), 'posting to ***', 'the whole URL, not its path alone');
+});
+
+known('redact masks each given secret of 4 characters or more, and nothing shorter', () => {
+  assert.is(redact('a b ab abc abcd', ['ab', 'abcd']), 'a b ab abc ***');
+  assert.is(redact('no secrets given: the text stays as it is'), 'no secrets given: the text stays as it is');
+});
+
+known('clipText keeps a text of exactly the limit; remoteReason of nothing is nothing', () => {
+  assert.is(clipText('abc', 3), 'abc');
+  assert.is(clipText('abcd', 3), 'ab…');
+  assert.is(remoteReason(''), '');
+  assert.is(remoteReason(' \n \r\n'), '');
 });
 
 known('formatError (what the CLI prints) masks each form, in the message and in the hint', () => {
