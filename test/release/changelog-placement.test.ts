@@ -88,6 +88,48 @@ placement('a setext release heading whose underline is the first line past 64 KB
   const { below } = await placed(before);
   assert.match(below, /^\n?Version 1\.1\n-----------\n/);
 });
+/** The whole new file for `before` (LF), as text. */
+async function inserted(before: string | Buffer): Promise<string> {
+  return (await insertChangelogSection(Buffer.isBuffer(before) ? before : Buffer.from(before), SECTION, MARKER)).toString('latin1');
+}
+
+placement('blank lines are added around the section only where there are none', async () => {
+  assert.is(await inserted('# Changelog\n## 1.0\n- a\n'), `# Changelog\n\n${SECTION}\n## 1.0\n- a\n`);
+  assert.is(await inserted('## 1.0\n- a\n'), `${SECTION}\n## 1.0\n- a\n`, 'a release on the first line: the section goes first, no blank above');
+  assert.is(await inserted('# Changelog\n\n## 1.0\n'), `# Changelog\n\n${SECTION}\n## 1.0\n`);
+  assert.is(await inserted('# Changelog\n \t\n## 1.0\n'), `# Changelog\n \t\n${SECTION}\n## 1.0\n`, 'a line of spaces is blank');
+  assert.is(await inserted('# Changelog\n'), `# Changelog\n\n${SECTION}`);
+  assert.is(await inserted('# Changelog'), `# Changelog\n\n${SECTION}`);
+  assert.is(await inserted('# Changelog\n\n'), `# Changelog\n\n${SECTION}`);
+});
+
+placement('old Mac line endings (CR alone): the section goes above the release, in CR', async () => {
+  const cr = (text: string): string => text.replace(/\n/g, '\r');
+  assert.is(await inserted(cr('# Changelog\n\nNotes.\n\n## 1.0\n\n- a\n')), cr(`# Changelog\n\nNotes.\n\n${SECTION}\n## 1.0\n\n- a\n`));
+});
+
+placement('an empty file is created as a new changelog', async () => {
+  const created = await inserted(Buffer.alloc(0));
+  assert.match(created, /^# Changelog\n\n.+\n\n## release\/2026-11-24/);
+  assert.is(created, await inserted(Buffer.from('')));
+});
+
+placement('Keep a Changelog\'s Unreleased heading in its usual spellings; another heading is a release', async () => {
+  for (const heading of ['## [Unreleased]', '## Unreleased', '## [unreleased]', '## [Unreleased](https://x.test/compare/v1...HEAD)', '## [Unreleased][link]', '## [ Unreleased ]']) {
+    assert.is(await inserted(`# Changelog\n\n${heading}\n\n## 1.0\n`), `# Changelog\n\n${heading}\n\n${SECTION}\n## 1.0\n`, heading);
+  }
+  for (const heading of ['## Unreleased changes', '## Not unreleased', '## [Unreleased] soon']) {
+    assert.is(await inserted(`# Changelog\n\n${heading}\n\n## 1.0\n`), `# Changelog\n\n${SECTION}\n${heading}\n\n## 1.0\n`, heading);
+  }
+  assert.is(await inserted('# Changelog\n\n## [Unreleased]\n### Added\n- x\n'), `# Changelog\n\n## [Unreleased]\n\n${SECTION}\n### Added\n- x\n`);
+});
+
+placement('Latin-1: characters it lacks become upper-case hexadecimal references; its own are written as Latin-1 bytes', async () => {
+  const before = Buffer.from('# Änderungen\n\n## 1.0\n', 'latin1');
+  const after = await insertChangelogSection(before, '## r\n\n- Grüße ⚠ 😀\n', MARKER);
+  assert.is(after.toString('latin1'), '# Änderungen\n\n## r\n\n- Grüße &#x26A0; &#x1F600;\n\n## 1.0\n');
+});
+
 placement.run();
 
 const encodings = suite('CHANGELOG.md encodings the cut refuses');
