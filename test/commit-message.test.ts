@@ -45,6 +45,7 @@ check('CRLF messages read as git stores them; a merge needs no key; the projects
   assert.is(stripComments('DEV-1: x\r\n# comment\r\n\r\nbody\r\n'), 'DEV-1: x\n\nbody');
   assert.equal(checkCommitMessage('fix: x\r\n\r\nDEV-1\r\n', { ...DEV, commentChar: null }), { ok: true, reason: 'key' });
   assert.equal(checkCommitMessage('Merge branch \'x\'', { ...DEV, merge: true }), { ok: true, reason: 'merge' });
+  assert.equal(checkCommitMessage(' \r\n\n', { ...DEV, commentChar: null }), { ok: false, problem: 'the commit message is empty' });
   assert.equal(checkCommitMessage('fix: x', { ...DEV, projectKeys: ['DEV', 'OPS'] }), { ok: false, problem: 'the commit message has no Jira key (DEV, OPS)' });
   assert.equal(checkCommitMessage('fix: x', { ...DEV, projectKeys: null }), { ok: false, problem: 'the commit message has no Jira key (any Jira project)' });
   assert.equal(checkCommitMessage('fix: dev-7 and DEV-8 elsewhere', { ...DEV, commentChar: null, projectKeys: ['OPS'] }), { ok: false, problem: 'the commit message has no Jira key (OPS)' });
