@@ -13,6 +13,7 @@ const OPAQUE_RUN = /[A-Za-z0-9+/_=-]{32,}/g;
 
 export const MASK = '***';
 
+// Stryker disable next-line ArrayDeclaration: equivalent — a default list holding a made-up string changes no real output.
 export function redact(text: string, secrets: readonly string[] = []): string {
   let result = text
     .replace(URL_CREDENTIALS, (_match, scheme: string) => `${scheme}${MASK}@`)
