@@ -149,4 +149,11 @@ for (const [name, bom] of [['UTF-16 LE', [0xff, 0xfe]], ['UTF-16 BE', [0xfe, 0xf
     }
   });
 }
+encodings('a Latin-1 file that starts with ÿ or þ (the bytes of a UTF-16 mark, alone) is not UTF-16', async () => {
+  for (const title of ['ÿ Changelog', 'þorn Changelog']) {
+    const before = Buffer.from(`${title}\n\n## 1.0\n`, 'latin1');
+    const after = await insertChangelogSection(before, SECTION, MARKER);
+    assert.is(after.toString('latin1'), `${title}\n\n${SECTION}\n## 1.0\n`, title);
+  }
+});
 encodings.run();
