@@ -41,6 +41,33 @@ check('a rejection says what is missing', () => {
   const empty = checkCommitMessage('# only a comment\n', DEV);
   assert.is(!empty.ok && empty.problem, 'the commit message is empty');
 });
+check('CRLF messages read as git stores them; a merge needs no key; the projects are named in the refusal', () => {
+  assert.is(stripComments('DEV-1: x\r\n# comment\r\n\r\nbody\r\n'), 'DEV-1: x\n\nbody');
+  assert.equal(checkCommitMessage('fix: x\r\n\r\nDEV-1\r\n', { ...DEV, commentChar: null }), { ok: true, reason: 'key' });
+  assert.equal(checkCommitMessage('Merge branch \'x\'', { ...DEV, merge: true }), { ok: true, reason: 'merge' });
+  assert.equal(checkCommitMessage(' \r\n\n', { ...DEV, commentChar: null }), { ok: false, problem: 'the commit message is empty' });
+  assert.equal(checkCommitMessage('fix: x', { ...DEV, projectKeys: ['DEV', 'OPS'] }), { ok: false, problem: 'the commit message has no Jira key (DEV, OPS)' });
+  assert.equal(checkCommitMessage('fix: x', { ...DEV, projectKeys: null }), { ok: false, problem: 'the commit message has no Jira key (any Jira project)' });
+  assert.equal(checkCommitMessage('fix: dev-7 and DEV-8 elsewhere', { ...DEV, commentChar: null, projectKeys: ['OPS'] }), { ok: false, problem: 'the commit message has no Jira key (OPS)' });
+});
+
+check('the exact shapes: a revert names a full or abbreviated sha (7 to 64 hex digits); the cut\'s date and counter', () => {
+  const rules = { tagPrefix: 'release/' };
+  assert.is(exemptionOf('Revert "x"\n\nThis reverts commit 123456a.', rules), 'revert');
+  assert.is(exemptionOf('Revert "x"\n\nThis reverts commit 123456.', rules), null, 'six digits are no sha');
+  assert.is(exemptionOf(`Revert "x"\n\nThis reverts commit ${'a'.repeat(64)}.`, rules), 'revert');
+  assert.is(exemptionOf('Revert "x"\n\nThis reverts commit 123456G.', rules), null);
+  assert.is(exemptionOf('Revert "x" again\n\nThis reverts commit 1234567.', rules), null);
+  assert.is(exemptionOf('Revert "x"\n\nSee: This reverts commit 1234567.', rules), null, 'the line starts with it');
+  for (const [subject, expected] of [
+    ['chore(release): release/2026-11-24.12', 'release'], ['chore(release): release/2026-11-24.0', null], ['chore(release): release/2026-11-24.', null],
+    ['chore(release): release/26-11-24', null], ['chore(release): release/2026-1-24', null], ['chore(release): release/2026-11-2', null],
+    ['chore(release): release/20261-11-24', null], ['xchore(release): release/2026-11-24', null], ['chore(release):  release/2026-11-24', null],
+    ['chore(release)x release/2026-11-24', null], ['squash! x', 'fixup'], ['fixup! x', 'fixup'], ['a fixup! x', null],
+  ] as const) assert.is(exemptionOf(subject, rules), expected, subject);
+  assert.is(exemptionOf('chore(release): a+b2026-11-24', { tagPrefix: 'a+b' }), 'release', 'a + in the prefix is literal');
+  assert.is(exemptionOf('chore(release): aab2026-11-24', { tagPrefix: 'a+b' }), null);
+});
 check.run();
 
 const branches = suite('keyOfBranch: keys as people type them');

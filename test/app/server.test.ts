@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
 import { suite } from '../helpers/suite.js';
@@ -5,6 +6,14 @@ import * as assert from 'uvu/assert';
 import pg from 'pg';
 import { freePort, startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { startServer, waitFor } from '../helpers/app-process.js';
+import { waitUntil } from '../helpers/wait.js';
+
+/** What a new connection to the app meets: an answer, or the error code. */
+function connectionOutcome(port: number): Promise<string> {
+  return new Promise<string>((resolve) => {
+    http.get(`http://127.0.0.1:${port}/healthz`, (response) => { response.resume(); resolve('answered'); }).on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+  });
+}
 
 const server = suite('app process');
 let postgres: TestPostgres;
@@ -23,14 +32,12 @@ server('SIGTERM stops accepting, finishes the request in flight, then exits 0', 
   await blocker.connect();
   await blocker.query('BEGIN');
   await blocker.query('LOCK TABLE visits IN ACCESS EXCLUSIVE MODE');
-  const inFlight = fetch(`http://127.0.0.1:${port}/visits`).then(async (response) => ({ status: response.status, body: await response.text() }));
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  let settled = false;
+  const inFlight = fetch(`http://127.0.0.1:${port}/visits`).then(async (response) => ({ status: response.status, body: await response.text() })).finally(() => { settled = true; });
+  await waitUntil(async () => (await blocker.query('SELECT count(*)::int AS waiting FROM pg_locks WHERE NOT granted')).rows[0].waiting > 0, 'the request to wait for the table');
   app.kill('SIGTERM');
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const refused = await new Promise<string>((resolve) => {
-    http.get(`http://127.0.0.1:${port}/healthz`, () => resolve('answered')).on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
-  });
-  assert.is(refused, 'ECONNREFUSED', 'no new connections while stopping');
+  await waitUntil(async () => (await connectionOutcome(port)) === 'ECONNREFUSED', 'the app to stop accepting');
+  assert.not.ok(settled, 'no new connections while the request is still in flight');
   await blocker.query('COMMIT');
   await blocker.end();
 
@@ -66,6 +73,7 @@ server('a bad PORT is one line on stderr and exit 2; a taken port exits 1', asyn
 
   const port = await freePort();
   const holder = http.createServer().listen(port, '127.0.0.1');
+  await once(holder, 'listening');
   try {
     const taken = await startServer({ PORT: String(port), HOST: '127.0.0.1' });
     assert.is(taken.exitCode, 1);

@@ -12,6 +12,7 @@ import { $ } from 'zx';
 import { commit, git, writeFiles, type Sandbox } from '../../src/sandbox.js';
 import { CLI_ENV, CUT_SCRIPT, onBranch, refsOf, runCutCli, sha, snapshot, withSandbox, type CliResult } from '../helpers/cut.js';
 import { concurrentSuite } from '../helpers/suite.js';
+import { registerNeeding, SYSTEM_TOOLS } from '../helpers/system-tool.js';
 
 const TOOLKIT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -75,6 +76,9 @@ async function assertReleasedEverywhere(clone: Sandbox, releaseCommit: string): 
 }
 
 const { test: shapes, run } = concurrentSuite('release cut: clone shapes, worktrees, signing, --json, prompt', 3);
+const withSshKeygen = registerNeeding(shapes, [SYSTEM_TOOLS.sshKeygen]);
+const withGpg = registerNeeding(shapes, [SYSTEM_TOOLS.gpg]);
+const onTerminal = registerNeeding(shapes, [SYSTEM_TOOLS.script]);
 
 shapes('a --depth 3 clone fetches the whole history first: every card is in the report and the CHANGELOG', () => withSandbox(async (sandbox) => {
   const keys = await developCards(sandbox, 6);
@@ -244,7 +248,7 @@ async function signingKey(sandbox: Sandbox): Promise<string> {
   return `${key}.pub`;
 }
 
-shapes('commit.gpgSign and tag.gpgSign with an SSH key: the release commits and the tag are signed', () => withSandbox(async (sandbox) => {
+withSshKeygen('commit.gpgSign and tag.gpgSign with an SSH key: the release commits and the tag are signed', () => withSandbox(async (sandbox) => {
   await developCards(sandbox, 1);
   const w = git(sandbox.work);
   await w`git config user.signingkey ${await signingKey(sandbox)}`;
@@ -266,7 +270,7 @@ shapes('commit.gpgSign and tag.gpgSign with an SSH key: the release commits and 
   assert.is(await status(sandbox.work), '');
 }));
 
-shapes('gpg.format openpgp: the release commits and the tag are signed with the user\'s GnuPG key', () => withSandbox(async (sandbox) => {
+withGpg('gpg.format openpgp: the release commits and the tag are signed with the user\'s GnuPG key', () => withSandbox(async (sandbox) => {
   await developCards(sandbox, 1);
   const gnupgHome = path.join(sandbox.root, 'gnupg');
   await mkdir(gnupgHome, { mode: 0o700 });
@@ -290,7 +294,7 @@ shapes('gpg.format openpgp: the release commits and the tag are signed with the 
   }
 }));
 
-shapes('a signing failure stops before anything moves or is pushed, with one line saying why', () => withSandbox(async (sandbox) => {
+withSshKeygen('a signing failure stops before anything moves or is pushed, with one line saying why', () => withSandbox(async (sandbox) => {
   await developCards(sandbox, 1);
   const w = git(sandbox.work);
   await signingKey(sandbox);
@@ -391,7 +395,7 @@ async function runCutInTerminal(sandbox: Sandbox, keys: string): Promise<{ exitC
   return { exitCode: result.exitCode ?? -1, output: output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/\r/g, '') };
 }
 
-shapes('on a terminal the plan comes first, then the question: no exits 1, Ctrl-C exits 130, yes releases', () => withSandbox(async (sandbox) => {
+onTerminal('on a terminal the plan comes first, then the question: no exits 1, Ctrl-C exits 130, yes releases', () => withSandbox(async (sandbox) => {
   await developCards(sandbox, 1);
   const before = await snapshot(sandbox);
 

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { commit, git, writeFiles } from '../../src/sandbox.js';
 import { markdownText } from '../../src/release/changelog.js';
 import type { ReleaseReport } from '../../src/release/report.js';
-import { onBranch, runCutCli, runCutCliAndSignal, sha, snapshot, withSandbox } from '../helpers/cut.js';
+import { onBranch, runCutCli, runCutCliAndSignal, sha, snapshot, untilExists, withSandbox } from '../helpers/cut.js';
 
 async function preReceiveHook(bareRepo: string, script: string): Promise<string> {
   const hook = path.join(bareRepo, 'hooks', 'pre-receive');
@@ -287,9 +287,11 @@ cut('outside a git repository, and in the middle of a merge, it refuses', () => 
 
 cut('a signal before the push rolls back and frees the lock', () => withSandbox(async (sandbox) => {
   await onBranch(sandbox, 'develop', () => commit(sandbox.work, 'EPN-1: add login'));
-  await git(sandbox.work)`git config remote.staging.uploadpack ${'sh -c "sleep 1; exec git-upload-pack \"\\$@\"" --'}`;
+  // The staging check (beside the fetch) is held until the cut has taken the signal.
+  const taken = path.join(sandbox.root, 'signal-taken');
+  await git(sandbox.work)`git config remote.staging.uploadpack ${`sh -c '${untilExists(taken)}; exec git-upload-pack "$@"' --`}`;
   const before = await snapshot(sandbox);
-  const result = await runCutCliAndSignal(sandbox, '✔ fetch origin', 'SIGTERM');
+  const result = await runCutCliAndSignal(sandbox, '✔ fetch origin', 'SIGTERM', taken);
   assert.is(result.exitCode, 130, result.stderr);
   assert.match(result.stderr, 'release-cut: interrupted by SIGTERM');
   assert.equal(await snapshot(sandbox), before);
@@ -299,15 +301,20 @@ cut('a signal before the push rolls back and frees the lock', () => withSandbox(
 cut('a signal while origin receives the push: a rejected push is rolled back, an accepted one is finished', () => withSandbox(async (sandbox) => {
   await onBranch(sandbox, 'develop', () => commit(sandbox.work, 'EPN-1: add login'));
   const before = await snapshot(sandbox);
-  const hook = await preReceiveHook(sandbox.origin, 'sleep 1\necho "too late" >&2\nexit 1');
-  const rejected = await runCutCliAndSignal(sandbox, '✔ commit release', 'SIGTERM');
+  // origin's hook holds the push until the cut has taken the signal, then answers.
+  const taken = path.join(sandbox.root, 'signal-taken');
+  const hook = await preReceiveHook(sandbox.origin, `${untilExists(taken)}\necho "too late" >&2\nexit 1`);
+  const rejected = await runCutCliAndSignal(sandbox, '✔ commit release', 'SIGTERM', taken);
   assert.is(rejected.exitCode, 1, rejected.stderr);
+  assert.match(rejected.stderr, 'SIGTERM: stopping after the current step');
   assert.match(rejected.stderr, 'origin rejected the release push');
   assert.equal(await snapshot(sandbox), before);
 
-  await preReceiveHook(sandbox.origin, 'sleep 1');
-  const accepted = await runCutCliAndSignal(sandbox, '✔ commit release', 'SIGTERM');
+  await rm(taken);
+  await preReceiveHook(sandbox.origin, untilExists(taken));
+  const accepted = await runCutCliAndSignal(sandbox, '✔ commit release', 'SIGTERM', taken);
   assert.is(accepted.exitCode, 0, accepted.stderr);
+  assert.match(accepted.stderr, 'SIGTERM: stopping after the current step');
   assert.is(await sha(sandbox.staging, 'main'), await sha(sandbox.origin, 'main'), 'finished: staging has the release');
   assert.not.ok(existsSync(path.join(sandbox.work, '.git', 'release-cut.lock')));
   await rm(hook);

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { execaSync } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { commit, git, type Sandbox } from '../../src/sandbox.js';
@@ -39,7 +40,11 @@ interface ServiceOptions {
 async function withServices(test: (services: Services, sandbox: Sandbox) => Promise<void>, options: ServiceOptions = {}): Promise<void> {
   const fake = await FakeHttp.start();
   const smtp = await SmtpProcess.start('mailer', SECRETS.smtpPassword, { startTls: true, refuse: options.refuse });
-  const github = githubRoute('acme/shop', SECRETS.githubToken);
+  // GitHub knows the commits pushed to it: origin's.
+  let origin = '';
+  const github = githubRoute('acme/shop', SECRETS.githubToken, {
+    knows: (sha) => execaSync('git', ['-C', origin, 'cat-file', '-e', `${sha}^{commit}`], { reject: false }).exitCode === 0,
+  });
   const jira = fakeJira(ISSUES, { auth: basicAuth(JIRA_EMAIL, SECRETS.jiraToken), pageSize: 1 });
   fake.route = routes(options.jira ?? (() => undefined), jira.route, slackRoute(WEBHOOK), github.route);
   const env = {
@@ -61,6 +66,7 @@ async function withServices(test: (services: Services, sandbox: Sandbox) => Prom
   };
   try {
     await withSandbox(async (sandbox) => {
+      origin = sandbox.origin;
       await onBranch(sandbox, 'develop', async () => {
         await commit(sandbox.work, 'EPN-1: sign in with SSO', { 'sso.txt': 'sso\n' });
         await commit(sandbox.work, 'fix: cart\n\nRefs: EPN-2', { 'cart.txt': 'cart\n' });

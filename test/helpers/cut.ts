@@ -1,3 +1,4 @@
+import { existsSync, writeFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,19 +48,32 @@ export function runStatusCli(repo: string, args: string[], env: Record<string, s
   return runScript(STATUS_SCRIPT, ['--repo', repo, ...args], env);
 }
 
-/** Starts the CLI and sends it `signal` once its progress output contains `marker`. */
-export async function runCutCliAndSignal(sandbox: Sandbox, marker: string, signal: NodeJS.Signals): Promise<CliResult> {
+/**
+ * Starts the CLI and sends it `signal` once its progress output contains `marker`. With
+ * `thenTouch`, that file is created once the cut has said it will stop after the current step:
+ * a hook that waits for the file holds the step until the signal has certainly been taken.
+ */
+export async function runCutCliAndSignal(sandbox: Sandbox, marker: string, signal: NodeJS.Signals, thenTouch?: string): Promise<CliResult> {
   const child = execa(process.execPath, [CUT_SCRIPT, '--repo', sandbox.work, '--yes'], {
     reject: false,
     env: CLI_ENV,
   });
   let seen = '';
+  let signalled = false;
   child.stderr!.on('data', (chunk: Buffer) => {
-    if (!seen.includes(marker) && (seen += chunk.toString()).includes(marker)) child.kill(signal);
+    seen += chunk.toString();
+    if (!signalled && seen.includes(marker)) {
+      signalled = true;
+      child.kill(signal);
+    }
+    if (thenTouch && signalled && seen.includes(`${signal}: stopping after the current step`) && !existsSync(thenTouch)) writeFileSync(thenTouch, '');
   });
   const result = await child;
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
+
+/** A shell line that waits (for as long as the test allows) until `file` exists. */
+export const untilExists = (file: string): string => `i=0; while [ ! -e '${file}' ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done`;
 
 export async function refsOf(dir: string): Promise<string> {
   return (await git(dir)`git for-each-ref --format=${'%(refname) %(objectname)'}`).stdout;

@@ -196,6 +196,8 @@ export function fakeJira(cards: readonly FakeIssue[], options: FakeJiraOptions):
   const route: Route = (request) => {
     if (!request.path.startsWith(api)) return undefined;
     if (request.headers.authorization !== options.auth) return { status: 401, json: { errorMessages: ['Client must be authenticated to access this resource.'] } };
+    // Jira's REST resources consume application/json only: another body type is refused before anything is read.
+    if ((request.method === 'POST' || request.method === 'PUT') && !/^application\/json\b/.test(request.headers['content-type'] ?? '')) return { status: 415, text: '' };
     const path = request.path.slice(api.length).split('?')[0]!;
     const body = request.json as Record<string, any> | null;
 
@@ -311,22 +313,74 @@ export function jiraRoute(issues: readonly FakeIssue[], auth: string): Route {
   return fakeJira(issues, { auth }).route;
 }
 
-/** An incoming webhook: POST of a JSON body with `text` and `blocks`, answered "ok". */
+/**
+ * Slack's documented limits (docs.slack.dev, Block Kit reference), written here as Slack states
+ * them and not taken from the code under test: a message holds at most 50 blocks; a header's
+ * plain_text at most 150 characters; a section's text at most 3000, its fields at most 10 of at
+ * most 2000; a context at most 10 elements; a text object at least 1 character; a block_id at most 255.
+ */
+function blockKitProblem(blocks: unknown): string | null {
+  if (!Array.isArray(blocks)) return 'invalid_blocks_format';
+  if (blocks.length > 50) return 'invalid_blocks';
+  const text = (object: unknown, types: string[], max: number): boolean => {
+    const { type, text: value } = (object ?? {}) as { type?: unknown; text?: unknown };
+    return typeof type === 'string' && types.includes(type) && typeof value === 'string' && value.length >= 1 && value.length <= max;
+  };
+  for (const block of blocks as Array<Record<string, unknown>>) {
+    if (block.block_id !== undefined && (typeof block.block_id !== 'string' || block.block_id.length > 255)) return 'invalid_blocks';
+    const fine = block.type === 'header' ? text(block.text, ['plain_text'], 150)
+      : block.type === 'section' ? (block.text === undefined || text(block.text, ['plain_text', 'mrkdwn'], 3000))
+        && (block.fields === undefined || (Array.isArray(block.fields) && block.fields.length <= 10 && block.fields.every((field) => text(field, ['plain_text', 'mrkdwn'], 2000))))
+        && (block.text !== undefined || block.fields !== undefined)
+        : block.type === 'context' ? Array.isArray(block.elements) && block.elements.length >= 1 && block.elements.length <= 10 && block.elements.every((element) => text(element, ['plain_text', 'mrkdwn'], 3000))
+          : block.type === 'divider';
+    if (!fine) return 'invalid_blocks';
+  }
+  return null;
+}
+
+/**
+ * An incoming webhook as Slack documents its answers: a POST of JSON (application/json) is
+ * answered 200 "ok"; a body that cannot be read as such, HTTP 400 `invalid_payload`; no `text`
+ * and no blocks, 400 `no_text`; blocks outside Block Kit's limits, 400 `invalid_blocks` (a
+ * `blocks` that is not a list, `invalid_blocks_format`). Answers are plain text, as the webhook's are.
+ */
 export function slackRoute(webhookPath: string): Route {
   return (request) => {
     if (request.path !== webhookPath) return undefined;
+    const refuse = (error: string): Answer => ({ status: 400, text: error });
+    if (request.method !== 'POST' || !/^application\/json\b/.test(request.headers['content-type'] ?? '')) return refuse('invalid_payload');
     const body = request.json as { text?: unknown; blocks?: unknown } | null;
-    if (request.method !== 'POST' || typeof body?.text !== 'string' || !Array.isArray(body.blocks)) return { status: 400, text: 'invalid_payload' };
-    return { status: 200, text: 'ok' };
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return refuse('invalid_payload');
+    if (body.text !== undefined && typeof body.text !== 'string') return refuse('invalid_payload');
+    const hasBlocks = Array.isArray(body.blocks) && body.blocks.length > 0;
+    if (!body.text && !hasBlocks) return refuse('no_text');
+    const problem = body.blocks === undefined ? null : blockKitProblem(body.blocks);
+    return problem ? refuse(problem) : { status: 200, text: 'ok' };
   };
 }
+
+export interface FakeGithubOptions {
+  /** Whether the repository has this commit (GitHub knows the pushed ones); by default any full sha. */
+  knows?: (sha: string) => boolean;
+}
+
+/** The release body limit GitHub enforces (422 "body is too long (maximum is 125000 characters)"). */
+const GITHUB_RELEASE_BODY_MAX = 125_000;
 
 /**
  * GitHub's releases API: bearer token, the versioned media type; POST creates a release once per
  * tag (422 already_exists after that), GET .../releases/tags/<tag> finds it, PATCH updates it.
+ * A body over 125,000 characters and a target_commitish that is neither a branch (main, develop)
+ * nor a commit the repository has are refused with GitHub's 422 Validation Failed.
  */
-export function githubRoute(repository: string, token: string): { route: Route; releases: Map<string, { id: number; name: string; body: string }> } {
-  const releases = new Map<string, { id: number; name: string; body: string }>();
+export function githubRoute(repository: string, token: string, options: FakeGithubOptions = {}): { route: Route; releases: Map<string, { id: number; name: string; body: string; target_commitish?: string }> } {
+  const releases = new Map<string, { id: number; name: string; body: string; target_commitish?: string }>();
+  const knows = options.knows ?? ((sha: string) => /^[0-9a-f]{40}$/.test(sha));
+  const invalid = (field: string, code: string, message?: string): Answer => ({
+    status: 422,
+    json: { message: 'Validation Failed', errors: [{ resource: 'Release', code, field, ...(message ? { message } : {}) }], documentation_url: 'https://docs.github.com/rest/releases/releases' },
+  });
   const base = `/repos/${repository}/releases`;
   const route: Route = (request) => {
     if (!request.path.startsWith(base)) return undefined;
@@ -334,11 +388,14 @@ export function githubRoute(repository: string, token: string): { route: Route; 
     if (request.headers.accept !== 'application/vnd.github+json' || request.headers['x-github-api-version'] !== '2022-11-28') {
       return { status: 415, json: { message: 'Unsupported media type or API version' } };
     }
-    const body = request.json as { tag_name?: string; name?: string; body?: string } | null;
+    const body = request.json as { tag_name?: string; name?: string; body?: string; target_commitish?: string } | null;
+    if (typeof body?.body === 'string' && body.body.length > GITHUB_RELEASE_BODY_MAX) return invalid('body', 'custom', `body is too long (maximum is ${GITHUB_RELEASE_BODY_MAX} characters)`);
     if (request.method === 'POST' && request.path === base) {
-      if (!body?.tag_name || typeof body.body !== 'string') return { status: 422, json: { message: 'Validation Failed', errors: [{ field: 'tag_name', code: 'missing_field' }] } };
-      if (releases.has(body.tag_name)) return { status: 422, json: { message: 'Validation Failed', errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }] } };
-      const release = { id: releases.size + 1, name: body.name ?? '', body: body.body };
+      if (!body?.tag_name || typeof body.body !== 'string') return invalid('tag_name', 'missing_field');
+      if (releases.has(body.tag_name)) return invalid('tag_name', 'already_exists');
+      const target = body.target_commitish;
+      if (target !== undefined && !['main', 'develop'].includes(target) && !knows(target)) return invalid('target_commitish', 'invalid');
+      const release = { id: releases.size + 1, name: body.name ?? '', body: body.body, ...(target === undefined ? {} : { target_commitish: target }) };
       releases.set(body.tag_name, release);
       return { status: 201, json: { ...release, html_url: `https://github.example/${repository}/releases/${release.id}` } };
     }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { git, SANDBOX_IDENTITY, type Sandbox } from '../../src/sandbox.js';
 import { CLI_ENV, CUT_SCRIPT, type CliResult } from './cut.js';
+import { waitUntil } from './wait.js';
 
 
 async function accepts(port: number): Promise<boolean> {
@@ -15,14 +16,6 @@ async function accepts(port: number): Promise<boolean> {
     socket.once('connect', () => { socket.destroy(); resolve(true); });
     socket.once('error', () => resolve(false));
   });
-}
-
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** `git daemon` serving the sandbox's bare repositories on 127.0.0.1, in its own session (outside the cut's process group). */
@@ -40,7 +33,7 @@ export class GitDaemon {
       let gone = false;
       void exited.then(() => { gone = true; });
       try {
-        await waitFor(async () => gone || (await accepts(port)), `git daemon on ${port}`, 10_000);
+        await waitUntil(async () => gone || (await accepts(port)), `git daemon on ${port}`, 10_000);
       } catch (error) {
         process.kill(-child.pid!, 'SIGKILL');
         throw error;

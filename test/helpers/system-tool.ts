@@ -1,29 +1,65 @@
 import { execaSync } from 'execa';
 import type { Test } from 'uvu';
 
-export const SHELLCHECK_INSTALL = 'apt-get install shellcheck, or see github.com/koalaman/shellcheck';
-
-/** Whether `tool --version` runs: a missing binary and one that cannot be executed are both absent. */
-export function installed(tool: string): boolean {
-  return execaSync(tool, ['--version'], { reject: false, stdio: 'ignore' }).exitCode === 0;
+/** A program some tests need that `npm ci` cannot provide: how to tell it is there, and how to get it. */
+export interface SystemTool {
+  name: string;
+  /** A command that exits 0 exactly when the tool can run. */
+  probe: string[];
+  install: string;
 }
 
+export const SHELLCHECK_INSTALL = 'apt-get install shellcheck, or see github.com/koalaman/shellcheck';
+
+export const SYSTEM_TOOLS = {
+  shellcheck: { name: 'shellcheck', probe: ['shellcheck', '--version'], install: SHELLCHECK_INSTALL },
+  gpg: { name: 'gpg', probe: ['gpg', '--version'], install: 'apt-get install gnupg' },
+  sshKeygen: { name: 'ssh-keygen', probe: ['sh', '-c', 'command -v ssh-keygen'], install: 'apt-get install openssh-client' },
+  script: { name: 'script (util-linux)', probe: ['script', '--version'], install: 'apt-get install bsdutils' },
+  setsid: { name: 'setsid (util-linux)', probe: ['setsid', '--version'], install: 'apt-get install util-linux' },
+  gitDaemon: { name: 'git daemon', probe: ['sh', '-c', 'test -x "$(git --exec-path)/git-daemon"'], install: 'a git with git-daemon (Debian: apt-get install git)' },
+  openssl: { name: 'openssl', probe: ['openssl', 'version'], install: 'apt-get install openssl' },
+} satisfies Record<string, SystemTool>;
+
+/** Whether the probe runs: a missing binary and one that cannot be executed are both absent. */
+export function present(tool: SystemTool): boolean {
+  return execaSync(tool.probe[0]!, tool.probe.slice(1), { reject: false, stdio: 'ignore' }).exitCode === 0;
+}
+
+/** Whether `tool --version` runs. */
+export function installed(tool: string): boolean {
+  return present({ name: tool, probe: [tool, '--version'], install: '' });
+}
+
+type Register<B extends () => unknown> = (name: string, run: B) => void;
+
 /**
- * Registers a test that needs a system tool which `npm ci` cannot provide (shellcheck). When the
- * tool is missing the test is skipped with one line saying why and how to get it; under CI=true
- * (where `.ci/run` installs it) a missing tool fails the test instead, so CI never passes by
- * skipping.
+ * Registers tests that need system tools. When one is missing, each test is skipped with one
+ * line saying which tool and how to get it (`skip` registers it as skipped, where the suite can);
+ * under CI=true (where `.ci/run` installs them) a missing tool fails the test instead, so CI
+ * never passes by skipping.
  */
-export function testNeedingTool(test: Test, tool: string, install: string): (name: string, run: () => Promise<void> | void) => void {
-  const present = installed(tool);
+export function registerNeeding<B extends () => Promise<void> | void>(register: Register<B>, tools: readonly SystemTool[], skip: Register<B> = () => undefined): Register<B> {
+  const missing = tools.filter((tool) => !present(tool));
   return (name, run) => {
-    if (present) return test(name, run);
+    if (missing.length === 0) return register(name, run);
+    const what = missing.map((tool) => `${tool.name} is not installed (${tool.install})`).join('; ');
     if (process.env.CI === 'true') {
-      return test(name, () => {
-        throw new Error(`${tool} is not installed, and CI must run this test: ${install}`);
-      });
+      return register(name, (async () => {
+        throw new Error(`${what}, and CI must run this test`);
+      }) as unknown as B);
     }
-    console.log(`skipped "${name}": ${tool} is not installed (${install}; CI=true makes this a failure)`);
-    return test.skip(name, run);
+    console.log(`skipped "${name}": ${what}; CI=true makes this a failure`);
+    return skip(name, run);
   };
+}
+
+/** registerNeeding for a uvu suite: a missing tool's tests count as skipped, never as run. */
+export function testNeeding(test: Test, ...tools: SystemTool[]): Register<() => Promise<void> | void> {
+  return registerNeeding(test, tools, (name, run) => test.skip(name, run));
+}
+
+/** The one-tool form the shellcheck tests use. */
+export function testNeedingTool(test: Test, tool: string, install: string): Register<() => Promise<void> | void> {
+  return testNeeding(test, { name: tool, probe: [tool, '--version'], install });
 }

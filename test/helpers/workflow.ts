@@ -66,8 +66,8 @@ interface RunnerHere {
   runnerEnv: Record<string, string>;
   /** Workflow env values this machine needs changed (a free port instead of 8080). */
   overrides?: Record<string, string>;
-  /** Rewrites a script that cannot run here as written. */
-  substitute?: (run: string) => string;
+  /** Rewrites a script that cannot run here as written; null skips the step (it is then not counted as run). */
+  substitute?: (run: string) => string | null;
 }
 
 /**
@@ -77,9 +77,9 @@ interface RunnerHere {
  * upload-artifact only matters on GitHub; they are listed as skipped.
  */
 async function runJobSteps(job: WorkflowJob, here: RunnerHere): Promise<StepRun[]> {
-  const script = (step: WorkflowStep): string => (here.substitute ? here.substitute(step.run!) : step.run!);
+  const script = (step: WorkflowStep): string | null => (here.substitute ? here.substitute(step.run!) : step.run!);
   for (const step of job.steps.filter((entry) => entry.run)) {
-    if (script(step).includes('${{')) throw new Error(`step "${step.name ?? step.run}" uses a GitHub expression in its script: ${step.run}`);
+    if (script(step)?.includes('${{')) throw new Error(`step "${step.name ?? step.run}" uses a GitHub expression in its script: ${step.run}`);
   }
   const results: StepRun[] = [];
   let failed = false;
@@ -87,13 +87,14 @@ async function runJobSteps(job: WorkflowJob, here: RunnerHere): Promise<StepRun[
     const label = step.name ?? step.uses ?? step.run ?? '?';
     const condition = step.if ?? 'success()';
     const wanted = condition.includes('always()') || (failed ? condition.includes('failure()') : !condition.includes('failure()'));
-    if (!step.run || !wanted) {
+    const run = step.run ? script(step) : null;
+    if (run === null || !wanted) {
       results.push({ step: label, exitCode: -1, output: 'skipped' });
       continue;
     }
     const stepEnv = Object.fromEntries(Object.entries({ ...job.env, ...step.env }).map(([key, value]) => [key, String(value)]));
     const env = { ...here.runnerEnv, ...stepEnv, ...here.overrides };
-    const result = await execa('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script(step)], { cwd: here.cwd, env, all: true, reject: false });
+    const result = await execa('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', run], { cwd: here.cwd, env, all: true, reject: false });
     results.push({ step: label, exitCode: result.exitCode ?? 1, output: result.all });
     if (result.exitCode !== 0) failed = true;
   }

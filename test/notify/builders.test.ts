@@ -2,11 +2,16 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { resolveNotifyConfig } from '../../src/config.js';
 import { buildEmail } from '../../src/notify/email.js';
-import { buildGithubRelease, GITHUB_BODY_LIMIT } from '../../src/notify/github.js';
+import { buildGithubRelease } from '../../src/notify/github.js';
 import { retryAfterMs } from '../../src/http.js';
 import { searchBody } from '../../src/jira/client.js';
 import { groupCards, unavailable, type JiraDetails } from '../../src/jira/details.js';
 import { buildSlackMessage, SLACK_LIMITS, type SlackBlock } from '../../src/notify/slack.js';
+
+/** Slack's documented Block Kit limits, as Slack states them (not the code's constants): 50 blocks, header 150, section text 3000. */
+const BLOCK_KIT = { blocks: 50, headerText: 150, sectionText: 3000 };
+/** GitHub refuses a release body over 125,000 characters (422 "body is too long (maximum is 125000 characters)"). */
+const GITHUB_RELEASE_BODY_MAX = 125_000;
 import { releaseView } from '../../src/notify/view.js';
 import { clipText, redact, remoteReason, secretForms } from '../../src/redact.js';
 import type { ReleaseReport } from '../../src/release/report.js';
@@ -85,9 +90,9 @@ slack('a long report stays within Block Kit limits and links to the full CHANGEL
   const many = report(3000);
   many.jira[0]!.commits[0]!.subject = 'x'.repeat(5000);
   const message = buildSlackMessage(releaseView(many));
-  assert.ok(message.blocks.length <= SLACK_LIMITS.blocks, `${message.blocks.length} blocks`);
+  assert.ok(message.blocks.length <= BLOCK_KIT.blocks, `${message.blocks.length} blocks`);
   const texts = message.blocks.map((block: SlackBlock) => block.type === 'section' ? block.text.text : block.type === 'context' ? block.elements[0]!.text : block.type === 'header' ? block.text.text : '');
-  for (const text of texts) assert.ok(text.length <= SLACK_LIMITS.sectionText, `a block of ${text.length} characters`);
+  for (const text of texts) assert.ok(text.length <= BLOCK_KIT.sectionText, `a block of ${text.length} characters`);
   const truncation = texts.find((text) => text.includes('more cards'))!;
   assert.match(truncation, /^…and \d+ more cards: the full list is in <https:\/\/github\.com\/acme\/shop\/blob\/release\/2026-11-24\/CHANGELOG\.md\|CHANGELOG\.md at release\/2026-11-24>$/);
   const shownCards = texts.join('\n').split('\n• ').length - 1;
@@ -99,7 +104,7 @@ slack('a long title is cut to the header limit', () => {
   const long = report(1);
   long.tag = `release/${'x'.repeat(300)}`;
   const header = buildSlackMessage(releaseView(long)).blocks[0] as Extract<SlackBlock, { type: 'header' }>;
-  assert.is(header.text.text.length, SLACK_LIMITS.headerText);
+  assert.is(header.text.text.length, BLOCK_KIT.headerText);
 });
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -111,9 +116,9 @@ slack('text is clipped between code points: an emoji is never cut in half', () =
   const message = buildSlackMessage(releaseView(emoji));
   for (const block of message.blocks) {
     assert.not.ok(LONE_SURROGATE.test(blockText(block)), `a lone surrogate in ${blockText(block).slice(-20)}`);
-    assert.ok(blockText(block).length <= SLACK_LIMITS.sectionText);
+    assert.ok(blockText(block).length <= BLOCK_KIT.sectionText);
   }
-  assert.ok((message.blocks[0] as Extract<SlackBlock, { type: 'header' }>).text.text.length <= SLACK_LIMITS.headerText);
+  assert.ok((message.blocks[0] as Extract<SlackBlock, { type: 'header' }>).text.text.length <= BLOCK_KIT.headerText);
   assert.is(clipText('ab😀', 3), 'ab…');
   assert.is(clipText('a😀bc', 4), 'a😀…');
 });
@@ -178,7 +183,7 @@ github('markdown grouped by type with commits; names the release after the tag',
 
 github('a body over GitHub\'s limit is cut with a link to the CHANGELOG', () => {
   const release = buildGithubRelease(releaseView(report(4000)));
-  assert.ok(release.body.length <= GITHUB_BODY_LIMIT, String(release.body.length));
+  assert.ok(release.body.length <= GITHUB_RELEASE_BODY_MAX, String(release.body.length));
   assert.match(release.body, /…cut short: the full list is in \[CHANGELOG\.md at release\/2026-11-24\]\(https:\/\/github\.com\/acme\/shop\/blob\/release\/2026-11-24\/CHANGELOG\.md\)\.\n$/);
 });
 

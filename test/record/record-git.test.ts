@@ -13,7 +13,8 @@ import { releaseDate } from '../../src/release/plan.js';
 import { commit, createSandbox, git, type Sandbox } from '../../src/sandbox.js';
 import { CLI_ENV, NOTIFY_SCRIPT, onBranch, runCutCli, runNotifyCli, runStatusCli, sha, snapshot } from '../helpers/cut.js';
 import { FakeHttp, githubRoute, routes, slackRoute, type Route } from '../helpers/fake-http.js';
-import { freshClone, GitDaemon, installHook, waitFor } from '../helpers/faults.js';
+import { freshClone, GitDaemon, installHook } from '../helpers/faults.js';
+import { waitUntil } from '../helpers/wait.js';
 import { concurrentSuite } from '../helpers/suite.js';
 
 const WEBHOOK = '/services/T1/B2/hook-secret-77';
@@ -122,7 +123,7 @@ test('a claim left by a killed sender holds the channel until it times out, then
   let hang = true;
   return withWorld(async (world) => {
     const killed = execa('setsid', [process.execPath, NOTIFY_SCRIPT, '--repo', world.sandbox.work, world.tag, '--channel', 'slack'], { reject: false, env: { ...CLI_ENV, ...world.env } });
-    await waitFor(() => posts(world.fake, WEBHOOK) === 1, 'the Slack post of the run to kill');
+    await waitUntil(() => posts(world.fake, WEBHOOK) === 1, 'the Slack post of the run to kill');
     process.kill(-killed.pid!, 'SIGKILL');
     await killed;
     assert.equal((await originRecord(world)).events.map((event) => event.event), ['cut', 'pushed', 'claim']);

@@ -5,7 +5,8 @@ import { commitAnalyzer, isJiraHost, type CommitFacts } from '../../src/release/
 import { groupCommitsByCard } from '../../src/release/cards.js';
 import { renderChangelogSection, sectionMarker } from '../../src/release/changelog.js';
 import { insertChangelogSection } from '../../src/release/changelog-file.js';
-import { nextReleaseTag, planRelease, releaseDate, renderPlannedChangelog } from '../../src/release/plan.js';
+import { nextReleaseTag, planRelease, releaseDate, renderPlannedChangelog, withJiraDetails } from '../../src/release/plan.js';
+import { unavailable } from '../../src/jira/details.js';
 import { compareUrl, repoWebOf } from '../../src/release/repo-url.js';
 
 let counter = 0;
@@ -127,6 +128,39 @@ plan('builds messages, changelog and report from facts alone', async () => {
   assert.is(rendered.section, rendered.changelog!.toString().slice('# Changelog\n\n'.length));
   assert.is((await renderPlannedChangelog(result, rendered.changelog, 'CHANGELOG.md')).changelog, null, 'already there: unchanged');
   assert.equal(result.report.jira.map((card) => card.key), ['EPN-1']);
+});
+plan('the tag message, the release commit\'s message and the whole report, as planned before anything is pushed', () => {
+  const commits = [fakeCommit('EPN-1: a'), fakeCommit('chore: b')];
+  const base = 'a'.repeat(40);
+  const result = planRelease({ config: resolveConfig({}, {}), date: '2026-11-24', baseSha: base, headSha: commits[1]!.sha, commits, existingTags: ['release/2026-11-24'], repo: null });
+  assert.is(result.tag, 'release/2026-11-24.2');
+  assert.is(result.tagMessage, 'Release release/2026-11-24.2\n\n2 commits, 1 Jira cards, 1 commits without a key.\n');
+  assert.is(result.releaseMessage, 'chore(release): release/2026-11-24.2\n\nAdd the release/2026-11-24.2 section to CHANGELOG.md: 2 commits, 1 Jira cards, 1 commits without a key.\n\nRelease-Cut: release/2026-11-24.2\n');
+  assert.equal(result.report, {
+    tag: 'release/2026-11-24.2', date: '2026-11-24', base: 'main', head: 'develop', baseSha: base, headSha: commits[1]!.sha,
+    range: `${base}..${commits[1]!.sha}`, compareUrl: null, changelogUrl: null, commitCount: 2,
+    jira: result.grouping.cards, withoutJira: [{ sha: commits[1]!.sha, subject: 'chore: b' }], reverted: [], keylessMerges: [],
+    releaseCommit: null, dryRun: false, pushed: { origin: false, staging: false },
+  });
+});
+
+plan('with Jira\'s details the section groups cards by type with their summaries; without them, one list of cards', async () => {
+  const commits = [fakeCommit('EPN-1: a'), fakeCommit('EPN-2: b'), fakeCommit('EPN-3: c')];
+  const planned = planRelease({ config: resolveConfig({}, {}), date: '2026-11-24', baseSha: 'a'.repeat(40), headSha: commits[2]!.sha, commits, existingTags: [], repo: null });
+  const details = {
+    available: true, reason: null,
+    issues: { 'EPN-1': { summary: 'Login with SSO', type: 'Story', status: 'Done', assignee: null }, 'EPN-2': { summary: 'Cart empties', type: 'Bug', status: 'In Progress', assignee: null } },
+  };
+  const detailed = withJiraDetails(planned, details, null);
+  const section = (await renderPlannedChangelog(detailed, null, 'CHANGELOG.md')).section;
+  assert.match(section, /### Stories\n\n- \*\*EPN-1\*\* Login with SSO \(Done\)/);
+  assert.match(section, /### Bugs\n\n- \*\*EPN-2\*\* Cart empties \(In Progress\)/);
+  assert.match(section, /### Unknown to Jira\n\n- \*\*EPN-3\*\* not found in Jira/);
+  assert.equal(detailed.report.jiraDetails, details);
+
+  const without = withJiraDetails(planned, unavailable('no answer'), null);
+  const plain = (await renderPlannedChangelog(without, null, 'CHANGELOG.md')).section;
+  assert.match(plain, /### Jira cards\n\n- \*\*EPN-1\*\*\n.*\n- \*\*EPN-2\*\*\n.*\n- \*\*EPN-3\*\*\n/);
 });
 plan.run();
 

@@ -29,6 +29,21 @@ judge('a ref someone else moved, with nothing of ours applied, is untouched by t
   assert.equal(judgeRemote(pushed, new Map([['refs/heads/main', 'e'.repeat(40)], ['refs/heads/develop', B]])), { kind: 'untouched' });
 });
 
+judge('partial with a ref moved by someone else and one deleted on the remote: each named with what to do', () => {
+  const moved = 'e'.repeat(40);
+  const partial = judgeRemote(pushed, new Map([['refs/heads/main', R], ['refs/heads/develop', moved]]));
+  assert.equal(partial, { kind: 'partial', applied: ['refs/heads/main'], missing: ['refs/tags/release/2026-11-24'], movedByOthers: ['refs/heads/develop'] });
+  assert.is(describePartial('origin', partial as Extract<typeof partial, { kind: 'partial' }>),
+    "origin has main; origin lacks release/2026-11-24: git push origin refs/tags/release/2026-11-24:refs/tags/release/2026-11-24; origin's develop was moved by someone else meanwhile: fetch and compare before pushing it");
+  const deleted = judgeRemote(pushed, new Map([['refs/heads/main', R], ['refs/tags/release/2026-11-24', T]]));
+  assert.equal(deleted, { kind: 'partial', applied: ['refs/heads/main', 'refs/tags/release/2026-11-24'], missing: ['refs/heads/develop'], movedByOthers: [] }, 'a branch gone from the remote lacks the release');
+});
+
+judge('only the leading refs/heads/ or refs/tags/ is dropped from a name; other refs keep theirs', () => {
+  assert.is(describePartial('staging', { kind: 'partial', applied: ['refs/notes/release-cut', 'refs/notes/refs/tags/x'], missing: ['refs/heads/team/refs/heads/x'], movedByOthers: [] }),
+    'staging has refs/notes/release-cut; staging has refs/notes/refs/tags/x; staging lacks team/refs/heads/x: git push staging refs/heads/team/refs/heads/x:refs/heads/team/refs/heads/x');
+});
+
 const reasons = suite("gitFailureReason: git's own words");
 
 reasons('--porcelain rejections read as git prints them, remote lines kept, the closing summary dropped', () => {

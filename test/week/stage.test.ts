@@ -9,7 +9,8 @@ import * as assert from 'uvu/assert';
 import { parseRecord } from '../../src/record/record.js';
 import { commit, git } from '../../src/sandbox.js';
 import { onBranch, sha, snapshot } from '../helpers/cut.js';
-import { exists, installHook, slowPush, startCutInSession, waitFor } from '../helpers/faults.js';
+import { exists, installHook, slowPush, startCutInSession } from '../helpers/faults.js';
+import { waitUntil } from '../helpers/wait.js';
 import { concurrentSuite } from '../helpers/suite.js';
 import { fixOnMain, runWeekCli, slackPosts, STAGE_SCRIPT, withWeek, type Week } from './helpers.js';
 
@@ -96,9 +97,9 @@ test('CI cancels (SIGINT, then SIGTERM) while origin takes the stage: the push f
   const marks = path.join(week.sandbox.root, 'push');
   await slowPush(week.sandbox.origin, marks, 2, 0);
   const stage = startCutInSession(week.sandbox.work, week.env, [], STAGE_SCRIPT);
-  await waitFor(exists(`${marks}.started`), 'the push to origin to start');
+  await waitUntil(exists(`${marks}.started`), 'the push to origin to start');
   stage.signalGroup('SIGINT');
-  await waitFor(async () => (await stage.peek()).includes('stopping after the current step'), 'the first signal taken');
+  await waitUntil(async () => (await stage.peek()).includes('stopping after the current step'), 'the first signal taken');
   stage.signalGroup('SIGTERM');
   const result = await stage.result;
   assert.is(result.exitCode, 0, result.stderr);

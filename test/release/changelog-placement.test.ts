@@ -1,0 +1,159 @@
+/**
+ * Where CHANGELOG.md's new section goes, on the shapes the block parser must read right: a `## `
+ * line that is not a top-level heading (a quote, a list item), files over 64 KB (the first 64 KB
+ * are parsed alone when the first release lies in them), and encodings the cut refuses.
+ */
+import * as assert from 'uvu/assert';
+import { UserError } from '../../src/errors.js';
+import { insertChangelogSection } from '../../src/release/changelog-file.js';
+import { sectionMarker } from '../../src/release/changelog.js';
+import { suite } from '../helpers/suite.js';
+
+const MARKER = sectionMarker('e'.repeat(40));
+const SECTION = `## release/2026-11-24 (2026-11-24)\n\n${MARKER}\n\n- EPN-1 login\n`;
+const KB = 1024;
+
+/** The text before the new section and the text after it, asserting nothing else changed. */
+async function placed(before: string): Promise<{ above: string; below: string }> {
+  const after = (await insertChangelogSection(Buffer.from(before), SECTION, MARKER)).toString();
+  const at = after.indexOf(SECTION);
+  assert.ok(at !== -1, 'the section is there, whole');
+  const above = after.slice(0, at);
+  const below = after.slice(at + SECTION.length);
+  assert.is(`${above}${below}`.replace(/\n+/g, '\n'), before.replace(/\n+/g, '\n'), 'only the section (and blank lines around it) was added');
+  return { above, below };
+}
+
+/** Paragraphs of ordinary prose, at least `bytes` long. */
+function prose(bytes: number): string {
+  const paragraph = 'We keep this changelog by hand between releases; each release lists its cards.\n\n';
+  return paragraph.repeat(Math.ceil(bytes / paragraph.length));
+}
+
+const placement = suite('CHANGELOG.md placement: top-level headings only, any size');
+
+placement('a `> ## …` line in a quote is not a release: the section goes above the first top-level ##', async () => {
+  const { above, below } = await placed('# Changelog\n\n> ## 0.9 (quoted from the old project)\n> - kept for history\n\n## 1.0\n\n- a\n');
+  assert.match(above, /> - kept for history\n\n$/);
+  assert.match(below, /^\n?## 1\.0\n/);
+});
+
+placement('a `## ` inside a list item is not a release either', async () => {
+  const { below } = await placed('# Changelog\n\n- How to write a release:\n\n  ## 9.9 (example)\n\n## 1.0\n\n- a\n');
+  assert.match(below, /^\n?## 1\.0\n/);
+});
+
+placement('a quote only: the section goes at the end, not into the quote', async () => {
+  const { above, below } = await placed('# Changelog\n\n> ## 0.9\n> - old\n');
+  assert.is(below, '');
+  assert.match(above, /> - old\n\n$/);
+});
+
+placement('over 64 KB, the first release past 64 KB: above it, not at the end of the first 64 KB', async () => {
+  const before = `# Changelog\n\n${prose(70 * KB)}## 1.0\n\n- a\n`;
+  assert.ok(before.indexOf('## 1.0') > 64 * KB);
+  const { below } = await placed(before);
+  assert.match(below, /^\n?## 1\.0\n\n- a\n$/);
+});
+
+placement('over 64 KB, a quoted `> ## ` past 64 KB before the first release: above the release', async () => {
+  const { above, below } = await placed(`# Changelog\n\n${prose(70 * KB)}> ## 0.9 (quoted)\n\n## 1.0\n\n- a\n`);
+  assert.match(above, /> ## 0\.9 \(quoted\)\n\n$/);
+  assert.match(below, /^\n?## 1\.0\n/);
+});
+
+placement('over 64 KB, the first release early and 100 KB of older releases after it: above the first', async () => {
+  const older = Array.from({ length: 4000 }, (_, i) => `## 0.${4000 - i}\n\n- change ${i}\n\n`).join('');
+  const before = `# Changelog\n\n## 1.0\n\n- newest\n\n${older}`;
+  assert.ok(before.length > 64 * KB);
+  const { above, below } = await placed(before);
+  assert.is(above, '# Changelog\n\n');
+  assert.match(below, /^\n?## 1\.0\n\n- newest\n/);
+});
+
+placement('a code fence that opens before 64 KB and closes after it hides its `## ` lines', async () => {
+  const head = `# Changelog\n\n${prose(60 * KB)}\`\`\`md\n`;
+  const fence = Array.from({ length: 400 }, (_, i) => `## ${i} (an example in a fence)\n`).join('');
+  const before = `${head}${fence}\`\`\`\n\n## 1.0\n\n- a\n`;
+  assert.ok(head.length < 64 * KB && head.length + fence.length > 64 * KB);
+  const { below } = await placed(before);
+  assert.match(below, /^\n?## 1\.0\n\n- a\n$/);
+});
+
+placement('a setext release heading whose underline is the first line past 64 KB: above it', async () => {
+  const head = `# Changelog\n\n${prose(63 * KB)}`;
+  const filler = 'x'.repeat(64 * KB - head.length - 'Version 1.1\n'.length - 1);
+  const before = `${head}${filler}\n\nVersion 1.1\n-----------\n\n- b\n`;
+  assert.is(before.indexOf('Version 1.1\n') + 'Version 1.1\n'.length, 64 * KB + 1, 'the underline starts right after the first 64 KB');
+  const { below } = await placed(before);
+  assert.match(below, /^\n?Version 1\.1\n-----------\n/);
+});
+/** The whole new file for `before` (LF), as text. */
+async function inserted(before: string | Buffer): Promise<string> {
+  return (await insertChangelogSection(Buffer.isBuffer(before) ? before : Buffer.from(before), SECTION, MARKER)).toString('latin1');
+}
+
+placement('blank lines are added around the section only where there are none', async () => {
+  assert.is(await inserted('# Changelog\n## 1.0\n- a\n'), `# Changelog\n\n${SECTION}\n## 1.0\n- a\n`);
+  assert.is(await inserted('## 1.0\n- a\n'), `${SECTION}\n## 1.0\n- a\n`, 'a release on the first line: the section goes first, no blank above');
+  assert.is(await inserted('# Changelog\n\n## 1.0\n'), `# Changelog\n\n${SECTION}\n## 1.0\n`);
+  assert.is(await inserted('# Changelog\n \t\n## 1.0\n'), `# Changelog\n \t\n${SECTION}\n## 1.0\n`, 'a line of spaces is blank');
+  assert.is(await inserted('# Changelog\n'), `# Changelog\n\n${SECTION}`);
+  assert.is(await inserted('# Changelog'), `# Changelog\n\n${SECTION}`);
+  assert.is(await inserted('# Changelog\n\n'), `# Changelog\n\n${SECTION}`);
+});
+
+placement('old Mac line endings (CR alone): the section goes above the release, in CR', async () => {
+  const cr = (text: string): string => text.replace(/\n/g, '\r');
+  assert.is(await inserted(cr('# Changelog\n\nNotes.\n\n## 1.0\n\n- a\n')), cr(`# Changelog\n\nNotes.\n\n${SECTION}\n## 1.0\n\n- a\n`));
+});
+
+placement('an empty file is created as a new changelog', async () => {
+  const created = await inserted(Buffer.alloc(0));
+  assert.match(created, /^# Changelog\n\n.+\n\n## release\/2026-11-24/);
+  assert.is(created, await inserted(Buffer.from('')));
+});
+
+placement('Keep a Changelog\'s Unreleased heading in its usual spellings; another heading is a release', async () => {
+  for (const heading of ['## [Unreleased]', '## Unreleased', '## [unreleased]', '## [Unreleased](https://x.test/compare/v1...HEAD)', '## [Unreleased][link]', '## [ Unreleased ]']) {
+    assert.is(await inserted(`# Changelog\n\n${heading}\n\n## 1.0\n`), `# Changelog\n\n${heading}\n\n${SECTION}\n## 1.0\n`, heading);
+  }
+  for (const heading of ['## Unreleased changes', '## Not unreleased', '## [Unreleased] soon']) {
+    assert.is(await inserted(`# Changelog\n\n${heading}\n\n## 1.0\n`), `# Changelog\n\n${SECTION}\n${heading}\n\n## 1.0\n`, heading);
+  }
+  assert.is(await inserted('# Changelog\n\n## [Unreleased]\n### Added\n- x\n'), `# Changelog\n\n## [Unreleased]\n\n${SECTION}\n### Added\n- x\n`);
+});
+
+placement('Latin-1: characters it lacks become upper-case hexadecimal references; its own are written as Latin-1 bytes', async () => {
+  const before = Buffer.from('# Änderungen\n\n## 1.0\n', 'latin1');
+  const after = await insertChangelogSection(before, '## r\n\n- Grüße ⚠ 😀\n', MARKER);
+  assert.is(after.toString('latin1'), '# Änderungen\n\n## r\n\n- Grüße &#x26A0; &#x1F600;\n\n## 1.0\n');
+});
+
+placement.run();
+
+const encodings = suite('CHANGELOG.md encodings the cut refuses');
+
+for (const [name, bom] of [['UTF-16 LE', [0xff, 0xfe]], ['UTF-16 BE', [0xfe, 0xff]]] as const) {
+  encodings(`a ${name} file is refused with one line, and how to convert it`, async () => {
+    const text = '# Changelog\n\n## 1.0\n\n- a\n';
+    const utf16le = Buffer.from(text, 'utf16le');
+    const body = name === 'UTF-16 LE' ? utf16le : Buffer.from(utf16le).swap16();
+    try {
+      await insertChangelogSection(Buffer.concat([Buffer.from(bom), body]), SECTION, MARKER);
+      assert.unreachable('UTF-16 must be refused');
+    } catch (error) {
+      assert.instance(error, UserError);
+      assert.is((error as UserError).message, 'CHANGELOG.md is UTF-16, which the cut does not write');
+      assert.match((error as UserError).hint ?? '', 'iconv -f UTF-16 -t UTF-8');
+    }
+  });
+}
+encodings('a Latin-1 file that starts with ÿ or þ (the bytes of a UTF-16 mark, alone) is not UTF-16', async () => {
+  for (const title of ['ÿ Changelog', 'þorn Changelog']) {
+    const before = Buffer.from(`${title}\n\n## 1.0\n`, 'latin1');
+    const after = await insertChangelogSection(before, SECTION, MARKER);
+    assert.is(after.toString('latin1'), `${title}\n\n${SECTION}\n## 1.0\n`, title);
+  }
+});
+encodings.run();
