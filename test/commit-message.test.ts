@@ -48,7 +48,7 @@ check('CRLF messages read as git stores them; a merge needs no key; the projects
   assert.equal(checkCommitMessage(' \r\n\n', { ...DEV, commentChar: null }), { ok: false, problem: 'the commit message is empty' });
   assert.equal(checkCommitMessage('fix: x', { ...DEV, projectKeys: ['DEV', 'OPS'] }), { ok: false, problem: 'the commit message has no Jira key (DEV, OPS)' });
   assert.equal(checkCommitMessage('fix: x', { ...DEV, projectKeys: null }), { ok: false, problem: 'the commit message has no Jira key (any Jira project)' });
-  assert.equal(checkCommitMessage('fix: dev-7 and DEV-8 elsewhere', { ...DEV, commentChar: null, projectKeys: ['OPS'] }), { ok: false, problem: 'the commit message has no Jira key (OPS)' });
+  assert.equal(checkCommitMessage('fix: dev-7 and DEV-8 elsewhere', { ...DEV, commentChar: null, projectKeys: ['OPS'] }), { ok: false, problem: 'DEV-8 is not a key of a configured project (OPS): the commit message has no Jira key of those' }, 'a key of another project is named as such');
 });
 
 check('the exact shapes: a revert names a full or abbreviated sha (7 to 64 hex digits); the cut\'s date and counter', () => {

@@ -85,8 +85,13 @@ placement('a setext release heading whose underline is the first line past 64 KB
   const filler = 'x'.repeat(64 * KB - head.length - 'Version 1.1\n'.length - 1);
   const before = `${head}${filler}\n\nVersion 1.1\n-----------\n\n- b\n`;
   assert.is(before.indexOf('Version 1.1\n') + 'Version 1.1\n'.length, 64 * KB + 1, 'the underline starts right after the first 64 KB');
-  const { below } = await placed(before);
-  assert.match(below, /^\n?Version 1\.1\n-----------\n/);
+  // The release is written in its neighbours' style: a setext heading, like "Version 1.1".
+  const after = (await insertChangelogSection(Buffer.from(before), SECTION, MARKER)).toString();
+  const heading = 'release/2026-11-24 (2026-11-24)\n-------------------------------\n';
+  const at = after.indexOf(heading);
+  assert.ok(at > head.length, 'the section is past the first 64 KB, in setext style');
+  assert.is(after.slice(0, at), before.slice(0, at), 'nothing above it changed');
+  assert.match(after.slice(at), /^release\/2026-11-24 \(2026-11-24\)\n-+\n\n<!-- release-cut:e+ -->\n\n- EPN-1 login\n\nVersion 1\.1\n-----------\n/);
 });
 /** The whole new file for `before` (LF), as text. */
 async function inserted(before: string | Buffer): Promise<string> {
@@ -114,12 +119,13 @@ placement('an empty file is created as a new changelog', async () => {
   assert.is(created, await inserted(Buffer.from('')));
 });
 
-placement('Keep a Changelog\'s Unreleased heading in its usual spellings; another heading is a release', async () => {
+placement('Keep a Changelog\'s Unreleased heading in its usual spellings; a heading that is neither stays above the new release', async () => {
   for (const heading of ['## [Unreleased]', '## Unreleased', '## [unreleased]', '## [Unreleased](https://x.test/compare/v1...HEAD)', '## [Unreleased][link]', '## [ Unreleased ]']) {
     assert.is(await inserted(`# Changelog\n\n${heading}\n\n## 1.0\n`), `# Changelog\n\n${heading}\n\n${SECTION}\n## 1.0\n`, heading);
   }
+  // Not Unreleased, and no release either (a release heading says a version or a date): the section goes above the newest release.
   for (const heading of ['## Unreleased changes', '## Not unreleased', '## [Unreleased] soon']) {
-    assert.is(await inserted(`# Changelog\n\n${heading}\n\n## 1.0\n`), `# Changelog\n\n${SECTION}\n${heading}\n\n## 1.0\n`, heading);
+    assert.is(await inserted(`# Changelog\n\n${heading}\n\n## 1.0\n`), `# Changelog\n\n${heading}\n\n${SECTION}\n## 1.0\n`, heading);
   }
   assert.is(await inserted('# Changelog\n\n## [Unreleased]\n### Added\n- x\n'), `# Changelog\n\n## [Unreleased]\n\n${SECTION}\n### Added\n- x\n`);
 });
