@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { freePort } from '../helpers/postgres.js';
 import { composeProject, docker, ensureImage, getText, inspect, uniqueName, waitHealthy, type ComposeProject } from '../helpers/docker.js';
 import { waitFor } from '../helpers/app-process.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const compose = suite('docker-compose: web + db with a persistent volume');
 // Characters that would break a password written into a URL: the credentials travel as PG* variables.
@@ -107,7 +108,9 @@ compose('a new POSTGRES_PASSWORD is refused until it is set inside PostgreSQL (t
   await waitFor(`${web}/healthz`, 60_000);
   const refused = await getText(`${web}/readyz`);
   assert.is(refused.status, 503, 'web has the new password, the database still the old one');
-  assert.match(refused.body, 'password authentication failed');
+  assert.equal(JSON.parse(refused.body), { status: 'not ready', reason: 'database unreachable' }, 'the answer names no host, port or database error');
+  const webContainer = (await changed.containerOf('web'))!;
+  await waitUntil(async () => (await docker(['logs', webContainer]).catch(() => '')).includes('password authentication failed'), 'web\'s log to say why');
 
   const db = (await changed.containerOf('db'))!;
   await docker(['exec', db, 'psql', '--username', 'hello', '--dbname', 'hello', '--command', `ALTER USER hello PASSWORD '${newPassword}'`]);
