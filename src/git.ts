@@ -371,12 +371,13 @@ export class Git {
    */
   async fetch(remote: string, refspecs: readonly string[], options: { unshallow?: boolean } = {}): Promise<void> {
     // --no-progress, not --quiet: --quiet also drops the lines that say why a ref was refused.
-    await this.run(['fetch', '--no-progress', '--tags', ...(options.unshallow ? ['--unshallow'] : []), '--', remote, ...refspecs], { detached: true });
+    // No automatic maintenance (gc) afterwards: a release waits for nobody's housekeeping.
+    await this.run(['fetch', '--no-progress', '--no-auto-maintenance', '--tags', ...(options.unshallow ? ['--unshallow'] : []), '--', remote, ...refspecs], { detached: true });
   }
 
   /** The objects of `ref` on `remote`, so that its commits can be read here; no ref is written. */
   async fetchObjectsOf(remote: string, ref: string): Promise<void> {
-    await this.run(['fetch', '--no-progress', '--no-tags', '--no-write-fetch-head', '--refmap=', '--', remote, ref], { detached: true });
+    await this.run(['fetch', '--no-progress', '--no-auto-maintenance', '--no-tags', '--no-write-fetch-head', '--refmap=', '--', remote, ref], { detached: true });
   }
 
   /** The sha of `ref` on `remote`, or null when the remote has no such ref. */

@@ -71,7 +71,11 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
 
   // Locked first, so that the leftover check reads refs no other cut is moving while the preflight's git calls run.
   const releaseLock = acquireLock(commonDir, say);
+  let early: Collecting | null = null;
   try {
+    // The range as this clone last saw origin, collected while the preflight and the fetch run; used
+    // only when the fetch leaves both ends where they were (a shallow clone's history is not whole yet).
+    if (!checkout.shallow) early = await collectAhead(git, config);
     // Before the fetch: a tag left here unpushed would make it fail ("would clobber existing tag").
     const [{ remotes, signing }, leftover] = await allSettled([
       steps.run('preflight', () => preflight(checkout, config, options.dryRun)),
@@ -98,25 +102,25 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
     const existingTags = todaysTags.length === 0 ? todaysTags : await withoutOrphanTags(git, todaysTags, base.sha, options.dryRun, say);
     const fastForwards = [base, head].filter((branch) => branch.localSha !== branch.sha).map((branch) => branchUpdate(branch, branch.sha));
 
-    const commits = await steps.run('collect commits', async () => {
-      const analyze = commitAnalyzer(config);
-      const newestFirst: CommitFacts[] = [];
-      for await (const batch of git.commitsBetween(base.sha, head.sha)) {
-        for (const commit of batch) newestFirst.push(analyze(commit));
-      }
-      return newestFirst.reverse();
-    });
+    // Beside the collect: main's fixes since the previous release was last announced (a short walk of main).
+    const fixesOnMain = unannouncedFixes(git, config, sharing.store, base.sha);
+    fixesOnMain.catch(() => undefined); // its failure is reported where it is awaited
+    const ahead = early?.range === `${base.sha}..${head.sha}` ? early : null;
+    if (!ahead) early?.cancel();
+    const commits = await steps.run('collect commits', () => (ahead ?? collecting(git, config, base.sha, head.sha)).commits);
     if (commits.length === 0) {
       return await finishedRelease(git, options, config, { base, head, stagingSha, fastForwards, reportsDir, sharing });
     }
     await steps.run(`check ${config.stagingRemote} follows ${config.base}`, () => refuseDivergedStaging(git, config, base.sha, stagingSha, ExitCode.failed));
-    const fixedOnMain = await unannouncedFixes(git, config, sharing.store, base.sha);
+    // When main has nothing develop lacks (no hotfixes), the merge's tree is develop's own and
+    // the history walk of a real merge is not needed. Git works on it while the plan is made.
+    const merging = steps.run('merge check', () =>
+      commits.some((commit) => commit.parents.includes(base.sha)) ? git.treeOf(head.sha) : git.mergeTree(base.sha, head.sha));
+    merging.catch(() => undefined); // awaited below
+    const fixedOnMain = await fixesOnMain;
     const drafted = await steps.run('plan', async () =>
       planRelease({ config, date, baseSha: base.sha, headSha: head.sha, commits, existingTags, repo: repoWebOf(sharing.originUrl), fixedOnMain }));
-    // When main has nothing develop lacks (no hotfixes), the merge's tree is develop's own and
-    // the history walk of a real merge is not needed.
-    const merge = await steps.run('merge check', () =>
-      commits.some((commit) => commit.parents.includes(base.sha)) ? git.treeOf(head.sha) : git.mergeTree(base.sha, head.sha));
+    const merge = await merging;
     if (merge.conflicts.length > 0) {
       throw new ConflictError(
         `${config.head} and ${config.base} conflict in ${listFiles(merge.conflicts)}`,
@@ -141,8 +145,38 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
     const changelog = await steps.run('render changelog', plannedChangelog);
     return await release(git, options, config, { base, head, merge, plan, changelog, signing, scratchDir: commonDir, reportsDir, sharing });
   } finally {
+    early?.cancel();
     releaseLock();
   }
+}
+
+/** The commits of a range being read (git log streamed) and analyzed; cancel() stops git. */
+interface Collecting {
+  range: string;
+  commits: Promise<CommitFacts[]>;
+  cancel: () => void;
+}
+
+function collecting(git: Git, config: ReleaseConfig, baseSha: string, headSha: string): Collecting {
+  let cancelled = false;
+  const commits = (async () => {
+    const analyze = commitAnalyzer(config);
+    const newestFirst: CommitFacts[] = [];
+    for await (const batch of git.commitsBetween(baseSha, headSha)) {
+      if (cancelled) break; // leaving the loop ends git
+      for (const commit of batch) newestFirst.push(analyze(commit));
+    }
+    return newestFirst.reverse();
+  })();
+  commits.catch(() => undefined); // a collect that fails is reported where it is awaited
+  return { range: `${baseSha}..${headSha}`, commits, cancel: () => void (cancelled = true) };
+}
+
+/** The collect of the range origin's branches had when this clone last fetched, or null when it has not got both. */
+async function collectAhead(git: Git, config: ReleaseConfig): Promise<Collecting | null> {
+  const [base, head] = [config.base, config.head].map((branch) => `refs/remotes/${config.remote}/${branch}`);
+  const seen = await git.refs([base!, head!]);
+  return seen.get(base!) && seen.get(head!) ? collecting(git, config, seen.get(base!)!, seen.get(head!)!) : null;
 }
 
 /** QA's fixes on main since the previous release that its record never announced (no release:stage ran): the cut lists them. */

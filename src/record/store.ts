@@ -47,7 +47,7 @@ export class RecordStore {
 
   /** The remote's records into the local mirror of the ref. */
   async fetch(): Promise<void> {
-    await this.git.run(['fetch', '--no-progress', '--', this.remote, recordFetchRefspec(this.ref)], { detached: true });
+    await this.git.run(['fetch', '--no-progress', '--no-auto-maintenance', '--', this.remote, recordFetchRefspec(this.ref)], { detached: true });
   }
 
   /** The local notes commit, null when there is none. */

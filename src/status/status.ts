@@ -57,14 +57,14 @@ async function readPlaces(git: Git, config: ReleaseConfig, offline: boolean, sha
   const fetches = new Map<string, Promise<string | null>>();
   if (!offline) {
     const originSpecs = [config.head, config.base].map((branch) => `+refs/heads/${branch}:refs/remotes/${config.remote}/${branch}`);
-    fetches.set(config.remote, git.run(['fetch', '--no-progress', '--tags', ...(shallow ? ['--unshallow'] : []), '--', config.remote, ...originSpecs, recordFetchRefspec(config.recordRef)], { detached: true })
+    fetches.set(config.remote, git.run(['fetch', '--no-progress', '--no-auto-maintenance', '--tags', ...(shallow ? ['--unshallow'] : []), '--', config.remote, ...originSpecs, recordFetchRefspec(config.recordRef)], { detached: true })
       .then(() => null, (error: unknown) => {
         throw new UserError(`${config.remote} cannot be read (${gitReason(error)})`, { hint: `check the ${config.remote} remote and your access, or pass --offline to answer from this clone as it is` });
       }));
     for (const remote of [config.stagingRemote, config.productionRemote]) {
       if (!remotes.has(remote) || remote === config.remote) continue;
       // The branch may not exist there yet (no release promoted): fetched by a glob that may match nothing.
-      fetches.set(remote, git.run(['fetch', '--no-progress', '--no-tags', '--', remote, `+refs/heads/${config.base}*:refs/remotes/${remote}/${config.base}*`], { detached: true })
+      fetches.set(remote, git.run(['fetch', '--no-progress', '--no-auto-maintenance', '--no-tags', '--', remote, `+refs/heads/${config.base}*:refs/remotes/${remote}/${config.base}*`], { detached: true })
         .then(() => null, (error: unknown) => `${remote} cannot be read (${gitReason(error)})`));
     }
   }
