@@ -548,9 +548,9 @@ export class Git {
   }
 
   /** commit-tree ignores commit.gpgSign, so signing is asked for with -S; git's key settings apply. */
-  async commitTree(tree: string, parents: readonly string[], message: string, sign: boolean): Promise<string> {
+  async commitTree(tree: string, parents: readonly string[], message: string, sign: boolean, env?: Record<string, string>): Promise<string> {
     const args = ['commit-tree', ...(sign ? ['-S'] : []), tree, ...parents.flatMap((parent) => ['-p', parent]), '-F', '-'];
-    if (!sign) return this.output(args, { input: message });
+    if (!sign) return this.output(args, { input: message, ...(env ? { env } : {}) });
     const result = await this.run(args, { input: message, okExitCodes: [0, 1, 128] });
     const commit = result.stdout.trim();
     if (result.exitCode !== 0 || !/^gpgsig(-sha256)? /m.test(await this.objectHeader(commit))) throw new SigningError('commit', result.stderr);

@@ -77,8 +77,22 @@ export class RecordStore {
     const tree = parent
       ? await this.git.replaceTopLevelFile(`${parent}^{tree}`, commit, Buffer.from(text))
       : await this.git.output(['mktree', '-z'], { input: `100644 blob ${await this.git.output(['hash-object', '-w', '--stdin'], { input: text })}\t${commit}\0` });
-    return this.git.commitTree(tree, parent ? [parent] : [], `${subject}\n`, false);
+    return this.git.commitTree(tree, parent ? [parent] : [], `${subject}\n`, false, await this.identity());
   }
+
+  /**
+   * Who the notes commits are by: the user's git identity when there is one; else (a CI job that
+   * only notifies, with no user.email) the toolkit, since each event already names user@host.
+   */
+  private identity(): Promise<Record<string, string> | undefined> {
+    this.knownIdentity ??= this.git.committerIdent().then((ident) => (ident ? undefined : {
+      GIT_AUTHOR_NAME: 'release-toolkit', GIT_AUTHOR_EMAIL: 'release-toolkit@localhost',
+      GIT_COMMITTER_NAME: 'release-toolkit', GIT_COMMITTER_EMAIL: 'release-toolkit@localhost',
+    }));
+    return this.knownIdentity;
+  }
+
+  private knownIdentity: Promise<Record<string, string> | undefined> | undefined;
 
   /** The first record of a release: its report and the events of the cut itself. */
   firstRecord(report: unknown, events: readonly NewEvent[]): string {
