@@ -10,7 +10,7 @@ import { validateWorkflow } from '@action-validator/core';
 import { parse } from 'yaml';
 import { freePort } from './helpers/postgres.js';
 import { PROJECT_ROOT } from './helpers/hooks.js';
-import { installed, SHELLCHECK_INSTALL, testNeedingTool } from './helpers/system-tool.js';
+import { installed, SHELLCHECK_INSTALL, SYSTEM_TOOLS, testNeeding, testNeedingTool } from './helpers/system-tool.js';
 import { readWorkflow, runJobInFreshClone, workflowPath, type Workflow } from './helpers/workflow.js';
 import { withReleaseTrailer, withStageTrailer } from '../src/release/notes.js';
 import { CLI_ENV, CUT_SCRIPT, onBranch, withSandbox } from './helpers/cut.js';
@@ -417,7 +417,7 @@ testNeedingTool(workflows, 'shellcheck', SHELLCHECK_INSTALL)('every run: script 
   }
 });
 
-workflows('ci.yml: the test job\'s commands pass in a fresh clone on this machine', async () => {
+testNeeding(workflows, SYSTEM_TOOLS.curl)('ci.yml: the test job\'s commands pass in a fresh clone on this machine', async () => {
   const job = (await readWorkflow('ci.yml')).jobs.test!;
   const { results, failures } = await runJobInFreshClone(job, {
     overrides: { PORT: String(await freePort()) },

@@ -10,7 +10,7 @@ import { execa, type ResultPromise } from 'execa';
 import { PROJECT_ROOT } from '../helpers/hooks.js';
 import { startShFolder, waitFor } from '../helpers/app-process.js';
 import { freePort } from '../helpers/postgres.js';
-import { SHELLCHECK_INSTALL, testNeedingTool } from '../helpers/system-tool.js';
+import { SHELLCHECK_INSTALL, SYSTEM_TOOLS, testNeeding, testNeedingTool } from '../helpers/system-tool.js';
 import { waitUntil } from '../helpers/wait.js';
 
 async function startSh(dir: string, args: string[], env: Record<string, string>) {
@@ -120,7 +120,7 @@ startScript('a lock left by a start.sh that was killed is taken over', async () 
 });
 
 for (const host of ['::1', '127.0.0.2']) {
-  startScript(`HOST=${host}: start.sh waits for the app at that address, and status and stop find it`, async () => {
+  (host === '::1' ? testNeeding(startScript, SYSTEM_TOOLS.ipv6Loopback) : startScript)(`HOST=${host}: start.sh waits for the app at that address, and status and stop find it`, async () => {
     const hostEnv = { ...env, HOST: host };
     const url = host.includes(':') ? `http://[${host}]:${env.PORT}` : `http://${host}:${env.PORT}`;
     const started = await startSh(dir, [], hostEnv);
@@ -132,7 +132,7 @@ for (const host of ['::1', '127.0.0.2']) {
   });
 }
 
-startScript('a busy port is refused, naming the process that holds it', async () => {
+testNeeding(startScript, SYSTEM_TOOLS.ss)('a busy port is refused, naming the process that holds it', async () => {
   const holder = http.createServer().listen(Number(env.PORT), '127.0.0.1');
   // listen() binds on a later tick: without waiting, a loaded machine may run start.sh's check first.
   await once(holder, 'listening');
@@ -185,7 +185,7 @@ startScript('a pid file naming an unrelated live process: status says not runnin
   }
 });
 
-startScript('a pid file naming another node server on $PORT: never signalled, start names it as the port holder', async () => {
+testNeeding(startScript, SYSTEM_TOOLS.ss)('a pid file naming another node server on $PORT: never signalled, start names it as the port holder', async () => {
   const pidFile = path.join(dir, 'logs', 'app.pid');
   const other: ResultPromise = execa(process.execPath, ['-e', `require('node:http').createServer((q, s) => s.end('other')).listen(${env.PORT}, '127.0.0.1')`], { reject: false });
   try {
@@ -208,7 +208,7 @@ startScript('a pid file naming another node server on $PORT: never signalled, st
   }
 });
 
-startScript('a pid file naming a zombie counts as stopped: stop returns at once, status says not running', async () => {
+testNeeding(startScript, SYSTEM_TOOLS.ps)('a pid file naming a zombie counts as stopped: stop returns at once, status says not running', async () => {
   const pidFile = path.join(dir, 'logs', 'app.pid');
   // The shell starts a short sleep in the background, then becomes `sleep 60`, which never reaps
   // it: once the short one exits (after the exec, so the shell cannot have reaped it) it is a zombie.
@@ -257,7 +257,7 @@ startScript('logs/app.log is rotated by size: LOG_MAX_SIZE=2K, LOG_KEEP=2', asyn
   }
 });
 
-startScript('without ss and lsof, the pid and port checks read /proc', async () => {
+testNeeding(startScript, SYSTEM_TOOLS.ps)('without ss and lsof, the pid and port checks read /proc', async () => {
   const tools = await mkdtemp(path.join(os.tmpdir(), 'start-sh-tools-'));
   const used = ['bash', 'node', 'sed', 'tr', 'cat', 'ps', 'awk', 'find', 'mkdir', 'mv', 'rm', 'sleep', 'seq', 'tail', 'dirname', 'cut', 'nohup', 'grep', 'head', 'env'];
   for (const tool of used) {

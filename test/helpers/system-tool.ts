@@ -19,6 +19,14 @@ export const SYSTEM_TOOLS = {
   setsid: { name: 'setsid (util-linux)', probe: ['setsid', '--version'], install: 'apt-get install util-linux' },
   gitDaemon: { name: 'git daemon', probe: ['sh', '-c', 'test -x "$(git --exec-path)/git-daemon"'], install: 'a git with git-daemon (Debian: apt-get install git)' },
   openssl: { name: 'openssl', probe: ['openssl', 'version'], install: 'apt-get install openssl' },
+  ps: { name: 'ps (procps)', probe: ['ps', '-p', '1'], install: 'apt-get install procps' },
+  ss: { name: 'ss (iproute2)', probe: ['ss', '-V'], install: 'apt-get install iproute2' },
+  curl: { name: 'curl', probe: ['curl', '--version'], install: 'apt-get install curl' },
+  ipv6Loopback: {
+    name: 'IPv6 loopback (::1)',
+    probe: [process.execPath, '-e', "require('net').createServer().once('error', () => process.exit(1)).listen(0, '::1', () => process.exit(0))"],
+    install: 'a network namespace with ::1 (Docker: --sysctl net.ipv6.conf.lo.disable_ipv6=0)',
+  },
 } satisfies Record<string, SystemTool>;
 
 /** Whether the probe runs: a missing binary and one that cannot be executed are both absent. */
