@@ -8,6 +8,7 @@ import { insertChangelogSection } from '../../src/release/changelog-file.js';
 import { nextReleaseTag, planRelease, releaseDate, renderPlannedChangelog, withJiraDetails } from '../../src/release/plan.js';
 import { unavailable } from '../../src/jira/details.js';
 import { compareUrl, repoWebOf } from '../../src/release/repo-url.js';
+import { collectFixes } from '../../src/release/fixes.js';
 
 let counter = 0;
 const analyze = commitAnalyzer(resolveConfig({}, {}));
@@ -129,6 +130,31 @@ plan('builds messages, changelog and report from facts alone', async () => {
   assert.is((await renderPlannedChangelog(result, rendered.changelog, 'CHANGELOG.md')).changelog, null, 'already there: unchanged');
   assert.equal(result.report.jira.map((card) => card.key), ['EPN-1']);
 });
+plan('main\'s unannounced fixes: their own report field and CHANGELOG block, at the end of the section; none when there are none', async () => {
+  const commits = [fakeCommit('EPN-1: a')];
+  const fix = fakeCommit('EPN-9: fix the button');
+  const keyless = fakeCommit('fix: a typo');
+  const facts = { config: resolveConfig({}, {}), date: '2026-11-24', baseSha: 'a'.repeat(40), headSha: commits[0]!.sha, commits, existingTags: [], repo: null };
+  const fixes = collectFixes('b'.repeat(40), keyless.sha, [fix, keyless], null);
+  const withFixes = planRelease({ ...facts, fixedOnMain: { since: 'release/2026-11-17', fixes } });
+  assert.equal(withFixes.report.fixedOnMain, {
+    since: 'release/2026-11-17',
+    cards: [{ key: 'EPN-9', url: null, commits: [{ sha: fix.sha, subject: 'EPN-9: fix the button' }] }],
+    withoutJira: [{ sha: keyless.sha, subject: 'fix: a typo' }],
+  });
+  const { section } = await renderPlannedChangelog(withFixes, null, 'CHANGELOG.md');
+  const block = section.indexOf('\n\n### Fixed on main since release/2026-11-17\n\n<!-- release-stage:');
+  assert.ok(block > section.indexOf('EPN-1: a'), 'after the release\'s own cards');
+  assert.match(section.slice(block), `- EPN-9\n  - EPN-9: fix the button (\`${fix.sha.slice(0, 7)}\`)\n- fix: a typo (\`${keyless.sha.slice(0, 7)}\`) — no Jira key\n`);
+
+  for (const fixedOnMain of [null, { since: 'release/2026-11-17', fixes: collectFixes('b'.repeat(40), 'b'.repeat(40), [], null) }]) {
+    const without = planRelease({ ...facts, fixedOnMain });
+    assert.is(without.report.fixedOnMain, undefined);
+    assert.is(without.fixesBlock, null);
+    assert.not.match((await renderPlannedChangelog(without, null, 'CHANGELOG.md')).section, 'Fixed on main');
+  }
+});
+
 plan('the tag message, the release commit\'s message and the whole report, as planned before anything is pushed', () => {
   const commits = [fakeCommit('EPN-1: a'), fakeCommit('chore: b')];
   const base = 'a'.repeat(40);
