@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkCommitMessage, exemptionOf, keyOfBranch, stripComments, withoutKeyPrefix } from '../src/commit-message.js';
+import { checkCommitMessage, exemptionOf, keyOfBranch, revertedShaOf, stripComments, withoutKeyPrefix } from '../src/commit-message.js';
 import { resolveCommitConfig } from '../src/config.js';
 import { commitAnalyzer } from '../src/release/analyze.js';
 
@@ -97,11 +97,27 @@ branches('no project list: only a key that starts a segment, never one made of a
     ['bugfix/abc-12.retry', 'ABC-12'],
     ['ABC-7_fix', 'ABC-7'],
     ['feature/fix-ABC-12', null],
+    ['feature/ABC-12.3-x', null],
+    ['feature/V12-3-x', null],
+    ['feature/AV2-3-x', 'AV2-3'],
   ];
   for (const [branch, key] of cases) assert.is(keyOfBranch(branch, null), key, branch);
+  assert.is(keyOfBranch('feature/bump-node-20', []), null, 'an empty project list reads branches as no list does');
   assert.is(keyOfBranch('dependabot/npm_and_yarn/DEV-1.2', ['DEV']), null, 'bot branches, whatever the project list');
 });
 branches.run();
+
+const reverts = suite('revertedShaOf: the sha git revert names');
+
+reverts('the sha at the start of a line, 7 to 64 hex digits, whole; anything else names none', () => {
+  assert.is(revertedShaOf('Revert "x"\n\nThis reverts commit ed7ad6d.'), 'ed7ad6d');
+  assert.is(revertedShaOf(`Revert "x"\n\nThis reverts commit ${'a'.repeat(40)}.`), 'a'.repeat(40));
+  assert.is(revertedShaOf('fix: y\n\nSee: This reverts commit ed7ad6d.'), null, 'not at the start of a line');
+  assert.is(revertedShaOf('Revert "x"\n\nThis reverts commit ed7ad.'), null, 'too short to name a commit');
+  assert.is(revertedShaOf('Revert "x"\n\nThis reverts commit the old login.'), null);
+});
+
+reverts.run();
 
 const placements = suite('the cut reads type and breaking change from every key placement');
 placements('conventional, prefix, scope, trailer, and older DEV-321: feat(x): history', () => {
