@@ -7,7 +7,7 @@ import { ConflictError, PushInFlightError } from '../release/failure.js';
 import { handleSignals } from '../release/signals.js';
 import { failedChannels, type ChannelResult, type ReleaseReport } from '../release/report.js';
 import { Steps } from '../release/steps.js';
-import type { WeekOptions, WeekState } from './state.js';
+import type { ShareWeek, WeekOptions } from './state.js';
 
 /** What every command of the week takes, as the cut does. */
 const WEEK_FLAGS = {
@@ -40,7 +40,7 @@ export interface WeekRun {
   positionals: string[];
   /** Asks on the terminal (the plan was printed just before); null: do not ask. */
   confirm: ((question: string) => Promise<boolean>) | null;
-  share: (report: ReleaseReport, state: WeekState, options: { scope: string; reportFor: (channel: string) => ReleaseReport; dryRun: boolean }) => Promise<ChannelResult[]>;
+  share: ShareWeek;
 }
 
 export interface WeekResult {

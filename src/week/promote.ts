@@ -6,7 +6,7 @@ import { acquireLock } from '../release/lock.js';
 import { pushDeployment } from '../release/push.js';
 import type { ChannelResult, ReleaseReport } from '../release/report.js';
 import { stagedGroupings, withFixes } from '../release/fixes.js';
-import { readWeek, type WeekOptions, type WeekState } from './state.js';
+import { readWeek, type ShareWeek, type WeekOptions } from './state.js';
 
 /** The trailer on the commits release:promote makes for production alone (a rollback, a return after one). */
 const PROMOTE_TRAILER = 'Release-Promote';
@@ -16,7 +16,7 @@ export interface PromoteOptions extends WeekOptions {
   tag: string | null;
   confirm: ((plan: PromotePlan) => Promise<boolean>) | null;
   verifyTimeoutMs?: number;
-  share: (report: ReleaseReport, state: WeekState, options: { scope: string; reportFor: (channel: string) => ReleaseReport; dryRun: boolean }) => Promise<ChannelResult[]>;
+  share: ShareWeek;
 }
 
 /**

@@ -9,16 +9,16 @@ import { recordDeploy, type DeployCheck } from '../release/deploy.js';
 import { ReleaseStateError } from '../release/failure.js';
 import { releaseDate } from '../release/plan.js';
 import { pushRelease, pushDeployment } from '../release/push.js';
-import type { ChannelResult, ReleaseReport } from '../release/report.js';
+import type { ChannelResult } from '../release/report.js';
 import { withStageTrailer } from '../release/notes.js';
 import { deltaReport, describeFixes, fixesMarker, renderFixesBlock, stagedGroupings, stageHeadline, withFixes, type Fixes } from '../release/fixes.js';
-import { readWeek, type WeekOptions, type WeekState } from './state.js';
+import { readWeek, type WeekOptions, type WeekState, type ShareWeek } from './state.js';
 
 export interface StageOptions extends WeekOptions {
   confirm: ((plan: StagePlan) => Promise<boolean>) | null;
   verifyTimeoutMs?: number;
   /** Shares the stage's delta: each channel once, claimed in the record under the stage's scope. */
-  share: (report: ReleaseReport, state: WeekState, options: { scope: string; reportFor: (channel: string) => ReleaseReport; dryRun: boolean }) => Promise<ChannelResult[]>;
+  share: ShareWeek;
 }
 
 /** What release:stage will do, as it is shown before anything changes. */

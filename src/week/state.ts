@@ -5,7 +5,7 @@ import type { RecordEvent } from '../record/record.js';
 import { RecordStore } from '../record/store.js';
 import { fail, fetchBranches, gitErrorDetail, preflight, resolveBranches, type Branch } from '../release/checkout.js';
 import { releaseDate } from '../release/plan.js';
-import type { ReleaseReport } from '../release/report.js';
+import type { ChannelResult, ReleaseReport } from '../release/report.js';
 import { fixesSinceAnnounced, newestRelease, reportFromGit } from '../release/report-from-git.js';
 import type { Steps } from '../release/steps.js';
 import type { Fixes } from '../release/fixes.js';
@@ -27,6 +27,13 @@ export interface WeekState {
   /** Each deployment remote's main (null: it has none). */
   deployed: { staging: string | null; production: string | null };
 }
+
+/**
+ * Shares what a command of the week announces, each channel once under `scope` in the release's
+ * record; `reportFor` gives a channel another report (the GitHub release keeps the whole release).
+ * Passed in by the entry point: the week's commands sit below the notifiers' wiring.
+ */
+export type ShareWeek = (report: ReleaseReport, state: WeekState, options: { scope: string; reportFor: (channel: string) => ReleaseReport; dryRun: boolean }) => Promise<ChannelResult[]>;
 
 export interface WeekOptions {
   repoDir: string;
