@@ -144,29 +144,30 @@ export async function runStage(options: StageOptions): Promise<StageOutcome> {
       const check = await recordDeploy(recording, { target: 'staging', remote: config.stagingRemote, commit: newMain, command: 'release:stage' }, config.deployUrls.staging, options.verifyTimeoutMs);
       if (check) deploys.push(check);
     }
-    const notifications = fixes.commits.length > 0 ? await shareStage(state, options, plan.headline, fixes, newMain) : await resumeShare(state, options);
+    const notifications = fixes.commits.length > 0 ? await announceStage(state, options, fixes, fixes.commits.length, newMain, [...stagedGroupings(state.release.events, state.config.jiraBaseUrl), fixes.grouping]) : await resumeShare(state, options);
     return { ...outcome('staged', newMain, newDevelop, deploys, notifications), staging: newMain };
   } finally {
     releaseLock();
   }
 }
 
-/** The delta on Slack, email and Jira (fixVersion on the fix cards); the GitHub release gets the whole release with its fixes. */
-function shareStage(state: WeekState, options: StageOptions, headline: string, fixes: Fixes, tip: string): Promise<ChannelResult[]> {
-  const delta = deltaReport(state.release.report, fixes, headline);
-  const whole = withFixes(state.release.report, [...stagedGroupings(state.release.events, state.config.jiraBaseUrl), fixes.grouping]);
+/**
+ * A stage announced: the delta (its fixes under the headline) on Slack, email and Jira (the fix
+ * cards get the release's fixVersion); the GitHub release gets the whole release with `everyStage`'s
+ * fixes. Claimed in the record under the stage's own scope, named by main's commit after it (`tip`).
+ */
+function announceStage(state: WeekState, options: StageOptions, fixes: Fixes, count: number, tip: string, everyStage: Fixes['grouping'][]): Promise<ChannelResult[]> {
+  const headline = stageHeadline(state.release.tag, state.config.stagingRemote, count, fixes.grouping.cards.map((card) => card.key));
+  const delta = { ...deltaReport(state.release.report, fixes, headline), commitCount: count };
+  const whole = withFixes(state.release.report, everyStage);
   return options.share(delta, state, { scope: `stage:${tip.slice(0, 12)}`, reportFor: (channel) => (channel === 'github' ? whole : delta), dryRun: false });
 }
 
 /** A stage whose pushes went through but whose sharing did not finish: share what the record lacks. */
-async function resumeShare(state: WeekState, options: StageOptions): Promise<ChannelResult[]> {
+function resumeShare(state: WeekState, options: StageOptions): Promise<ChannelResult[]> {
   const last = state.release.events.filter((event) => event.event === 'staged').at(-1);
-  if (!last || last.event !== 'staged' || last.fixes.length === 0) return [];
+  if (!last || last.event !== 'staged' || last.fixes.length === 0) return Promise.resolve([]);
   const grouping = stagedGroupings([last], state.config.jiraBaseUrl)[0]!;
   const fixes: Fixes = { since: state.release.commit, tip: last.commit, commits: [], grouping };
-  const headline = stageHeadline(state.release.tag, state.config.stagingRemote, last.fixes.length, grouping.cards.map((card) => card.key));
-  const delta = { ...deltaReport(state.release.report, fixes, headline), commitCount: last.fixes.length };
-  const whole = withFixes(state.release.report, stagedGroupings(state.release.events, state.config.jiraBaseUrl));
-  return options.share(delta, state, { scope: `stage:${last.commit.slice(0, 12)}`, reportFor: (channel) => (channel === 'github' ? whole : delta), dryRun: false });
+  return announceStage(state, options, fixes, last.fixes.length, last.commit, stagedGroupings(state.release.events, state.config.jiraBaseUrl));
 }
-
