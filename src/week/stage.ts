@@ -127,7 +127,13 @@ export async function runStage(options: StageOptions): Promise<StageOutcome> {
         ];
         await steps.run('commit stage', () => moveRefs(git, steps, updates, `release-stage: ${release.tag}`));
         const pushed = updates.map((update) => ({ ...update, oldSha: update.ref === base.ref ? base.sha : update.ref === head.ref ? head.sha : update.oldSha }));
-        await steps.run(`push ${config.remote}`, () => pushRelease(git, config.remote, pushed, config.recordRef, say));
+        await steps.run(`push ${config.remote}`, () => pushRelease(git, config.remote, pushed, config.recordRef, say)).catch(async (error: unknown) => {
+          // Two stages at once make the same commits (same tree, parents, message and second): the
+          // one that lost the record's race finds origin already staged, and carries on from there.
+          if (!(await sameStageOnOrigin(state, newMain, newDevelop))) throw error;
+          say(`another release:stage pushed the same ${config.base} and ${config.head} meanwhile: carrying on from there`);
+          await state.store.fetch();
+        });
       } catch (error) {
         if (!(error instanceof ReleaseStateError) && !(await steps.rollback())) say('rollback was incomplete: check `git reflog` for the branches named above');
         throw error;
@@ -149,6 +155,13 @@ export async function runStage(options: StageOptions): Promise<StageOutcome> {
   } finally {
     releaseLock();
   }
+}
+
+/** Whether origin's main and develop are exactly the stage's commits (read from origin itself). */
+async function sameStageOnOrigin(state: WeekState, newMain: string, newDevelop: string): Promise<boolean> {
+  const { git, config, base, head } = state;
+  const onOrigin = await git.remoteRefs(config.remote, [base.ref, head.ref]).catch(() => null);
+  return onOrigin !== null && onOrigin.get(base.ref) === newMain && onOrigin.get(head.ref) === newDevelop;
 }
 
 /**

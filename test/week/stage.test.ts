@@ -108,6 +108,25 @@ test('CI cancels (SIGINT, then SIGTERM) while origin takes the stage: the push f
   assert.ok((await originRecord(week)).events.some((event) => event.event === 'staged'));
 }));
 
+test('two release:stage runs from two clones at once: both exit 0, develop gets one back-merge, the delta is posted once', () => withWeek(async (week) => {
+  await fixOnMain(week, 'EPN-9: fix the login button', { 'button.txt': 'fixed\n' });
+  const clones = await Promise.all(['one', 'two'].map(async (name) => {
+    const dir = path.join(week.sandbox.root, name);
+    await git(week.sandbox.root)`git clone --quiet ${week.sandbox.origin} ${dir}`;
+    await git(dir)`git remote add staging ${week.sandbox.staging}`;
+    await git(dir)`git branch --quiet --track develop origin/develop`;
+    return { ...week, sandbox: { ...week.sandbox, work: dir } };
+  }));
+  const slackBefore = slackPosts(week).length;
+  const results = await Promise.all(clones.map((clone) => runWeekCli(STAGE_SCRIPT, clone)));
+  for (const result of results) assert.is(result.exitCode, 0, result.stderr);
+  assert.is(slackPosts(week).length, slackBefore + 1, 'one delta');
+  const develop = await sha(week.sandbox.origin, 'develop');
+  assert.is((await git(week.sandbox.origin)`git rev-list --count --merges ${week.releaseCommit}..${develop}`).stdout.trim(), '1', 'one back-merge');
+  assert.is(await sha(week.sandbox.staging, 'main'), await sha(week.sandbox.origin, 'main'));
+  assert.is((await originRecord(week)).events.filter((event) => event.event === 'staged').length, 1);
+}));
+
 test('nothing new on main: says so and changes nothing', () => withWeek(async (week) => {
   const before = await snapshot(week.sandbox);
   const result = await runWeekCli(STAGE_SCRIPT, week, ['--json']);
