@@ -75,6 +75,28 @@ const fixList = (fixes: Fixes): StageOutcome['fixes'] => fixes.commits.map((comm
  * Re-running after any fault finishes what is missing; with nothing new it changes nothing.
  */
 export async function runStage(options: StageOptions): Promise<StageOutcome> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await stageOnce(options);
+    } catch (error) {
+      if (!(error instanceof OriginMovedError) || attempt >= 3) throw error;
+      options.say(`${options.overrides.remote ?? 'origin'} moved while this stage was pushed (another stage, or a fix merged into main): nothing was changed here; reading it again`);
+    }
+  }
+}
+
+/** The push was refused as a whole because origin's main, develop or record moved after they were read. */
+class OriginMovedError extends Error {}
+
+/** Whether origin's branches or record are no longer what the stage read (read from origin itself). */
+async function originMoved(state: WeekState): Promise<boolean> {
+  const { git, config, base, head } = state;
+  const now = await git.remoteRefs(config.remote, [base.ref, head.ref, config.recordRef]).catch(() => null);
+  if (!now) return false;
+  return now.get(base.ref) !== base.sha || now.get(head.ref) !== head.sha || (now.get(config.recordRef) ?? null) !== state.recordTip;
+}
+
+async function stageOnce(options: StageOptions): Promise<StageOutcome> {
   const { steps, say } = options;
   const state = await readWeek(options, { production: false });
   const { git, config, base, head, release, fixes } = state;
@@ -136,6 +158,7 @@ export async function runStage(options: StageOptions): Promise<StageOutcome> {
         });
       } catch (error) {
         if (!(error instanceof ReleaseStateError) && !(await steps.rollback())) say('rollback was incomplete: check `git reflog` for the branches named above');
+        if (!(error instanceof ReleaseStateError) && (await originMoved(state))) throw new OriginMovedError();
         throw error;
       }
       steps.commit();

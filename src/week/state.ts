@@ -22,6 +22,8 @@ export interface WeekState {
   head: Branch;
   /** The newest release on origin's main. */
   release: { tag: string; commit: string; report: ReleaseReport; events: RecordEvent[] };
+  /** The release records' ref as origin had it when read (null: none yet). */
+  recordTip: string | null;
   /** main's commits since the release (or its last stage) was announced. */
   fixes: Fixes;
   /** Each deployment remote's main (null: it has none). */
@@ -89,7 +91,7 @@ export async function readWeek(options: WeekOptions, needs: { production: boolea
   const events = record?.events ?? [];
   const fixes = await fixesSinceAnnounced(git, config, base.sha, commit, events);
   return {
-    checkout, git, config, notify: resolveNotifyConfig(env, config), store, originUrl, base, head,
+    checkout, git, config, notify: resolveNotifyConfig(env, config), store, originUrl, base, head, recordTip: await store.tip(),
     release: { tag, commit, report: { ...report, tag, releaseCommit: commit, dryRun: false }, events },
     fixes,
     deployed: { staging, production },
