@@ -1,9 +1,15 @@
-// npm's `prepare`: builds dist/, installs the git hooks and writes their key rules
-// (.husky/_/jira-rules.sh). Never fails an install over hooks: it does nothing in production
-// installs (no devDependencies: `npm ci --omit=dev`, Docker), outside a git checkout, or with
-// HUSKY=0, and says why when it cannot install them.
+// npm's `prepare`: builds dist/, writes the hooks' key rules (into the work tree's git dir) and
+// points git at the tracked hooks: core.hooksPath=<package folder>/.husky, relative, so git runs
+// the hook files of whichever work tree commits: every linked worktree, and a checkout moved
+// elsewhere. (husky 9 points at its generated, git-ignored .husky/_ instead: relative, that folder
+// is missing in linked worktrees; absolute, it is gone once the checkout moves. Either way git
+// then runs no hook, silently.)
+// Never fails an install over hooks: it does nothing in production installs (no devDependencies:
+// `npm ci --omit=dev`, Docker), outside a git checkout, or with HUSKY=0, and says why when it
+// cannot install them.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,17 +21,17 @@ function skip(reason) {
   process.exit(0);
 }
 
-let husky;
-try {
-  husky = (await import('husky')).default;
-} catch {
-  skip('');
-}
 if (process.env.HUSKY === '0') skip('');
+try {
+  createRequire(import.meta.url).resolve('typescript');
+} catch {
+  skip(''); // a production install: nothing to build the hooks' slow path with
+}
 const git = (...args) => spawnSync('git', args, { cwd: packageDir, encoding: 'utf8' });
-const top = git('rev-parse', '--show-toplevel');
-if (top.error) skip('git is not on PATH');
-if (top.status !== 0) skip(''); // not a git checkout (a Docker build context, a tarball)
+const located = git('rev-parse', '--show-toplevel', '--show-prefix', '--path-format=absolute', '--git-common-dir');
+if (located.error) skip('git is not on PATH');
+if (located.status !== 0) skip(''); // not a git checkout (a Docker build context, a tarball)
+const [top, prefix, commonDir] = located.stdout.split('\n');
 
 // The same build (and build stamp) as the commands' pre-scripts, so the first command after an
 // install does not compile again.
@@ -33,30 +39,24 @@ if (existsSync(path.join(packageDir, 'tsconfig.json'))) {
   const bin = path.join(packageDir, 'node_modules', '.bin');
   execFileSync('sh', ['scripts/build-if-changed.sh'], { cwd: packageDir, stdio: 'inherit', env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` } });
 }
-const [gitDir, commonDir] = git('rev-parse', '--path-format=absolute', '--git-dir', '--git-common-dir').stdout.trim().split('\n');
+// A configuration the rules cannot be written from has said why (above); the hooks say it again at each commit.
+spawnSync(process.execPath, [path.join(packageDir, 'dist', 'scripts', 'commit-rules.js'), hooksDir], { cwd: top, stdio: 'inherit' });
+
+// Git resolves a relative hooks path from the top of the work tree it runs hooks in.
+const hooksPath = `${prefix}.husky`;
 const installed = git('config', '--get', 'core.hooksPath').stdout.trim();
-if (gitDir !== commonDir && path.isAbsolute(installed) && installed !== path.join(hooksDir, '_') && existsSync(path.join(installed, 'h'))) {
-  // Installed from a linked worktree while another work tree's install is in place: keep that
-  // one, which does not vanish with this worktree (`git worktree remove`).
-  console.warn(`commit hooks: kept core.hooksPath=${installed} (the hooks every work tree of this repository runs)`);
-  process.exit(0);
-}
-// Another set of hooks in place (a .githooks folder, lefthook, pre-commit): taking core.hooksPath
-// over would silently stop them. Say how to run both instead.
-const ours = (hooksPath) => hooksPath.replace(/\/+$/, '').endsWith(`.husky${path.sep}_`) || hooksPath.replace(/\/+$/, '').endsWith('.husky/_');
-const combine = `call ours from yours: sh "${hooksDir}/commit-msg" "$@" in your commit-msg hook, and sh "${hooksDir}/prepare-commit-msg" "$@" in your prepare-commit-msg hook`;
-if (installed && !ours(installed)) skip(`core.hooksPath is already ${installed} (this repository's own hooks), which installing would turn off; to run both, ${combine}`);
+const resolved = installed && path.resolve(top, installed);
+// An earlier install of this package (husky's .husky/_ here, or an absolute one the checkout has since moved away from).
+const ours = !installed || installed === hooksPath || resolved === hooksDir || resolved === path.join(hooksDir, '_') ||
+  (/\/\.husky\/_\/?$/.test(installed) && path.isAbsolute(installed) && !existsSync(installed));
+// Another set of hooks in place (a .githooks folder, lefthook, pre-commit, a husky of the
+// repository's own): taking core.hooksPath over would silently stop them. Say how to run both.
+const combine = `call ours from yours: sh "${hooksPath}/commit-msg" "$@" in your commit-msg hook, and sh "${hooksPath}/prepare-commit-msg" "$@" in your prepare-commit-msg hook`;
+if (!ours) skip(`core.hooksPath is already ${installed} (this repository's own hooks), which installing would turn off; to run both, ${combine}`);
 const commonHooks = path.join(commonDir, 'hooks');
 const theirs = installed ? [] : (existsSync(commonHooks) ? readdirSync(commonHooks) : []).filter((name) => !name.endsWith('.sample'));
 if (theirs.length > 0) skip(`${commonHooks} holds hooks (${theirs.join(', ')}) that a core.hooksPath would turn off; to run both, ${combine}`);
-// husky takes the hooks folder relative to the top of the repository, so a package in a
-// subfolder (monorepo) gets its hooks too.
-const prefix = git('rev-parse', '--show-prefix').stdout.trim();
-process.chdir(top.stdout.trim());
-const problem = husky(`${prefix}.husky`);
-if (problem) skip(`husky: ${problem}`);
-// Absolute: git resolves a relative core.hooksPath in each work tree, and a linked worktree has
-// no .husky/_ (husky git-ignores it), so its hooks would be silently off.
-const configured = git('config', 'core.hooksPath', path.join(hooksDir, '_'));
+const configured = git('config', 'core.hooksPath', hooksPath);
 if (configured.status !== 0) skip(`git config core.hooksPath: ${configured.stderr.trim()}`);
-execFileSync(process.execPath, [path.join(packageDir, 'dist', 'scripts', 'commit-rules.js'), hooksDir], { stdio: 'inherit' });
+// What husky generated for earlier installs (its wrappers and the old rules file).
+rmSync(path.join(hooksDir, '_'), { recursive: true, force: true });

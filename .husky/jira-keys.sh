@@ -1,13 +1,25 @@
 # shellcheck shell=sh disable=SC2034,SC2154,SC3013
 # (a library: its variables are set and read across the hook files; -nt is in every sh git runs hooks with)
-# The commit hooks' shell fast path (POSIX sh, git, sed, grep): sourced by commit-msg and
-# prepare-commit-msg with JIRA_HOOKS set to this folder. The key patterns come from the rules
-# file that src/hook-rules.ts generates from package.json and src/jira-keys.ts, so the hooks and
-# the release cut agree; node starts only to refresh stale rules or to explain a refusal.
-# Hooks run at the top of the work tree (any linked worktree included).
+# The commit hooks' shell fast path (POSIX sh, git, sed, grep): sourced first by commit-msg and
+# prepare-commit-msg with JIRA_HOOKS set to their folder and jira_git_dir to the work tree's git
+# dir. The key patterns come from the rules file that src/hook-rules.ts generates from
+# package.json and src/jira-keys.ts, so the hooks and the release cut agree; node starts only to
+# refresh stale rules or to explain a refusal.
+# Git runs these tracked files itself (core.hooksPath is .husky, relative: see install.mjs), from
+# the top of the work tree, so every linked worktree and a moved checkout run their own.
 
-jira_rules_file="$JIRA_HOOKS/_/jira-rules.sh"
-jira_node_scripts="$JIRA_HOOKS/../dist/scripts"
+# husky's conventions, as its wrapper kept them: errexit, HUSKY=2 traces, HUSKY=0 turns the hooks
+# off, and ~/.config/husky/init.sh sets up PATH (nvm) for hooks started outside a shell.
+set -e
+[ "${HUSKY-}" != 2 ] || set -x
+jira_init=${XDG_CONFIG_HOME:-$HOME/.config}/husky/init.sh
+# shellcheck source=/dev/null
+[ ! -f "$jira_init" ] || . "$jira_init"
+[ "${HUSKY-}" != 0 ] || exit 0
+
+# Each work tree's own (its git dir moves with it), so two work trees committing at once never
+# write one file, nor read each other's configuration.
+jira_rules_file=$jira_git_dir/jira-rules.sh
 
 # What the rules were generated from; src/hook-rules.ts rulesStamp() computes the same text.
 jira_rules_stamp() {
@@ -24,8 +36,15 @@ jira_config_files() { # -> jira_files: which of package.json (p) and .env (e) th
   [ ! -f "${JIRA_PACKAGE_DIR}.env" ] || jira_files=${jira_files}e
 }
 
-jira_node() { # script, args...: runs a node script of this package when node and the build are there
-  command -v node >/dev/null 2>&1 && [ -f "$jira_node_scripts/$1.js" ] || return 127
+jira_node() { # script, args...: runs a node script of this package when node and a build are there
+  command -v node >/dev/null 2>&1 || return 127
+  jira_node_scripts=$JIRA_HOOKS/../dist/scripts
+  if [ ! -f "$jira_node_scripts/$1.js" ]; then
+    # A linked worktree nobody ran npm ci in: the main work tree's build, with this one's configuration.
+    jira_common_dir=$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null) || return 127
+    jira_node_scripts=${jira_common_dir%/.git}/$JIRA_HOOKS/../dist/scripts
+    [ -f "$jira_node_scripts/$1.js" ] || return 127
+  fi
   jira_script=$1
   shift
   node "$jira_node_scripts/$jira_script.js" "$@"
@@ -36,22 +55,14 @@ jira_load_rules() {
   JIRA_RULES=
   # shellcheck source=/dev/null
   [ -f "$jira_rules_file" ] && . "$jira_rules_file"
-  # Another work tree's rules: this one keeps its own in its git dir, so two work trees committing
-  # at once never write one file (nor read the other's configuration).
-  if [ -n "$JIRA_RULES" ] && [ "$PWD" != "$JIRA_RULES_TOP" ] && [ -n "${jira_git_dir-}" ]; then
-    jira_rules_file=$jira_git_dir/jira-rules.sh
-    JIRA_RULES=
-    # shellcheck source=/dev/null
-    [ -f "$jira_rules_file" ] && . "$jira_rules_file"
-  fi
   if [ -n "$JIRA_RULES" ]; then
-    # Cheap first: same work tree, same environment, configuration files not written since.
+    # Cheap first: same environment, configuration files not written since.
     # (-nt is not in POSIX test, but every sh git runs hooks with has it.)
     jira_config_files
-    [ "$PWD" = "$JIRA_RULES_TOP" ] && [ "${JIRA_PROJECT_KEYS+env:$JIRA_PROJECT_KEYS}" = "$JIRA_RULES_ENV" ] && [ "$jira_files" = "${JIRA_RULES_FILES-}" ] &&
+    [ "${JIRA_PROJECT_KEYS+env:$JIRA_PROJECT_KEYS}" = "$JIRA_RULES_ENV" ] && [ "$jira_files" = "${JIRA_RULES_FILES-}" ] &&
       ! [ "${JIRA_PACKAGE_DIR}package.json" -nt "$jira_rules_file" ] && ! [ "${JIRA_PACKAGE_DIR}.env" -nt "$jira_rules_file" ] && return 0
     if [ "$(jira_rules_stamp)" = "$JIRA_RULES_STAMP" ]; then
-      [ "$PWD" != "$JIRA_RULES_TOP" ] || touch "$jira_rules_file" 2>/dev/null || :
+      touch "$jira_rules_file" 2>/dev/null || :
       return 0
     fi
   fi
@@ -68,7 +79,7 @@ jira_load_rules() {
     echo "$jira_hook: the Jira key rules predate your package.json releaseCut / JIRA_PROJECT_KEYS settings and node is not on PATH to refresh them; using them as they are (npm install refreshes them)." >&2
     return 0
   fi
-  if [ -f "$jira_node_scripts/commit-rules.js" ]; then jira_missing='no node on PATH to write it'; else jira_missing='dist/ is not built'; fi
+  if command -v node >/dev/null 2>&1; then jira_missing='dist/ is not built'; else jira_missing='no node on PATH to write it'; fi
   echo "$jira_hook: the commit hooks are not set up here (no $jira_rules_file, $jira_missing): run npm install (or npm run build), or commit with --no-verify." >&2
   return 1
 }

@@ -1,8 +1,8 @@
 /**
  * What the commit hooks add to `git commit` (against `git -c core.hooksPath=/dev/null commit`),
  * interleaved in one run: the -m flow and the editor flow on a card branch (prefill + check),
- * a bare `node -e 0`, and husky 9's own wrappers around two empty hooks (husky's price, which
- * the project accepts by using husky). Then the usual alternative, husky + `npx commitlint`
+ * a bare `node -e 0`, and husky 9's own wrappers around two empty hooks (husky's price: the
+ * yardstick; git runs the project's hooks directly, without them). Then the usual alternative, husky + `npx commitlint`
  * with commitlint-plugin-jira-rules.
  * Target: each flow adds at most husky's price + 20 ms per commit.
  */

@@ -1,7 +1,8 @@
 /**
- * `node dist/scripts/commit-rules.js <.husky folder> [rules file]`: writes the shell hooks' rules file for the
- * configuration of the work tree it runs in. npm's `prepare` runs it, and the hooks do when the
- * configuration changed since (they run from the top of the work tree).
+ * `node dist/scripts/commit-rules.js <.husky folder> [rules file]`: writes the shell hooks' rules
+ * file (by default in the git dir of the work tree it runs in) for that work tree's
+ * configuration. npm's `prepare` runs it, and the hooks do when the configuration changed since
+ * (they run from the top of the work tree).
  */
 import { formatError } from '../src/cli.js';
 import { loadHookSetup, writeHookRules } from '../src/hook-context.js';

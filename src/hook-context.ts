@@ -4,9 +4,11 @@ import path from 'node:path';
 import { loadEnv, loadPackageJsonBlock, resolveCommitConfig, type CommitConfig } from './config.js';
 import { renderHookRules, rulesStamp } from './hook-rules.js';
 
-/** The rules file the shell hooks source, next to husky's wrappers (whose folder husky git-ignores). */
-export function hookRulesFile(hooksDir: string): string {
-  return path.join(hooksDir, '_', 'jira-rules.sh');
+/** The rules file the shell hooks of the work tree at `top` source: in its own git dir, out of the work tree. */
+export function hookRulesFile(top: string): string {
+  const gitDir = spawnSync('git', ['rev-parse', '--path-format=absolute', '--git-dir'], { cwd: top, encoding: 'utf8' });
+  if (gitDir.status !== 0) throw new Error(`${top} is not in a git work tree (${gitDir.stderr.trim()}): run this from the repository`);
+  return path.join(gitDir.stdout.trim(), 'jira-rules.sh');
 }
 
 function readOptional(file: string): string | null {
@@ -28,7 +30,7 @@ function packagePrefix(hooksDir: string): string {
  * installed them: the configuration is that work tree's own package.json (and .env).
  */
 export interface HookSetup {
-  /** The installed .husky folder (core.hooksPath's parent): the same for every work tree. */
+  /** The .husky folder (core.hooksPath) of the work tree the hook runs in. */
   hooksDir: string;
   /** The top of the work tree the hook runs in. */
   top: string;
@@ -45,14 +47,14 @@ export async function loadHookSetup(hooksDir: string, top: string = process.cwd(
   return { hooksDir, top, config: resolveCommitConfig(env, block), configDir, prefix };
 }
 
-/** Writes the shell hooks' rules for this configuration (atomically: a hook may be reading it); a linked worktree's hooks name a file of their own. */
-export function writeHookRules(setup: HookSetup, env: NodeJS.ProcessEnv = process.env, file: string = hookRulesFile(setup.hooksDir)): string {
+/** Writes the shell hooks' rules for this configuration (atomically: a hook may be reading it). */
+export function writeHookRules(setup: HookSetup, env: NodeJS.ProcessEnv = process.env, file: string = hookRulesFile(setup.top)): string {
   const packageJson = readOptional(path.join(setup.configDir, 'package.json'));
   const dotEnv = readOptional(path.join(setup.configDir, '.env'));
   const text = rulesStamp(packageJson, dotEnv, env.JIRA_PROJECT_KEYS);
   // As the hooks' jira_config_files says it.
   const files = `${packageJson === null ? '' : 'p'}${dotEnv === null ? '' : 'e'}`;
-  const stamp = { text, top: setup.top, envKeys: env.JIRA_PROJECT_KEYS, files };
+  const stamp = { text, envKeys: env.JIRA_PROJECT_KEYS, files };
   mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}`;
   writeFileSync(temporary, renderHookRules(setup.config, stamp, setup.prefix));

@@ -91,15 +91,13 @@ export function rulesStamp(packageJson: string | null, dotEnv: string | null, en
 
 /**
  * The rules file: sh variable assignments the hooks source. `stamp`: what they were generated
- * from (rulesStamp), in which work tree (`top`) and with which JIRA_PROJECT_KEYS in the
- * environment, and which configuration files there were (`files`: jira_config_files).
+ * from (rulesStamp) and with which JIRA_PROJECT_KEYS in the environment, and which configuration files there were (`files`: jira_config_files).
  * `packagePrefix`: package.json's folder from the top of the repository.
  */
-export function renderHookRules(config: CommitConfig, stamp: { text: string; top: string; envKeys: string | undefined; files: string }, packagePrefix: string): string {
+export function renderHookRules(config: CommitConfig, stamp: { text: string; envKeys: string | undefined; files: string }, packagePrefix: string): string {
   const keys = config.jiraProjectKeys;
   const variables: Record<string, string> = {
     JIRA_RULES_STAMP: stamp.text,
-    JIRA_RULES_TOP: stamp.top,
     JIRA_RULES_ENV: stamp.envKeys === undefined ? '' : `env:${stamp.envKeys}`,
     // Which of package.json and .env there were: a deleted file is no newer than the rules, yet changes them.
     JIRA_RULES_FILES: stamp.files,

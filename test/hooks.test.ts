@@ -1,4 +1,5 @@
-import { chmod, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { suite } from './helpers/suite.js';
@@ -260,14 +261,81 @@ place('a linked worktree (no npm ci in it) runs the hooks', async () => {
     assert.is.not(refused.exitCode, 0);
     assert.match(refused.output, 'has no Jira key (DEV)');
     assert.is((await gitCommit(worktree, ['-m', 'DEV-51: keyed'])).exitCode, 0);
-    // npm ci inside the worktree keeps the hooks that do not vanish with it
+    // npm ci inside the worktree installs the same relative hooks path
     await symlink(path.join(PROJECT_ROOT, 'node_modules'), path.join(worktree, 'node_modules'));
     await symlink(path.join(PROJECT_ROOT, 'dist'), path.join(worktree, 'dist'));
     const installed = await execa(process.execPath, [path.join(worktree, '.husky', 'install.mjs')], { cwd: worktree, all: true });
-    assert.match(String(installed.all), `kept core.hooksPath=${path.join(repo.packageDir, '.husky', '_')}`);
-    assert.is(await git(repo.dir, 'config', 'core.hooksPath'), path.join(repo.packageDir, '.husky', '_'));
+    assert.is(installed.all, '');
+    assert.is(await git(repo.dir, 'config', 'core.hooksPath'), '.husky');
+    assert.is.not((await gitCommit(repo.dir, ['-m', 'no key in the main work tree'])).exitCode, 0);
+    assert.is.not((await gitCommit(worktree, ['-m', 'no key in the linked one'])).exitCode, 0);
   } finally {
     await rm(worktree, { recursive: true, force: true });
+    await rm(repo.dir, { recursive: true, force: true });
+  }
+});
+
+place('a checkout moved elsewhere keeps its hooks; an install from before the move (husky\'s absolute .husky/_) is taken over', async () => {
+  const repo = await createHookedRepo();
+  const moved = `${repo.dir}-moved`;
+  try {
+    await rename(repo.dir, moved);
+    const refused = await gitCommit(moved, ['-m', 'fix: no key after the move']);
+    assert.is.not(refused.exitCode, 0, refused.output);
+    assert.match(refused.output, 'has no Jira key (DEV)');
+    await git(moved, 'checkout', '--quiet', '-b', 'feature/DEV-70-moved');
+    assert.is((await gitCommit(moved, ['-m', 'fix: moved'])).subject, 'fix: DEV-70 moved');
+
+    // Installed by the husky-based version, then moved: core.hooksPath names a folder that is gone.
+    await git(moved, 'config', 'core.hooksPath', path.join(repo.dir, '.husky', '_'));
+    assert.is((await gitCommit(moved, ['-m', 'no hooks ran'])).exitCode, 0, 'the fault this install repairs');
+    await mkdir(path.join(moved, '.husky', '_'));
+    await writeFile(path.join(moved, '.husky', '_', 'h'), '');
+    const installed = await execa(process.execPath, [path.join(moved, '.husky', 'install.mjs')], { cwd: moved, all: true });
+    assert.is(installed.all, '');
+    assert.is(await git(moved, 'config', 'core.hooksPath'), '.husky');
+    assert.is(existsSync(path.join(moved, '.husky', '_')), false, "husky's generated folder is gone");
+    assert.is(await git(moved, 'status', '--porcelain'), '', 'the work tree is as clean as it was');
+    await git(moved, 'checkout', '--quiet', '-b', 'no-card');
+    assert.is.not((await gitCommit(moved, ['-m', 'no key'])).exitCode, 0);
+  } finally {
+    await rm(moved, { recursive: true, force: true });
+    await rm(repo.dir, { recursive: true, force: true });
+  }
+});
+
+place("husky's conventions: HUSKY=0 turns the hooks off, ~/.config/husky/init.sh puts node on PATH", async () => {
+  const repo = await createHookedRepo();
+  const bin = await pathWithoutNode();
+  const config = await mkdtemp(path.join(os.tmpdir(), 'xdg-'));
+  try {
+    assert.is((await gitCommit(repo.dir, ['-m', 'no key, hooks off'], { env: { HUSKY: '0' } })).exitCode, 0);
+    await mkdir(path.join(config, 'husky'));
+    await writeFile(path.join(config, 'husky', 'init.sh'), `PATH="${path.dirname(process.execPath)}:$PATH"\n`);
+    const withoutInit = await gitCommit(repo.dir, ['-m', 'no key'], { env: { PATH: bin } });
+    assert.match(withoutInit.output, 'node is not on PATH, so this is the short explanation');
+    const withInit = await gitCommit(repo.dir, ['-m', 'no key'], { env: { PATH: bin, XDG_CONFIG_HOME: config } });
+    assert.is.not(withInit.exitCode, 0);
+    assert.match(withInit.output, "Put the card's key in the subject, the body or a trailer");
+  } finally {
+    await rm(config, { recursive: true, force: true });
+    await rm(bin, { recursive: true, force: true });
+    await rm(repo.dir, { recursive: true, force: true });
+  }
+});
+
+place("a monorepo's own husky at its top (.husky/_) is kept when the package in a subfolder installs", async () => {
+  const repo = await createHookedRepo({ subfolder: 'tools/release' });
+  try {
+    await mkdir(path.join(repo.dir, '.husky', '_'), { recursive: true });
+    await writeFile(path.join(repo.dir, '.husky', '_', 'h'), '');
+    await git(repo.dir, 'config', 'core.hooksPath', '.husky/_');
+    const install = await execa(process.execPath, [path.join(repo.packageDir, '.husky', 'install.mjs')], { cwd: repo.packageDir, all: true });
+    assert.match(String(install.all), "core.hooksPath is already .husky/_ (this repository's own hooks)");
+    assert.match(String(install.all), 'sh "tools/release/.husky/commit-msg" "$@" in your commit-msg hook');
+    assert.is(await git(repo.dir, 'config', 'core.hooksPath'), '.husky/_');
+    assert.is(existsSync(path.join(repo.dir, '.husky', '_', 'h')), true);
+  } finally {
     await rm(repo.dir, { recursive: true, force: true });
   }
 });
@@ -275,7 +343,7 @@ place('a linked worktree (no npm ci in it) runs the hooks', async () => {
 place('package.json in a subfolder of the repository gets its hooks and its configuration', async () => {
   const repo = await createHookedRepo({ subfolder: 'tools/release', releaseCut: { jiraProjectKeys: ['OPS'] } });
   try {
-    assert.match(await git(repo.dir, 'config', 'core.hooksPath'), path.join(repo.packageDir, '.husky', '_'));
+    assert.is(await git(repo.dir, 'config', 'core.hooksPath'), 'tools/release/.husky', 'relative to the top of each work tree');
     assert.is.not((await gitCommit(repo.dir, ['-m', 'DEV-1: not this project'])).exitCode, 0);
     assert.is((await gitCommit(repo.dir, ['-m', 'OPS-1: this project'])).exitCode, 0);
     await git(repo.dir, 'checkout', '--quiet', '-b', 'feature/ops-9-x');
@@ -315,7 +383,7 @@ place('without node on PATH (GUI clients, nvm): valid messages commit, keyless o
 place('hooks with no rules and no build say what to run', async () => {
   const repo = await createHookedRepo();
   try {
-    await rm(path.join(repo.packageDir, '.husky', '_', 'jira-rules.sh'));
+    await rm(path.join(repo.dir, '.git', 'jira-rules.sh'));
     await rm(path.join(repo.packageDir, 'dist'));
     const commit = await gitCommit(repo.dir, ['-m', 'DEV-1: x']);
     assert.is.not(commit.exitCode, 0);
@@ -347,7 +415,6 @@ installs('prepare: only package*.json (a Docker layer), no devDependencies, no g
     const layer = await npmRunPrepare();
     assert.is(layer.exitCode, 0, layer.all);
     await execa('cp', ['-r', path.join(PROJECT_ROOT, '.husky'), dir]);
-    await rm(path.join(dir, '.husky', '_'), { recursive: true, force: true });
     const withoutHusky = await npmRunPrepare();
     assert.is(withoutHusky.exitCode, 0, withoutHusky.all);
     assert.is(withoutHusky.all, '', 'a production install says nothing');

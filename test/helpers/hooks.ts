@@ -8,7 +8,7 @@ import { execa } from 'execa';
 /** The project root (compiled tests live in dist/test/helpers). */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-/** The files of .husky/ that are tracked (husky writes .husky/_ at install). */
+/** The files of .husky/, all tracked. */
 export const HOOK_FILES = ['commit-msg', 'prepare-commit-msg', 'jira-keys.sh', 'install.mjs'];
 
 export interface HookedRepo {
