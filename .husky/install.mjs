@@ -8,13 +8,19 @@
 // `npm ci --omit=dev`, Docker), outside a git checkout, or with HUSKY=0, and says why when it
 // cannot install them.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const packageDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const hooksDir = path.join(packageDir, '.husky');
+
+// githooks(5)
+const GIT_HOOKS = new Set(['applypatch-msg', 'pre-applypatch', 'post-applypatch', 'pre-commit', 'pre-merge-commit', 'prepare-commit-msg', 'commit-msg',
+  'post-commit', 'pre-rebase', 'post-checkout', 'post-merge', 'pre-push', 'pre-receive', 'update', 'proc-receive', 'post-receive', 'post-update',
+  'reference-transaction', 'push-to-checkout', 'pre-auto-gc', 'post-rewrite', 'sendemail-validate', 'fsmonitor-watchman', 'p4-changelist',
+  'p4-prepare-changelist', 'p4-post-changelist', 'p4-pre-submit', 'post-index-change']);
 
 function skip(reason) {
   if (reason) console.warn(`commit hooks not installed: ${reason}`);
@@ -56,6 +62,18 @@ if (!ours) skip(`core.hooksPath is already ${installed} (this repository's own h
 const commonHooks = path.join(commonDir, 'hooks');
 const theirs = installed ? [] : (existsSync(commonHooks) ? readdirSync(commonHooks) : []).filter((name) => !name.endsWith('.sample'));
 if (theirs.length > 0) skip(`${commonHooks} holds hooks (${theirs.join(', ')}) that a core.hooksPath would turn off; to run both, ${combine}`);
+// A team's own husky hooks next to ours (.husky/pre-commit…): husky's wrappers run them (and ours);
+// git would skip them (husky does not make them executable). Keep husky's install.
+const ourHooks = ['commit-msg', 'prepare-commit-msg'];
+const huskyHooks = readdirSync(hooksDir).filter((name) => GIT_HOOKS.has(name) && !ourHooks.includes(name));
+if (resolved === path.join(hooksDir, '_') && huskyHooks.length > 0) {
+  skip(`kept husky's core.hooksPath=${installed}, which runs .husky/${huskyHooks.join(', .husky/')} and ours; a linked worktree needs npx husky run in it`);
+}
+const notExecutable = ourHooks.filter((name) => (statSync(path.join(hooksDir, name)).mode & 0o111) === 0);
+if (notExecutable.length > 0) {
+  const files = notExecutable.map((name) => `${hooksPath}/${name}`).join(' ');
+  skip(`git runs only executable hooks, and ${files} lost the executable bit (copied without it?): chmod +x ${files} && git add --chmod=+x ${files}, then npm install again`);
+}
 const configured = git('config', 'core.hooksPath', hooksPath);
 if (configured.status !== 0) skip(`git config core.hooksPath: ${configured.stderr.trim()}`);
 // What husky generated for earlier installs (its wrappers and the old rules file).

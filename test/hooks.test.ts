@@ -340,6 +340,29 @@ place("a monorepo's own husky at its top (.husky/_) is kept when the package in 
   }
 });
 
+place("a team's husky hooks in the same .husky folder keep running through husky; hooks copied without their executable bit are named", async () => {
+  const repo = await createHookedRepo();
+  try {
+    await writeFile(path.join(repo.packageDir, '.husky', 'pre-commit'), 'echo team pre-commit ran\n');
+    const husky = path.join(PROJECT_ROOT, 'node_modules', 'husky', 'index.js');
+    await execa(process.execPath, ['--input-type=module', '-e', `import husky from ${JSON.stringify(husky)}; husky()`], { cwd: repo.dir });
+    const install = () => execa(process.execPath, [path.join(repo.packageDir, '.husky', 'install.mjs')], { cwd: repo.packageDir, all: true });
+    assert.match(String((await install()).all), "kept husky's core.hooksPath=.husky/_, which runs .husky/pre-commit and ours");
+    assert.is(await git(repo.dir, 'config', 'core.hooksPath'), '.husky/_');
+    await git(repo.dir, 'checkout', '--quiet', '-b', 'no-card');
+    const keyless = await gitCommit(repo.dir, ['-m', 'no key']);
+    assert.match(keyless.output, 'team pre-commit ran');
+    assert.match(keyless.output, 'no Jira key (DEV)');
+
+    await rm(path.join(repo.packageDir, '.husky', 'pre-commit'));
+    await chmod(path.join(repo.packageDir, '.husky', 'commit-msg'), 0o644);
+    assert.match(String((await install()).all), 'git runs only executable hooks, and .husky/commit-msg lost the executable bit (copied without it?): chmod +x .husky/commit-msg');
+    assert.is(await git(repo.dir, 'config', 'core.hooksPath'), '.husky/_', 'left as it was');
+  } finally {
+    await rm(repo.dir, { recursive: true, force: true });
+  }
+});
+
 place('package.json in a subfolder of the repository gets its hooks and its configuration', async () => {
   const repo = await createHookedRepo({ subfolder: 'tools/release', releaseCut: { jiraProjectKeys: ['OPS'] } });
   try {
