@@ -41,8 +41,8 @@ jira_node() { # script, args...: runs a node script of this package when node an
   jira_node_scripts=$JIRA_HOOKS/../dist/scripts
   if [ ! -f "$jira_node_scripts/$1.js" ]; then
     # A linked worktree nobody ran npm ci in: the main work tree's build, with this one's configuration.
-    jira_common_dir=$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null) || return 127
-    jira_node_scripts=${jira_common_dir%/.git}/$JIRA_HOOKS/../dist/scripts
+    jira_main_tree=$(git worktree list --porcelain 2>/dev/null | sed -n '1s/^worktree //p')
+    jira_node_scripts=$jira_main_tree/$JIRA_HOOKS/../dist/scripts
     [ -f "$jira_node_scripts/$1.js" ] || return 127
   fi
   jira_script=$1
