@@ -65,7 +65,7 @@ async function releaseInJira(report: ReleaseReport, config: NotifyConfig, deadli
   const projects = Object.entries(outcome.projects).map(([project, what]) => `${project} ${what}`).join(', ');
   const detail = `version "${outcome.version}" (${projects || 'no project'}) on ${outcome.cards.length - failedCards.length} of ${outcome.cards.length} cards`
     + (failedOtherwise.length > 0 ? `; failed: ${failedOtherwise.map((card) => card.key).join(', ')}` : '')
-    + (budget ? `; ${outOfTime.length} cards ${budgetSpentText(budget)}` : '');
+    + (budget ? `; ${outOfTime.length > 0 ? `${outOfTime.length} cards ` : ''}${budgetSpentText(budget)}` : '');
   const ref = Object.entries(outcome.versionIds).map(([project, id]) => `${project} ${id}`).join(', ');
   const status = failedOtherwise.length > 0 || failedProjects || outcome.problem ? 'failed' : budget ? 'not-done' : 'sent';
   return { status, detail: outcome.problem ? `${outcome.problem}; ${detail}` : detail, cards: outcome.cards, ...(ref ? { ref } : {}), ...(budget ? { budget } : {}) };

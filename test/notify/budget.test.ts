@@ -13,6 +13,14 @@ const JIRA_EMAIL = 'bot@acme.test';
 const JIRA_TOKEN = 'jira-budget-token-2';
 /** Longer than any test: a service that never answers. */
 const NEVER_MS = 600_000;
+/**
+ * The budgets the tests set: the channels that answer finish well within them even on a loaded
+ * machine, the ones that never answer are stopped by them; the per-request timeout is longer, so
+ * that only a budget can stop a request.
+ */
+const CHANNEL_BUDGET_MS = 4000;
+const SHARE_BUDGET_MS = 5000;
+const LONG_TIMEOUT = { NOTIFY_TIMEOUT_MS: '60000' };
 
 /** Requests that change something in Jira (the search and the JQL parser only read). */
 const jiraWrites = (fake: FakeHttp): Received[] =>
@@ -71,20 +79,20 @@ const budget = suite('time budgets: each channel\'s and the whole share\'s');
 
 budget('a channel over its own budget (NOTIFY_CHANNEL_BUDGET_MS) is left undone while the others finish; release:notify then sends only it', () => withServices(async (services, sandbox) => {
   services.hang = (request) => request.path === WEBHOOK;
-  const cut = await runCutCli(sandbox, ['--json'], { ...services.env, NOTIFY_CHANNEL_BUDGET_MS: '300' });
+  const cut = await runCutCli(sandbox, ['--json'], { ...services.env, ...LONG_TIMEOUT, NOTIFY_CHANNEL_BUDGET_MS: String(CHANNEL_BUDGET_MS) });
   assert.is(cut.exitCode, 3, cut.stderr);
   const document = JSON.parse(cut.stdout) as { tag: string; releaseCommit: string; notifications: ChannelResult[] };
   const results = byChannel(document.notifications);
   assert.is(results.slack!.status, 'not-done');
-  assert.equal(results.slack!.budget, { setting: 'NOTIFY_CHANNEL_BUDGET_MS', ms: 300 });
-  assert.match(results.slack!.detail, "not done: the channel's time budget ran out (NOTIFY_CHANNEL_BUDGET_MS=300)");
+  assert.equal(results.slack!.budget, { setting: 'NOTIFY_CHANNEL_BUDGET_MS', ms: CHANNEL_BUDGET_MS });
+  assert.match(results.slack!.detail, `not done: the channel's time budget ran out (NOTIFY_CHANNEL_BUDGET_MS=${CHANNEL_BUDGET_MS})`);
   assert.is(results.github!.status, 'sent', results.github!.detail);
   assert.is(results.jira!.status, 'sent', results.jira!.detail);
-  assert.match(cut.stderr, `sharing on slack was not done (not done: the channel's time budget ran out (NOTIFY_CHANNEL_BUDGET_MS=300)`);
+  assert.match(cut.stderr, `sharing on slack was not done (not done: the channel's time budget ran out (NOTIFY_CHANNEL_BUDGET_MS=${CHANNEL_BUDGET_MS})`);
   assert.match(cut.stderr, `finish it with: npm run release:notify -- ${document.tag}`);
   const recorded = byChannel(await sharedEvents(sandbox, document.releaseCommit) as never);
   assert.is(recorded.slack!.status, 'not-done', 'the record keeps what was left undone');
-  assert.equal(recorded.slack!.budget, { setting: 'NOTIFY_CHANNEL_BUDGET_MS', ms: 300 });
+  assert.equal(recorded.slack!.budget, { setting: 'NOTIFY_CHANNEL_BUDGET_MS', ms: CHANNEL_BUDGET_MS });
 
   services.hang = () => false;
   const [github, jira, slack] = [githubRequests(services.fake).length, jiraWrites(services.fake).length, slackRequests(services.fake).length];
@@ -102,7 +110,7 @@ budget('a channel over its own budget (NOTIFY_CHANNEL_BUDGET_MS) is left undone 
 budget('the whole share\'s budget (NOTIFY_BUDGET_MS) stops every channel still going, though their own budget is larger; release:notify finishes exactly those', () => withServices(async (services, sandbox) => {
   // The cut's Jira details (a search) answer; the release in Jira (versions) and GitHub never do.
   services.hang = (request) => request.path.startsWith('/repos/') || request.path.includes('/rest/api/3/project/');
-  const cut = await runCutCli(sandbox, ['--json'], { ...services.env, NOTIFY_BUDGET_MS: '2000', NOTIFY_CHANNEL_BUDGET_MS: '600000' });
+  const cut = await runCutCli(sandbox, ['--json'], { ...services.env, ...LONG_TIMEOUT, NOTIFY_BUDGET_MS: String(SHARE_BUDGET_MS), NOTIFY_CHANNEL_BUDGET_MS: '600000' });
   assert.is(cut.exitCode, 3, cut.stderr);
   const document = JSON.parse(cut.stdout) as { tag: string; releaseCommit: string; notifications: ChannelResult[]; jiraDetails: { available: boolean } };
   assert.ok(document.jiraDetails.available, 'the details were read before the share');
@@ -110,8 +118,8 @@ budget('the whole share\'s budget (NOTIFY_BUDGET_MS) stops every channel still g
   assert.is(results.slack!.status, 'sent', results.slack!.detail);
   for (const channel of ['github', 'jira']) {
     assert.is(results[channel]!.status, 'not-done', `${channel}: ${results[channel]!.detail}`);
-    assert.equal(results[channel]!.budget, { setting: 'NOTIFY_BUDGET_MS', ms: 2000 }, channel);
-    assert.match(results[channel]!.detail, "the whole share's time budget ran out (NOTIFY_BUDGET_MS=2000)");
+    assert.equal(results[channel]!.budget, { setting: 'NOTIFY_BUDGET_MS', ms: SHARE_BUDGET_MS }, channel);
+    assert.match(results[channel]!.detail, `the whole share's time budget ran out (NOTIFY_BUDGET_MS=${SHARE_BUDGET_MS})`);
   }
   const recorded = byChannel(await sharedEvents(sandbox, document.releaseCommit) as never);
   assert.equal([recorded.slack!.status, recorded.github!.status, recorded.jira!.status], ['sent', 'not-done', 'not-done']);
@@ -131,7 +139,7 @@ budget('release:notify counts the Jira details it asks for against the whole sha
   assert.is(cut.exitCode, 0, cut.stderr);
   const { tag } = JSON.parse(cut.stdout) as { tag: string };
   services.hang = (request) => request.path.startsWith('/rest/api/3/');
-  const share = await runNotifyCli(sandbox, [tag, '--json'], { ...services.env, NOTIFY_BUDGET_MS: '1000' });
+  const share = await runNotifyCli(sandbox, [tag, '--json'], { ...services.env, ...LONG_TIMEOUT, NOTIFY_BUDGET_MS: '1000' });
   assert.is(share.exitCode, 3, share.stderr);
   const results = (JSON.parse(share.stdout) as { notifications: ChannelResult[] }).notifications.filter((result) => result.status !== 'off');
   assert.equal(results.map((result) => [result.channel, result.status, result.budget]), ['slack', 'github', 'jira'].map((channel) => [channel, 'not-done', { setting: 'NOTIFY_BUDGET_MS', ms: 1000 }]));
@@ -144,11 +152,11 @@ budget('release:stage shares within the same budgets: a channel over its budget 
   return withWeek(async (week) => {
     await fixOnMain(week, 'fix: EPN-1 login button\n\nRefs: EPN-1', { 'button.txt': 'fixed\n' });
     hangSlack = true;
-    const stage = await runWeekCli(STAGE_SCRIPT, week, ['--json'], { NOTIFY_CHANNEL_BUDGET_MS: '300' });
+    const stage = await runWeekCli(STAGE_SCRIPT, week, ['--json'], { ...LONG_TIMEOUT, NOTIFY_CHANNEL_BUDGET_MS: String(CHANNEL_BUDGET_MS) });
     assert.is(stage.exitCode, 3, stage.stderr);
     const results = byChannel((JSON.parse(stage.stdout) as { notifications: ChannelResult[] }).notifications);
     assert.is(results.slack!.status, 'not-done');
-    assert.equal(results.slack!.budget, { setting: 'NOTIFY_CHANNEL_BUDGET_MS', ms: 300 });
+    assert.equal(results.slack!.budget, { setting: 'NOTIFY_CHANNEL_BUDGET_MS', ms: CHANNEL_BUDGET_MS });
     assert.equal([results.github!.status, results.jira!.status], ['sent', 'sent']);
     assert.match(stage.stderr, 'release-stage: sharing on slack was not done');
 
