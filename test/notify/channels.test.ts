@@ -7,7 +7,7 @@ import { basicAuth, downUrl, FakeHttp, fakeJira, githubRoute, routes, slackRoute
 import { CountingProxy } from '../helpers/proxy.js';
 import { SmtpProcess, throwawayCertificate } from '../helpers/smtp.js';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { fetchJiraDetails } from '../../src/jira/details.js';
 
@@ -296,6 +296,20 @@ channels('a channel that runs out of its time budget says which budget left whic
   assert.is(second!.ref, `EPN ${jira.versions[0]!.id}`, 'the version it set, by id');
   assert.ok([...jira.issues.values()].every((issue) => issue.fixVersions!.length === 1), 'every card has the version');
 }));
+
+channels('an SMTP server that never greets leaves email not done within its budget, named, instead of a failure', async () => {
+  // Accepts the connection and says nothing, as a hung relay does.
+  const silent = createTcpServer(() => undefined);
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const smtpUrl = `smtp://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const config = resolveNotifyConfig({ SMTP_URL: smtpUrl, SMTP_REQUIRE_STARTTLS: 'false', RELEASE_EMAIL_TO: 'qa@acme.test', RELEASE_EMAIL_FROM: 'release@acme.test', NOTIFY_TIMEOUT_MS: '60000', NOTIFY_CHANNEL_BUDGET_MS: '500' }, { jiraBaseUrl: null });
+    const [email] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['email'], say: () => {}, originUrl: null });
+    assert.equal(email, { channel: 'email', status: 'not-done', detail: "not done: the channel's time budget ran out (NOTIFY_CHANNEL_BUDGET_MS=500) while waiting for an answer", budget: { setting: 'NOTIFY_CHANNEL_BUDGET_MS', ms: 500 } });
+  } finally {
+    silent.close();
+  }
+});
 
 channels('behind a proxy (HTTP_PROXY or http_proxy) Slack, GitHub and Jira go through it, NO_PROXY hosts go directly, and a proxy that is down fails them', () => withServer(async (fake) => {
   const proxy = await CountingProxy.start();
