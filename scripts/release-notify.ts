@@ -22,10 +22,12 @@ Options:
   --help, -h        show this help
 
 Exit codes: 0 sent, 2 bad usage, configuration or no report for the tag,
-3 a channel failed or was partial (the message says which and why).
+3 a channel failed, was partial, or was not done within its time budget (the message says
+which and why; a re-run finishes what was not done).
 Settings: SLACK_WEBHOOK_URL; SMTP_URL, RELEASE_EMAIL_TO, RELEASE_EMAIL_FROM; GITHUB_TOKEN,
 GITHUB_REPOSITORY, GITHUB_API_URL; JIRA_BASE_URL, JIRA_EMAIL, JIRA_API_TOKEN, JIRA_RELEASE,
-JIRA_TRANSITION (environment or .env; see .env.example).`;
+JIRA_TRANSITION; NOTIFY_BUDGET_MS (the whole share, default 120000) and NOTIFY_CHANNEL_BUDGET_MS
+(each channel, default the whole share's) (environment or .env; see .env.example).`;
 
 const NAME = 'release-notify';
 
@@ -78,7 +80,9 @@ async function main(): Promise<number> {
     }
   }
   const failed = failedChannels(results);
-  for (const result of failed) say(`${NAME}: ${result.channel} ${result.status} (${result.detail}) — fix it, then re-run with --channel ${result.channel}`);
+  for (const result of failed) {
+    say(`${NAME}: ${result.channel} ${result.status} (${result.detail}) — ${result.status === 'not-done' ? `re-run npm run release:notify -- ${tag} to finish it` : `fix it, then re-run with --channel ${result.channel}`}`);
+  }
   return failed.length > 0 ? ExitCode.partial : ExitCode.ok;
 }
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type emailAddresses from 'email-addresses';
+import type { BudgetSetting, ShareBudgets } from './budget.js';
 import { UserError, ExitCode } from './errors.js';
 import { isProjectKey, type ProjectKeys } from './jira-keys.js';
 import { secretForms } from './redact.js';
@@ -26,6 +27,10 @@ export interface PackageJsonBlock {
   /** Base URLs whose GET /version answers the commit each deployment runs (STAGING_URL / PRODUCTION_URL win). */
   stagingUrl?: string;
   productionUrl?: string;
+  /** The whole share's time budget in ms (NOTIFY_BUDGET_MS wins; default 120000). */
+  notifyBudgetMs?: number | string;
+  /** Each sharing channel's time budget in ms (NOTIFY_CHANNEL_BUDGET_MS wins; default: the whole share's). */
+  notifyChannelBudgetMs?: number | string;
 }
 
 export interface ReleaseConfig {
@@ -207,9 +212,10 @@ export async function loadPackageJsonBlock(repoDir: string): Promise<PackageJson
   }
 }
 
-export async function loadConfig(repoDir: string, processEnv: Env = process.env): Promise<{ config: ReleaseConfig; env: Env }> {
+/** The release's settings, and what resolveNotifyConfig reads (the environment and package.json's block). */
+export async function loadConfig(repoDir: string, processEnv: Env = process.env): Promise<{ config: ReleaseConfig; env: Env; block: PackageJsonBlock }> {
   const [env, block] = await Promise.all([loadEnv(repoDir, processEnv), loadPackageJsonBlock(repoDir)]);
-  return { config: resolveConfig(env, block), env };
+  return { config: resolveConfig(env, block), env, block };
 }
 
 /** A channel is on when all its settings exist; off says which variables are missing. */
@@ -285,10 +291,10 @@ export interface NotifyConfig {
   /** Longest total wait for rate limits (429 Retry-After) and retried 5xx answers, per request. */
   maxRetryWaitMs: number;
   /**
-   * How long each channel may take in all (its requests, waits and retries); the channels run at
-   * once, so this bounds the whole share too. What is left undone is reported; release:notify finishes it.
+   * How long the whole share and each channel may take in all (requests, waits and retries).
+   * What a budget stops is reported as not done, naming it; release:notify finishes it.
    */
-  budgetMs: number;
+  budgets: ShareBudgets;
   /** null: no proxy variable is set, every request goes directly. */
   proxy: ProxySettings | null;
   /** Values masked wherever output, reports or errors are written. */
@@ -319,6 +325,31 @@ function positiveMs(env: Env, name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw configError(`${name} must be a whole number of milliseconds`, `e.g. ${name}=${fallback}`);
   return value;
+}
+
+const DEFAULT_SHARE_BUDGET_MS = 120_000;
+
+/** One budget, from the environment or else package.json's releaseCut block: a whole number of ms above 0. */
+function budgetMs(env: Env, block: PackageJsonBlock, name: BudgetSetting, fallback: { ms: number; said: string }): number {
+  const key = name === 'NOTIFY_BUDGET_MS' ? 'notifyBudgetMs' : 'notifyChannelBudgetMs';
+  const fromEnv = env[name]?.trim();
+  const [raw, source] = fromEnv ? [fromEnv, name] : [block[key], `package.json releaseCut.${key}`];
+  if (raw === undefined || raw === '') return fallback.ms;
+  const value = typeof raw === 'number' ? raw : /^\d+$/.test(String(raw).trim()) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    const example = fromEnv ? `${name}=${fallback.ms}` : `"${key}": ${fallback.ms}`;
+    throw configError(`${source} must be a whole number of milliseconds above 0, not ${JSON.stringify(raw)}`, `set it to e.g. ${example}, or leave it unset for ${fallback.said}; nothing was sent`);
+  }
+  return value;
+}
+
+/**
+ * The whole share's budget (default 2 min) and each channel's (default: the whole share's, so that
+ * NOTIFY_BUDGET_MS alone bounds both, as it did before the channel budget existed).
+ */
+function shareBudgetsOf(env: Env, block: PackageJsonBlock): ShareBudgets {
+  const shareMs = budgetMs(env, block, 'NOTIFY_BUDGET_MS', { ms: DEFAULT_SHARE_BUDGET_MS, said: `${DEFAULT_SHARE_BUDGET_MS} ms` });
+  return { shareMs, channelMs: budgetMs(env, block, 'NOTIFY_CHANNEL_BUDGET_MS', { ms: shareMs, said: `the whole share's budget (${shareMs} ms)` }) };
 }
 
 function flag(env: Env, name: string, fallback: boolean): boolean {
@@ -389,7 +420,7 @@ function resolveProxy(env: Env): ProxySettings | null {
  * Settings for the Jira details and the sharing channels. Kept apart from resolveConfig so that
  * the commit hooks never trip over a notifier setting.
  */
-export function resolveNotifyConfig(env: Env, release: Pick<ReleaseConfig, 'jiraBaseUrl'>): NotifyConfig {
+export function resolveNotifyConfig(env: Env, release: Pick<ReleaseConfig, 'jiraBaseUrl'>, block: PackageJsonBlock = {}): NotifyConfig {
   const jira = resolveJira(env, release.jiraBaseUrl);
   const slack = channelFrom(env, ['SLACK_WEBHOOK_URL'], (value) => {
     checkUrl('SLACK_WEBHOOK_URL', value('SLACK_WEBHOOK_URL'), ['https:', 'http:'], 'https://hooks.slack.com/services/…');
@@ -430,7 +461,7 @@ export function resolveNotifyConfig(env: Env, release: Pick<ReleaseConfig, 'jira
     github,
     timeoutMs: positiveMs(env, 'NOTIFY_TIMEOUT_MS', 5000),
     maxRetryWaitMs: positiveMs(env, 'NOTIFY_RETRY_MAX_WAIT_MS', 10_000),
-    budgetMs: positiveMs(env, 'NOTIFY_BUDGET_MS', 120_000),
+    budgets: shareBudgetsOf(env, block),
     proxy,
     secrets: secretForms(
       [env.JIRA_API_TOKEN, env.SLACK_WEBHOOK_URL, webhookPath.length > 1 ? webhookPath : undefined, env.SMTP_URL, smtp?.password, env.GITHUB_TOKEN, ...proxyPasswords],

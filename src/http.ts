@@ -3,6 +3,7 @@
  * timeout per attempt; rate limits (429, or GitHub's 403 with Retry-After or an exhausted
  * X-RateLimit-Remaining) waited out and 5xx retried, all inside a bounded total wait.
  */
+import { budgetSpentText, type Deadline } from './budget.js';
 import type { ProxySettings } from './config.js';
 import { remoteReason } from './redact.js';
 
@@ -11,11 +12,9 @@ export interface HttpLimits {
   maxRetryWaitMs: number;
   /** Requests go through this proxy (unless NO_PROXY names the host); absent or null: directly. */
   proxy?: ProxySettings | null;
-  /** The channel's time budget, as an epoch time in ms: after it no request starts, waits or goes on. */
-  deadline?: number;
+  /** The channel's time budget (or the whole share's): after it no request starts, waits or goes on. */
+  deadline?: Deadline;
 }
-
-export const BUDGET_SPENT = 'not done: the time budget ran out (NOTIFY_BUDGET_MS)';
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT';
@@ -38,6 +37,13 @@ export class HttpError extends Error {
   override readonly name = 'HttpError';
   constructor(message: string, readonly status: number | null = null) {
     super(message);
+  }
+}
+
+/** A request the time budget stopped: not started, or given up while waiting for its answer. */
+export class BudgetSpentError extends HttpError {
+  constructor(readonly deadline: Deadline, waiting = false) {
+    super(`${budgetSpentText(deadline)}${waiting ? ' while waiting for an answer' : ''}`);
   }
 }
 
@@ -85,7 +91,8 @@ function fetchFor(proxy: ProxySettings | null | undefined): Promise<Fetch> {
   return proxied;
 }
 
-async function attempt(request: HttpRequest, limits: HttpLimits): Promise<HttpResponse> {
+/** One request; `cutShortBy` is the deadline that shortened its timeout, if one did (then a timeout is the budget's). */
+async function attempt(request: HttpRequest, limits: HttpLimits, cutShortBy: Deadline | null): Promise<HttpResponse> {
   const { timeoutMs } = limits;
   const headers: Record<string, string> = { 'user-agent': 'release-toolkit', ...request.headers };
   if (request.json !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
@@ -100,7 +107,7 @@ async function attempt(request: HttpRequest, limits: HttpLimits): Promise<HttpRe
     });
   } catch (error) {
     const cause = error as Error & { cause?: { code?: string; message?: string } };
-    if (cause.name === 'TimeoutError' || cause.name === 'AbortError') throw new HttpError(`no answer within ${timeoutMs} ms`);
+    if (cause.name === 'TimeoutError' || cause.name === 'AbortError') throw cutShortBy ? new BudgetSpentError(cutShortBy, true) : new HttpError(`no answer within ${timeoutMs} ms`);
     const tls = tlsFailure(cause.cause?.code);
     if (tls) throw new HttpError(tls);
     throw new HttpError(`could not connect (${cause.cause?.code ?? cause.cause?.message ?? cause.message})`);
@@ -109,7 +116,7 @@ async function attempt(request: HttpRequest, limits: HttpLimits): Promise<HttpRe
   try {
     text = await response.text();
   } catch {
-    throw new HttpError(`the answer did not arrive completely within ${timeoutMs} ms`, response.status);
+    throw cutShortBy ? new BudgetSpentError(cutShortBy, true) : new HttpError(`the answer did not arrive completely within ${timeoutMs} ms`, response.status);
   }
   return { status: response.status, text, json: parseJson(text), headers: response.headers };
 }
@@ -133,19 +140,17 @@ function rateLimitWaitMs(response: Pick<HttpResponse, 'status' | 'headers'>, now
  * as long as the total wait stays within `maxRetryWaitMs`.
  */
 export async function sendRequest(request: HttpRequest, limits: HttpLimits): Promise<HttpResponse> {
+  const { deadline } = limits;
   let waited = 0;
-  const left = (): number => (limits.deadline === undefined ? Infinity : limits.deadline - Date.now());
+  const left = (): number => (deadline === undefined ? Infinity : deadline.at - Date.now());
   for (let tries = 1; ; tries += 1) {
-    if (left() <= 0) throw new HttpError(BUDGET_SPENT);
-    let response: HttpResponse;
-    try {
-      response = await attempt(request, { ...limits, timeoutMs: Math.min(limits.timeoutMs, left()) });
-    } catch (error) {
-      if (left() <= 0) throw new HttpError(BUDGET_SPENT);
-      throw error;
-    }
+    if (left() <= 0) throw new BudgetSpentError(deadline!);
+    const cutShortBy = left() < limits.timeoutMs ? deadline! : null;
+    const response = await attempt(request, { ...limits, timeoutMs: Math.min(limits.timeoutMs, left()) }, cutShortBy);
     const wait = rateLimitWaitMs(response) ?? (response.status >= 500 ? SERVER_ERROR_DELAY_MS : null);
-    if (wait === null || tries >= MAX_ATTEMPTS || waited + wait > limits.maxRetryWaitMs || wait >= left()) return response;
+    if (wait === null || tries >= MAX_ATTEMPTS || waited + wait > limits.maxRetryWaitMs) return response;
+    // A wait the retry rules allow but the budget does not: the budget stopped it, not the service.
+    if (wait >= left()) throw new BudgetSpentError(deadline!);
     await sleep(wait);
     waited += wait;
   }

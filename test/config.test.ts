@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadConfig, resolveConfig } from '../src/config.js';
+import { channelDeadline, shareDeadline } from '../src/budget.js';
+import { loadConfig, resolveConfig, resolveNotifyConfig } from '../src/config.js';
 import { UserError } from '../src/errors.js';
 import { redact } from '../src/redact.js';
 
@@ -42,6 +43,26 @@ config('the release record\'s ref, the claim timeout and the deploy URLs: defaul
   ] as const) {
     assert.throws(() => resolveConfig(env, {}), (error: UserError) => error.exitCode === 2 && error.message === message, message);
   }
+});
+
+config('sharing budgets: the whole share 120 s and each channel as much by default; NOTIFY_BUDGET_MS alone sets both; the environment wins over package.json', () => {
+  const budgets = (env: Record<string, string>, block = {}) => resolveNotifyConfig(env, { jiraBaseUrl: null }, block).budgets;
+  assert.equal(budgets({}), { shareMs: 120_000, channelMs: 120_000 });
+  assert.equal(budgets({ NOTIFY_BUDGET_MS: '300000' }), { shareMs: 300_000, channelMs: 300_000 }, 'the one setting of before still bounds both');
+  assert.equal(budgets({ NOTIFY_CHANNEL_BUDGET_MS: '30000' }), { shareMs: 120_000, channelMs: 30_000 });
+  assert.equal(budgets({}, { notifyBudgetMs: 90_000, notifyChannelBudgetMs: '45000' }), { shareMs: 90_000, channelMs: 45_000 });
+  assert.equal(budgets({ NOTIFY_BUDGET_MS: '1000' }, { notifyBudgetMs: 90_000 }), { shareMs: 1000, channelMs: 1000 });
+  for (const [name, value] of [['NOTIFY_BUDGET_MS', '-1'], ['NOTIFY_BUDGET_MS', '0'], ['NOTIFY_CHANNEL_BUDGET_MS', '2s'], ['NOTIFY_CHANNEL_BUDGET_MS', '1.5']] as const) {
+    assert.throws(() => budgets({ [name]: value }), (error: UserError) => error.exitCode === 2 && error.message === `${name} must be a whole number of milliseconds above 0, not "${value}"`, `${name}=${value}`);
+  }
+  assert.throws(() => budgets({}, { notifyBudgetMs: -5 }), (error: UserError) => error.message === 'package.json releaseCut.notifyBudgetMs must be a whole number of milliseconds above 0, not -5' && error.hint!.startsWith('set it to e.g. "notifyBudgetMs": 120000'));
+});
+
+config('a channel stops at its own budget, or at the whole share\'s end when that comes first, and says which', () => {
+  const share = shareDeadline({ shareMs: 1000, channelMs: 300 }, 10_000);
+  assert.equal(channelDeadline(share, { shareMs: 1000, channelMs: 300 }, 10_500), { at: 10_800, setting: 'NOTIFY_CHANNEL_BUDGET_MS', ms: 300 });
+  assert.equal(channelDeadline(share, { shareMs: 1000, channelMs: 300 }, 10_800), { at: 11_000, setting: 'NOTIFY_BUDGET_MS', ms: 1000 });
+  assert.equal(channelDeadline(share, { shareMs: 1000, channelMs: 1000 }, 10_000), share, 'equal budgets: the whole share\'s, the one setting of before');
 });
 
 config('.env at the repository top is read; the process environment wins', async () => {

@@ -3,7 +3,7 @@ import { errorJson, type ErrorDocument } from '../cli.js';
 import { ConflictError } from '../release/failure.js';
 import type { CutOutcome } from './cut.js';
 import { PushInFlightError, ReleaseStateError } from '../release/failure.js';
-import { failedChannels, type ReleaseReport } from '../release/report.js';
+import { failedChannels, shortfallOf, type ReleaseReport } from '../release/report.js';
 
 export type CutStatus =
   | 'released'
@@ -35,11 +35,16 @@ function hasReport(error: unknown): error is WithReport {
   return typeof error === 'object' && error !== null && 'report' in error && typeof error.report === 'object' && error.report !== null;
 }
 
-/** The released tag's sharing channels that failed, each with the command that re-sends it. */
+/** The released tag's sharing channels that failed or were not done, each with the command that finishes it. */
 export function sharingFailures(report: ReleaseReport): UserError[] {
   return failedChannels(report.notifications).map((result) => new UserError(
-    `${report.tag} is released, but sharing on ${result.channel} ${result.status === 'partial' ? 'was partial' : 'failed'} (${result.detail})`,
-    { hint: `fix it, then: npm run release:notify -- ${report.tag} --channel ${result.channel}`, exitCode: ExitCode.partial },
+    `${report.tag} is released, but sharing on ${result.channel} ${shortfallOf(result)} (${result.detail})`,
+    {
+      hint: result.status === 'not-done'
+        ? `finish it with: npm run release:notify -- ${report.tag} (it sends only what the release record shows undone)`
+        : `fix it, then: npm run release:notify -- ${report.tag} --channel ${result.channel}`,
+      exitCode: ExitCode.partial,
+    },
   ));
 }
 

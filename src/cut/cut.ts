@@ -63,9 +63,9 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
   const { git, commonDir } = checkout;
   const ignored = repositoryEnvIn(options.env);
   say(`cutting ${git.cwd}${ignored.length > 0 ? ` (${ignored.join(', ')} in the environment ignored)` : ''}`);
-  const { config: loaded, env } = await loadConfig(git.cwd, options.env);
+  const { config: loaded, env, block } = await loadConfig(git.cwd, options.env);
   const config: ReleaseConfig = { ...loaded, ...options.overrides };
-  const notify = resolveNotifyConfig(env, config);
+  const notify = resolveNotifyConfig(env, config, block);
   // Under the git dir, so a release leaves the work tree as clean as it found it.
   const reportsDir = path.join(commonDir, config.reportsDir);
 

@@ -1,3 +1,4 @@
+import { shareDeadline, type Deadline } from '../budget.js';
 import type { NotifyConfig } from '../config.js';
 import { redact } from '../redact.js';
 import { visible } from '../visible.js';
@@ -117,19 +118,20 @@ export async function fetchJiraDetails(keys: readonly string[], client: JiraClie
   }
 }
 
-/** A client whose requests stop at NOTIFY_BUDGET_MS from now (`deadline` to share one budget). */
-export function jiraClient(notify: NotifyConfig, deadline: number = Date.now() + notify.budgetMs): JiraClient | null {
+/** A client whose requests stop at `deadline`: by default the whole share's budget (NOTIFY_BUDGET_MS) from now. */
+export function jiraClient(notify: NotifyConfig, deadline: Deadline = shareDeadline(notify.budgets)): JiraClient | null {
   return notify.jira.on ? { settings: notify.jira.settings, limits: { timeoutMs: notify.timeoutMs, maxRetryWaitMs: notify.maxRetryWaitMs, proxy: notify.proxy, deadline } } : null;
 }
 
 /**
  * The details a release report carries: none when Jira is not configured, and a reason with its
- * secrets masked when Jira fails. Used by the cut and by release:notify alike.
+ * secrets masked when Jira fails. Used by the cut and by release:notify alike; release:notify
+ * passes the share's `deadline`, as the details are part of its share.
  */
-export async function jiraDetailsFor(keys: readonly string[], notify: NotifyConfig): Promise<JiraDetails> {
+export async function jiraDetailsFor(keys: readonly string[], notify: NotifyConfig, deadline?: Deadline): Promise<JiraDetails> {
   if (!notify.jira.on) return unavailable(`Jira is not configured: ${notify.jira.reason}`);
   if (keys.length === 0) return { available: true, reason: null, issues: {} };
-  const details = await fetchJiraDetails(keys, jiraClient(notify)!);
+  const details = await fetchJiraDetails(keys, jiraClient(notify, deadline)!);
   if (!details.available) details.reason = redact(details.reason ?? '', notify.secrets);
   return details;
 }

@@ -155,14 +155,16 @@ async function moveThrough(client: JiraClient, key: string, fields: CardFields, 
   return `moved through "${wanted}" to "${transition.to?.name ?? wanted}"`;
 }
 
-async function releaseCard(client: JiraClient, key: string, issue: SearchIssue | null, versionId: string | undefined, name: string, settings: JiraReleaseSettings, seen: OfferedTransitions): Promise<JiraCardOutcome> {
+async function releaseCard(client: JiraClient, key: string, issue: SearchIssue | null, version: { id?: string; outcome?: string }, name: string, settings: JiraReleaseSettings, seen: OfferedTransitions): Promise<JiraCardOutcome> {
   if (!issue) return { key, ok: true, did: 'not found in Jira: skipped' };
   const fields = (issue.fields ?? {}) as CardFields;
   const done: string[] = issue.key && issue.key !== key ? [`moved to ${issue.key}`] : [];
   const current = issue.key ?? key;
   try {
-    if (!versionId) throw new HttpError(`no version "${name}" in its project`);
-    if ((fields.fixVersions ?? []).some((version) => version.id === versionId)) {
+    const versionId = version.id;
+    // The project's own outcome says why: a card left without a version for lack of time is not done, not failed.
+    if (!versionId) throw new HttpError(`no version "${name}" in its project${version.outcome ? ` (${version.outcome})` : ''}`);
+    if ((fields.fixVersions ?? []).some((fixVersion) => fixVersion.id === versionId)) {
       done.push(`fixVersion "${name}" already set`);
     } else {
       await jiraExpectingOk(client, 'PUT', `issue/${encodeURIComponent(current)}`, { update: { fixVersions: [{ add: { id: versionId } }] } });
@@ -218,7 +220,7 @@ export async function manageJiraRelease(client: JiraClient, input: JiraReleaseIn
   const cards = await mapLimited(input.keys, 4, (key) => {
     const issue = issues.get(key) ?? null;
     const project = (issue?.fields as CardFields | undefined)?.project?.key ?? projectOf(issue?.key ?? key);
-    return releaseCard(client, key, issue, versionIds.get(project), name, settings, seen);
+    return releaseCard(client, key, issue, { id: versionIds.get(project), outcome: projectOutcomes[project] }, name, settings, seen);
   });
   const problem = settings.transition ? await unknownTransition(client, settings.transition, seen) : null;
   return { version: name, projects: projectOutcomes, cards, versionIds: Object.fromEntries(versionIds), ...(problem ? { problem } : {}) };

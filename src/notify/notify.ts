@@ -1,5 +1,6 @@
+import { budgetSpentIn, budgetSpentText, channelDeadline, shareDeadline, type BudgetSpent, type Deadline } from '../budget.js';
 import type { Channel, NotifyConfig } from '../config.js';
-import { BUDGET_SPENT, type HttpLimits } from '../http.js';
+import { BudgetSpentError, type HttpLimits } from '../http.js';
 import { jiraClient } from '../jira/details.js';
 import { describeJiraRelease, manageJiraRelease, markVersionReleased, type JiraCardOutcome } from '../jira/versions.js';
 import { redact } from '../redact.js';
@@ -13,7 +14,7 @@ import { releaseView, type ReleaseView } from './view.js';
 export { CHANNELS, type ChannelName, type ChannelResult };
 
 /** What a channel's send did; a plain string means it all went out. */
-type SendOutcome = string | { status: 'sent' | 'partial' | 'failed'; detail: string; cards?: JiraCardOutcome[]; ref?: string };
+type SendOutcome = string | { status: 'sent' | 'partial' | 'failed' | 'not-done'; detail: string; cards?: JiraCardOutcome[]; ref?: string; budget?: BudgetSpent };
 
 export interface NotifyOptions {
   /** Only these channels (release:notify --channel); all configured ones by default. */
@@ -22,6 +23,8 @@ export interface NotifyOptions {
   say: (line: string) => void;
   /** The origin remote's URL: the GitHub repository when GITHUB_REPOSITORY is not set. */
   originUrl: string | null;
+  /** The whole share's end, when it started before (release:notify's Jira details, the record's claims); else it starts now. */
+  deadline?: Deadline;
 }
 
 interface Sender {
@@ -29,7 +32,8 @@ interface Sender {
   setting: Channel<unknown>;
   /** The payload as it would go out, for --dry-run. */
   preview: () => string;
-  send: () => Promise<SendOutcome>;
+  /** Sends within `deadline` (the channel's budget, or the whole share's end when sooner). */
+  send: (deadline: Deadline) => Promise<SendOutcome>;
 }
 
 function githubRepository(config: NotifyConfig, originUrl: string | null): string | null {
@@ -40,7 +44,7 @@ function githubRepository(config: NotifyConfig, originUrl: string | null): strin
 }
 
 /** The jira channel: the release's version on every card, and the configured transition. */
-async function releaseInJira(report: ReleaseReport, config: NotifyConfig, deadline: number): Promise<SendOutcome> {
+async function releaseInJira(report: ReleaseReport, config: NotifyConfig, deadline: Deadline): Promise<SendOutcome> {
   const client = jiraClient(config, deadline);
   if (!client || !config.jiraRelease.on) return 'off';
   if (report.jira.length === 0) return 'no Jira cards in this release: nothing to do';
@@ -53,20 +57,36 @@ async function releaseInJira(report: ReleaseReport, config: NotifyConfig, deadli
     Object.assign(outcome.projects, Object.fromEntries(Object.entries(released).map(([project, what]) => [project, `${outcome.projects[project]}, ${what}`])));
   }
   const failedCards = outcome.cards.filter((card) => !card.ok);
-  const failedProjects = Object.values(outcome.projects).some((what) => what.includes('failed'));
-  const outOfTime = failedCards.filter((card) => card.did.includes(BUDGET_SPENT));
+  const outOfTime = failedCards.filter((card) => budgetSpentIn(card.did));
+  const projectsOutOfTime = Object.values(outcome.projects).filter((what) => budgetSpentIn(what));
+  const failedProjects = Object.values(outcome.projects).some((what) => what.includes('failed') && !budgetSpentIn(what));
+  const failedOtherwise = failedCards.filter((card) => !outOfTime.includes(card));
+  const budget = [...outOfTime.map((card) => card.did), ...projectsOutOfTime].map(budgetSpentIn).find((spent) => spent !== null) ?? null;
   const projects = Object.entries(outcome.projects).map(([project, what]) => `${project} ${what}`).join(', ');
   const detail = `version "${outcome.version}" (${projects || 'no project'}) on ${outcome.cards.length - failedCards.length} of ${outcome.cards.length} cards`
-    + (failedCards.length > outOfTime.length ? `; failed: ${failedCards.filter((card) => !outOfTime.includes(card)).map((card) => card.key).join(', ')}` : '')
-    + (outOfTime.length > 0 ? `; ${outOfTime.length} cards not done within NOTIFY_BUDGET_MS (release:notify ${report.tag} --channel jira finishes them)` : '');
+    + (failedOtherwise.length > 0 ? `; failed: ${failedOtherwise.map((card) => card.key).join(', ')}` : '')
+    + (budget ? `; ${outOfTime.length > 0 ? `${outOfTime.length} cards ` : ''}${budgetSpentText(budget)}` : '');
   const ref = Object.entries(outcome.versionIds).map(([project, id]) => `${project} ${id}`).join(', ');
-  return { status: failedCards.length > 0 || failedProjects || outcome.problem ? 'failed' : 'sent', detail: outcome.problem ? `${outcome.problem}; ${detail}` : detail, cards: outcome.cards, ...(ref ? { ref } : {}) };
+  const status = failedOtherwise.length > 0 || failedProjects || outcome.problem ? 'failed' : budget ? 'not-done' : 'sent';
+  return { status, detail: outcome.problem ? `${outcome.problem}; ${detail}` : detail, cards: outcome.cards, ...(ref ? { ref } : {}), ...(budget ? { budget } : {}) };
+}
+
+/** Email's one wait, bounded as the HTTP channels' requests are: a timeout the deadline shortened is the budget's. */
+async function sendEmailWithin(view: ReleaseView, config: NotifyConfig, deadline: Deadline): Promise<SendOutcome> {
+  if (!config.email.on) return 'off';
+  const left = deadline.at - Date.now();
+  if (left <= 0) throw new BudgetSpentError(deadline);
+  try {
+    const { detail, refused, messageId } = await sendEmail(buildEmail(view), config.email.settings, Math.min(config.timeoutMs, left));
+    return { status: refused.length > 0 ? 'partial' : 'sent', detail, ...(messageId ? { ref: messageId } : {}) };
+  } catch (error) {
+    if (left < config.timeoutMs && ((error as Error).cause as { code?: string } | undefined)?.code === 'ETIMEDOUT') throw new BudgetSpentError(deadline, true);
+    throw error;
+  }
 }
 
 function senders(report: ReleaseReport, config: NotifyConfig, originUrl: string | null): Sender[] {
-  // One budget from the start of the share, for every channel (they run at once).
-  const deadline = Date.now() + config.budgetMs;
-  const limits: HttpLimits = { timeoutMs: config.timeoutMs, maxRetryWaitMs: config.maxRetryWaitMs, proxy: config.proxy, deadline };
+  const limits = (deadline: Deadline): HttpLimits => ({ timeoutMs: config.timeoutMs, maxRetryWaitMs: config.maxRetryWaitMs, proxy: config.proxy, deadline });
   const repository = githubRepository(config, originUrl);
   // Built on first use: with every channel off (most dry runs) a 10k-commit release spares the work.
   let built: ReleaseView | null = null;
@@ -76,7 +96,7 @@ function senders(report: ReleaseReport, config: NotifyConfig, originUrl: string 
       channel: 'slack',
       setting: config.slack,
       preview: () => JSON.stringify(buildSlackMessage(view()), null, 2),
-      send: async () => config.slack.on ? sendSlackMessage(buildSlackMessage(view()), config.slack.settings, limits) : 'off',
+      send: async (deadline) => config.slack.on ? sendSlackMessage(buildSlackMessage(view()), config.slack.settings, limits(deadline)) : 'off',
     },
     {
       channel: 'email',
@@ -86,11 +106,7 @@ function senders(report: ReleaseReport, config: NotifyConfig, originUrl: string 
         const to = config.email.on ? config.email.settings.to.join(', ') : '';
         return `To: ${to}\nSubject: ${message.subject}\n\n${message.text}`;
       },
-      send: async () => {
-        if (!config.email.on) return 'off';
-        const { detail, refused, messageId } = await sendEmail(buildEmail(view()), config.email.settings, Math.max(1, Math.min(config.timeoutMs, deadline - Date.now())));
-        return { status: refused.length > 0 ? 'partial' : 'sent', detail, ...(messageId ? { ref: messageId } : {}) };
-      },
+      send: (deadline) => sendEmailWithin(view(), config, deadline),
     },
     {
       channel: 'github',
@@ -99,10 +115,10 @@ function senders(report: ReleaseReport, config: NotifyConfig, originUrl: string 
         const release = buildGithubRelease(view());
         return `POST /repos/${repository ?? '<owner>/<name>'}/releases  tag ${release.tag_name}, name ${release.name}\n\n${release.body}`;
       },
-      send: async () => {
+      send: async (deadline) => {
         if (!config.github.on) return 'off';
         if (!repository) throw new Error('no repository: set GITHUB_REPOSITORY=owner/name (the origin remote is not a GitHub URL)');
-        return { status: 'sent', ...(await publishGithubRelease(buildGithubRelease(view()), config.github.settings, repository, limits)) };
+        return { status: 'sent', ...(await publishGithubRelease(buildGithubRelease(view()), config.github.settings, repository, limits(deadline))) };
       },
     },
     {
@@ -114,7 +130,7 @@ function senders(report: ReleaseReport, config: NotifyConfig, originUrl: string 
         const unknown = new Set(details?.available ? report.jira.map((card) => card.key).filter((key) => details.issues[key] === null) : []);
         return describeJiraRelease({ keys: report.jira.map((card) => card.key), tag: report.tag, date: report.date }, config.jiraRelease.settings, unknown);
       },
-      send: () => releaseInJira(report, config, deadline),
+      send: (deadline) => releaseInJira(report, config, deadline),
     },
   ];
 }
@@ -125,17 +141,20 @@ function reasonOf(error: unknown): string {
 
 /**
  * Sends the report to every configured channel (or only `channels`), all at once: one failing
- * channel does not keep the others from sending. Never throws; each result says what happened.
+ * channel does not keep the others from sending. Each channel stops at its own budget, or at the
+ * whole share's end when that comes first; what a budget stopped is `not-done`, naming it.
+ * Never throws; each result says what happened.
  */
 export async function notifyRelease(report: ReleaseReport, config: NotifyConfig, options: NotifyOptions): Promise<ChannelResult[]> {
   const mask = (text: string): string => redact(text, config.secrets);
+  const share = options.deadline ?? shareDeadline(config.budgets);
   const chosen = senders(report, config, options.originUrl).filter((sender) => !options.channels || options.channels.includes(sender.channel));
   options.say(`share: ${chosen.map(({ channel, setting }) => (setting.on ? `${channel} on` : `${channel} off (${setting.reason})`)).join(', ')}`);
   const results = await Promise.all(chosen.map(async (sender): Promise<ChannelResult> => {
     if (!sender.setting.on) return { channel: sender.channel, status: 'off', detail: sender.setting.reason };
     if (options.dryRun) return { channel: sender.channel, status: 'dry-run', detail: 'would send; nothing sent', preview: mask(sender.preview()) };
     try {
-      const outcome = await sender.send();
+      const outcome = await sender.send(channelDeadline(share, config.budgets));
       if (typeof outcome === 'string') return { channel: sender.channel, status: 'sent', detail: mask(outcome) };
       return {
         channel: sender.channel,
@@ -143,8 +162,10 @@ export async function notifyRelease(report: ReleaseReport, config: NotifyConfig,
         detail: mask(outcome.detail),
         ...(outcome.cards ? { cards: outcome.cards.map((card) => ({ ...card, did: mask(card.did) })) } : {}),
         ...(outcome.ref ? { ref: outcome.ref } : {}),
+        ...(outcome.budget ? { budget: outcome.budget } : {}),
       };
     } catch (error) {
+      if (error instanceof BudgetSpentError) return { channel: sender.channel, status: 'not-done', detail: error.message, budget: { setting: error.deadline.setting, ms: error.deadline.ms } };
       return { channel: sender.channel, status: 'failed', detail: mask(reasonOf(error)) };
     }
   }));

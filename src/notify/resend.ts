@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { shareDeadline } from '../budget.js';
 import { loadConfig, resolveNotifyConfig, type Env, type ReleaseConfig } from '../config.js';
 import { ExitCode, UserError } from '../errors.js';
 import { Git, GitError, gitFailureReason } from '../git.js';
@@ -57,8 +58,8 @@ async function reportOfTag(git: Git, store: RecordStore, config: ReleaseConfig, 
  */
 export async function resendReport(options: ResendOptions): Promise<ChannelResult[]> {
   const { git, commonDir } = await Git.open(options.repoDir, options.verbose ? options.say : null);
-  const { config, env } = await loadConfig(git.cwd, options.env);
-  const notify = resolveNotifyConfig(env, config);
+  const { config, env, block } = await loadConfig(git.cwd, options.env);
+  const notify = resolveNotifyConfig(env, config, block);
   const reportsDir = path.join(commonDir, config.reportsDir);
   const originUrl = (await git.remotes()).get(config.remote) ?? null;
   const store = new RecordStore(git, config.remote, config.recordRef);
@@ -67,12 +68,14 @@ export async function resendReport(options: ResendOptions): Promise<ChannelResul
     const setting = channel === 'jira' ? notify.jiraRelease : notify[channel];
     if (!setting.on) throw new UserError(`${channel} is off: ${setting.reason}`, { hint: 'set it in the environment or .env (see .env.example)', exitCode: ExitCode.usage });
   }
+  // The share begins here: the Jira details it asks for count against its budget.
+  const deadline = shareDeadline(notify.budgets);
   if (notify.jira.on && !report.jiraDetails?.available) {
-    report.jiraDetails = await jiraDetailsFor(report.jira.map((card) => card.key), notify);
+    report.jiraDetails = await jiraDetailsFor(report.jira.map((card) => card.key), notify, deadline);
     report.notReady = notReadyCards(report.jira, report.jiraDetails, notify.readyStatuses);
   }
   const results = await shareOnce(report, notify, {
-    store, channels: options.channels, force: options.force, dryRun: options.dryRun, claimTimeoutMs: config.claimTimeoutMs, say: options.say, originUrl,
+    store, channels: options.channels, force: options.force, dryRun: options.dryRun, claimTimeoutMs: config.claimTimeoutMs, say: options.say, originUrl, deadline,
   });
   if (results.every((result) => result.status === 'off')) {
     options.say(`the release record shows every configured channel sent for ${options.tag}: nothing to send (--force sends again, --channel <name> one channel)`);

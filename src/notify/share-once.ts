@@ -1,3 +1,4 @@
+import { shareDeadline, type BudgetSetting, type Deadline } from '../budget.js';
 import type { NotifyConfig } from '../config.js';
 import { decideClaims, describeAge, latestOutcomes, type ClaimDecision, type NewEvent, type RecordEvent } from '../record/record.js';
 import { RecordWriteError, type RecordStore } from '../record/store.js';
@@ -23,6 +24,8 @@ export interface ShareOnceOptions {
   scope?: string;
   /** The report a channel sends, when it differs from `report` (the GitHub release keeps the whole release). */
   reportFor?: (channel: ChannelName) => ReleaseReport;
+  /** The whole share's end, when the share began before (release:notify's Jira details); else it begins here. */
+  deadline?: Deadline;
 }
 
 const RECORD_RETRIES = 3;
@@ -37,6 +40,7 @@ const isOn = (config: NotifyConfig, channel: ChannelName): boolean => (channel =
  */
 export async function shareOnce(report: ReleaseReport, config: NotifyConfig, options: ShareOnceOptions): Promise<ChannelResult[]> {
   const { store, say } = options;
+  const deadline = options.deadline ?? shareDeadline(config.budgets);
   const commit = report.releaseCommit!;
   const now = options.now ?? (() => new Date());
   const scoped = (channel: string): string => (options.scope ? `${options.scope}:${channel}` : channel);
@@ -45,7 +49,7 @@ export async function shareOnce(report: ReleaseReport, config: NotifyConfig, opt
       const outcome = latestOutcomes(events).get(scoped(channel));
       return outcome ? [{ channel, status: outcome.status }] : [];
     });
-  const send = (channels: ChannelName[], dryRun: boolean): Promise<ChannelResult[]> => sendGrouped(report, config, channels, { dryRun, say, originUrl: options.originUrl, reportFor: options.reportFor });
+  const send = (channels: ChannelName[], dryRun: boolean): Promise<ChannelResult[]> => sendGrouped(report, config, channels, { dryRun, say, originUrl: options.originUrl, reportFor: options.reportFor, deadline });
   if (options.dryRun) {
     const record = await store.read(commit);
     return send(channelsToResend(outcomesInScope(record?.events ?? []), options.channels, options.force), true);
@@ -96,13 +100,13 @@ export async function shareOnce(report: ReleaseReport, config: NotifyConfig, opt
 }
 
 /** notifyRelease, once per distinct report the channels send (see ShareOnceOptions.reportFor). */
-async function sendGrouped(report: ReleaseReport, config: NotifyConfig, channels: ChannelName[], options: { dryRun: boolean; say: (line: string) => void; originUrl: string | null; reportFor?: (channel: ChannelName) => ReleaseReport }): Promise<ChannelResult[]> {
+async function sendGrouped(report: ReleaseReport, config: NotifyConfig, channels: ChannelName[], options: { dryRun: boolean; say: (line: string) => void; originUrl: string | null; reportFor?: (channel: ChannelName) => ReleaseReport; deadline: Deadline }): Promise<ChannelResult[]> {
   const byReport = new Map<ReleaseReport, ChannelName[]>();
   for (const channel of channels) {
     const chosen = options.reportFor?.(channel) ?? report;
     byReport.set(chosen, [...(byReport.get(chosen) ?? []), channel]);
   }
-  const results = await Promise.all([...byReport].map(([chosen, group]) => notifyRelease(chosen, config, { channels: group, dryRun: options.dryRun, say: options.say, originUrl: options.originUrl })));
+  const results = await Promise.all([...byReport].map(([chosen, group]) => notifyRelease(chosen, config, { channels: group, dryRun: options.dryRun, say: options.say, originUrl: options.originUrl, deadline: options.deadline })));
   return CHANNELS.flatMap((channel) => results.flat().filter((result) => result.channel === channel));
 }
 
@@ -111,7 +115,7 @@ export function notificationsOf(events: readonly RecordEvent[]): ChannelResult[]
   const latest = latestOutcomes(events);
   return CHANNELS.flatMap((channel) => {
     const event = latest.get(channel);
-    return event ? [{ channel, status: event.status, detail: event.detail, ...(event.ref ? { ref: event.ref } : {}) }] : [];
+    return event ? [{ channel, status: event.status, detail: event.detail, ...(event.ref ? { ref: event.ref } : {}), ...(event.budget ? { budget: { ...event.budget, setting: event.budget.setting as BudgetSetting } } : {}) }] : [];
   });
 }
 
@@ -119,8 +123,8 @@ export function notificationsOf(events: readonly RecordEvent[]): ChannelResult[]
 async function recordOutcomes(report: ReleaseReport, store: RecordStore, results: ChannelResult[], claims: Map<string, string>, scoped: (channel: string) => string, say: (line: string) => void): Promise<void> {
   const events = results.flatMap((result): NewEvent[] => {
     const claim = claims.get(result.channel);
-    if (!claim || (result.status !== 'sent' && result.status !== 'partial' && result.status !== 'failed')) return [];
-    return [{ event: 'shared', channel: scoped(result.channel), claim, status: result.status, detail: result.detail, ...(result.ref ? { ref: result.ref } : {}) }];
+    if (!claim || (result.status !== 'sent' && result.status !== 'partial' && result.status !== 'failed' && result.status !== 'not-done')) return [];
+    return [{ event: 'shared', channel: scoped(result.channel), claim, status: result.status, detail: result.detail, ...(result.ref ? { ref: result.ref } : {}), ...(result.budget ? { budget: result.budget } : {}) }];
   });
   if (events.length === 0) return;
   for (let attempt = 1; ; attempt += 1) {

@@ -15,7 +15,8 @@ export type RecordEvent = Stamp & (
   | { event: 'cut'; tag: string; commit: string }
   /** A command is about to send on `channel`; `claim` ties it to the outcome. */
   | { event: 'claim'; channel: string; claim: string; takenOverFrom?: string }
-  | { event: 'shared'; channel: string; claim: string; status: 'sent' | 'partial' | 'failed'; detail: string; ref?: string }
+  /** `not-done`: a time budget ran out first (`budget` names it); a later share finishes the channel. */
+  | { event: 'shared'; channel: string; claim: string; status: 'sent' | 'partial' | 'failed' | 'not-done'; detail: string; ref?: string; budget?: { setting: string; ms: number } }
   /** A push of the release (or a later commit of it) to a deployment remote. */
   | { event: 'pushed'; target: string; remote: string; commit: string; command: string }
   | { event: 'verified'; target: string; url: string; commit: string; status: 'verified' | 'unverified'; elapsedMs: number; served?: string }

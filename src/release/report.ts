@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { BudgetSpent } from '../budget.js';
 import { describeIssue, notReadyWarning, type JiraDetails, type NotReadyCard } from '../jira/details.js';
 import type { JiraCardOutcome } from '../jira/versions.js';
 import { shortSha, type Card, type CommitRef, type RevertedCommit } from './cards.js';
@@ -13,9 +14,10 @@ export interface ChannelResult {
   channel: ChannelName;
   /**
    * `partial`: sent, but not to everyone (a refused email recipient); `held`: another command has
-   * claimed the channel in the release record and is sending; not sent here.
+   * claimed the channel in the release record and is sending; not sent here; `not-done`: a time
+   * budget (`budget`) ran out before the channel was done, and a re-run finishes it.
    */
-  status: 'sent' | 'partial' | 'failed' | 'off' | 'dry-run' | 'held';
+  status: 'sent' | 'partial' | 'failed' | 'not-done' | 'off' | 'dry-run' | 'held';
   /** What happened, or why the channel is off or failed (secrets masked). */
   detail: string;
   /** With --dry-run: what the channel would send. */
@@ -27,6 +29,8 @@ export interface ChannelResult {
    * Jira versions' ids by project (`EPN 10001, OPS 10002`). Slack's incoming webhooks return none.
    */
   ref?: string;
+  /** The budget that left (part of) the channel undone: NOTIFY_CHANNEL_BUDGET_MS or NOTIFY_BUDGET_MS, and its value. */
+  budget?: BudgetSpent;
 }
 
 /** The cut's result: printed, cached under <git dir>/release-cut/reports/, stored as the release's git note, and read by the notifiers. */
@@ -132,7 +136,12 @@ export async function readReport(reportsDir: string, tag: string): Promise<Relea
   }
 }
 
-/** Channels that did not deliver to everyone: failed, or partial (some recipients refused). */
+/** Channels that did not deliver to everyone: failed, partial (some recipients refused), or not done (a time budget ran out). */
 export function failedChannels(results: readonly ChannelResult[] | undefined): ChannelResult[] {
-  return (results ?? []).filter((result) => result.status === 'failed' || result.status === 'partial');
+  return (results ?? []).filter((result) => result.status === 'failed' || result.status === 'partial' || result.status === 'not-done');
+}
+
+/** "failed", "was partial" or "was not done": how the closing lines of every command say a channel's shortfall. */
+export function shortfallOf(result: ChannelResult): string {
+  return result.status === 'partial' ? 'was partial' : result.status === 'not-done' ? 'was not done' : 'failed';
 }

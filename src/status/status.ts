@@ -82,9 +82,9 @@ async function readPlaces(git: Git, config: ReleaseConfig, offline: boolean, sha
 async function openContext(options: StatusOptions): Promise<Context> {
   const checkout = await Git.open(options.repoDir, options.verbose ? options.say : null);
   const { git } = checkout;
-  const { config, env } = await loadConfig(git.cwd, options.env);
+  const { config, env, block } = await loadConfig(git.cwd, options.env);
   const places = await readPlaces(git, config, options.offline, checkout.shallow);
-  return { git, config, notify: resolveNotifyConfig(env, config), store: new RecordStore(git, config.remote, config.recordRef), places };
+  return { git, config, notify: resolveNotifyConfig(env, config, block), store: new RecordStore(git, config.remote, config.recordRef), places };
 }
 
 /** Every commit naming `key` on any place's branch, where each one is, and the card in Jira. */

@@ -5,7 +5,7 @@ import { ExitCode } from '../errors.js';
 import { shareOnce } from '../notify/share-once.js';
 import { ConflictError, PushInFlightError } from '../release/failure.js';
 import { handleSignals } from '../release/signals.js';
-import { failedChannels, type ChannelResult, type ReleaseReport } from '../release/report.js';
+import { failedChannels, shortfallOf, type ChannelResult, type ReleaseReport } from '../release/report.js';
 import { Steps } from '../release/steps.js';
 import type { ShareWeek, WeekOptions } from './state.js';
 
@@ -111,7 +111,7 @@ export async function runWeekCommand<R extends WeekResult>(name: string, help: s
     });
     process.stdout.write(json ? `${JSON.stringify(result)}\n` : render(result));
     const failed = failedChannels(result.notifications);
-    for (const channel of failed) say(`${name}: sharing on ${channel.channel} ${channel.status === 'partial' ? 'was partial' : 'failed'} (${channel.detail}) — re-run ${name} once it is fixed`);
+    for (const channel of failed) say(`${name}: sharing on ${channel.channel} ${shortfallOf(channel)} (${channel.detail}) — re-run ${name} ${channel.status === 'not-done' ? 'to finish it' : 'once it is fixed'}`);
     if (failed.length > 0) return ExitCode.partial;
     return result.deploys.some((check) => check.status === 'unverified') ? ExitCode.unverified : ExitCode.ok;
   } catch (error) {

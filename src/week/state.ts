@@ -71,8 +71,10 @@ export async function readWeek(options: WeekOptions, needs: { production: boolea
   const { steps, say } = options;
   const checkout = await Git.open(options.repoDir, options.verbose ? say : null);
   const { git } = checkout;
-  const { config: loaded, env } = await loadConfig(git.cwd, options.env);
+  const { config: loaded, env, block } = await loadConfig(git.cwd, options.env);
   const config: ReleaseConfig = { ...loaded, ...options.overrides };
+  // Validated before anything is read or sent: a bad sharing setting stops the command at once.
+  const notify = resolveNotifyConfig(env, config, block);
   const { remotes } = await steps.run('preflight', () => preflight(checkout, config, options.dryRun));
   const [staging, production] = await Promise.all([
     steps.run(`check ${config.stagingRemote}`, () => deployedSha(git, config.stagingRemote, config.base, true)),
@@ -91,7 +93,7 @@ export async function readWeek(options: WeekOptions, needs: { production: boolea
   const events = record?.events ?? [];
   const fixes = await fixesSinceAnnounced(git, config, base.sha, commit, events);
   return {
-    checkout, git, config, notify: resolveNotifyConfig(env, config), store, originUrl, base, head, recordTip: await store.tip(),
+    checkout, git, config, notify, store, originUrl, base, head, recordTip: await store.tip(),
     release: { tag, commit, report: { ...report, tag, releaseCommit: commit, dryRun: false }, events },
     fixes,
     deployed: { staging, production },

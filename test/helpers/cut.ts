@@ -25,7 +25,7 @@ export interface CliResult {
 }
 
 /** An entry point in a child process, as a user or CI runs it. */
-async function runScript(script: string, args: string[], env: Record<string, string>): Promise<CliResult> {
+export async function runCommandCli(script: string, args: string[], env: Record<string, string>): Promise<CliResult> {
   const result = await execa(process.execPath, [script, ...args], {
     reject: false,
     env: { ...CLI_ENV, ...env },
@@ -35,17 +35,17 @@ async function runScript(script: string, args: string[], env: Record<string, str
 }
 
 export function runCutCli(sandbox: Sandbox, args: string[] = [], env: Record<string, string> = {}): Promise<CliResult> {
-  return runScript(CUT_SCRIPT, ['--repo', sandbox.work, '--yes', ...args], env);
+  return runCommandCli(CUT_SCRIPT, ['--repo', sandbox.work, '--yes', ...args], env);
 }
 
 /** `npm run release:notify -- <args>` in the sandbox's clone, or in another checkout. */
 export function runNotifyCli(where: Sandbox | string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return runScript(NOTIFY_SCRIPT, ['--repo', typeof where === 'string' ? where : where.work, ...args], env);
+  return runCommandCli(NOTIFY_SCRIPT, ['--repo', typeof where === 'string' ? where : where.work, ...args], env);
 }
 
 /** `npm run release:status -- <args>` in a checkout. */
 export function runStatusCli(repo: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return runScript(STATUS_SCRIPT, ['--repo', repo, ...args], env);
+  return runCommandCli(STATUS_SCRIPT, ['--repo', repo, ...args], env);
 }
 
 /**

@@ -7,7 +7,7 @@ import { basicAuth, downUrl, FakeHttp, fakeJira, githubRoute, routes, slackRoute
 import { CountingProxy } from '../helpers/proxy.js';
 import { SmtpProcess, throwawayCertificate } from '../helpers/smtp.js';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { fetchJiraDetails } from '../../src/jira/details.js';
 
@@ -272,7 +272,7 @@ channels('a mistyped JIRA_TRANSITION fails the jira channel, naming the transiti
   assert.match(result!.detail, /^JIRA_TRANSITION "Redy for QA" is neither a transition nor a status in this Jira; the transitions offered to these cards: Ready for QA, Reopen; version "release\/2026-11-24"/);
 }));
 
-channels('a channel that runs out of its time budget (NOTIFY_BUDGET_MS) says what it left undone, and a re-send finishes it', () => withServer(async (fake) => {
+channels('a channel that runs out of its time budget says which budget left which cards undone, and a re-send finishes them', () => withServer(async (fake) => {
   const keys = Array.from({ length: 30 }, (_, index) => `EPN-${index + 1}`);
   const jira = fakeJira(keys.map((key) => ({ key, summary: key, type: 'Task', status: 'Done' })), { auth: basicAuth('bot@acme.test', 'jira-token-789') });
   fake.route = (request) => {
@@ -280,12 +280,15 @@ channels('a channel that runs out of its time budget (NOTIFY_BUDGET_MS) says wha
     return answer && request.method === 'PUT' ? { ...answer, delayMs: 100 } : answer;
   };
   const settings = { JIRA_EMAIL: 'bot@acme.test', JIRA_API_TOKEN: 'jira-token-789' };
-  const short = resolveNotifyConfig({ ...settings, NOTIFY_BUDGET_MS: '300' }, { jiraBaseUrl: fake.url });
+  const short = resolveNotifyConfig({ ...settings, NOTIFY_CHANNEL_BUDGET_MS: '300' }, { jiraBaseUrl: fake.url });
   const [first] = await notifyRelease(report(keys), short, { dryRun: false, channels: ['jira'], say: () => {}, originUrl: null });
-  const notDone = first!.cards!.filter((card) => card.did.includes('not done: the time budget ran out'));
-  assert.is(first!.status, 'failed');
+  const spent = "not done: the channel's time budget ran out (NOTIFY_CHANNEL_BUDGET_MS=300)";
+  const notDone = first!.cards!.filter((card) => card.did.includes(spent));
+  assert.is(first!.status, 'not-done', first!.detail);
+  assert.equal(first!.budget, { setting: 'NOTIFY_CHANNEL_BUDGET_MS', ms: 300 });
   assert.ok(notDone.length > 0, 'the budget ended the channel before every card was done');
-  assert.match(first!.detail, `${notDone.length} cards not done within NOTIFY_BUDGET_MS (release:notify release/2026-11-24 --channel jira finishes them)`);
+  assert.ok(first!.cards!.every((card) => card.ok || card.did.includes(spent)), 'every card not done says so, none failed');
+  assert.match(first!.detail, `; ${notDone.length} cards ${spent}`);
   assert.not.match(first!.detail, '; failed:', 'cards out of time are not listed as failures');
 
   const [second] = await notifyRelease(report(keys), resolveNotifyConfig(settings, { jiraBaseUrl: fake.url }), { dryRun: false, channels: ['jira'], say: () => {}, originUrl: null });
@@ -293,6 +296,20 @@ channels('a channel that runs out of its time budget (NOTIFY_BUDGET_MS) says wha
   assert.is(second!.ref, `EPN ${jira.versions[0]!.id}`, 'the version it set, by id');
   assert.ok([...jira.issues.values()].every((issue) => issue.fixVersions!.length === 1), 'every card has the version');
 }));
+
+channels('an SMTP server that never greets leaves email not done within its budget, named, instead of a failure', async () => {
+  // Accepts the connection and says nothing, as a hung relay does.
+  const silent = createTcpServer(() => undefined);
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const smtpUrl = `smtp://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const config = resolveNotifyConfig({ SMTP_URL: smtpUrl, SMTP_REQUIRE_STARTTLS: 'false', RELEASE_EMAIL_TO: 'qa@acme.test', RELEASE_EMAIL_FROM: 'release@acme.test', NOTIFY_TIMEOUT_MS: '60000', NOTIFY_CHANNEL_BUDGET_MS: '500' }, { jiraBaseUrl: null });
+    const [email] = await notifyRelease(report(['EPN-1']), config, { dryRun: false, channels: ['email'], say: () => {}, originUrl: null });
+    assert.equal(email, { channel: 'email', status: 'not-done', detail: "not done: the channel's time budget ran out (NOTIFY_CHANNEL_BUDGET_MS=500) while waiting for an answer", budget: { setting: 'NOTIFY_CHANNEL_BUDGET_MS', ms: 500 } });
+  } finally {
+    silent.close();
+  }
+});
 
 channels('behind a proxy (HTTP_PROXY or http_proxy) Slack, GitHub and Jira go through it, NO_PROXY hosts go directly, and a proxy that is down fails them', () => withServer(async (fake) => {
   const proxy = await CountingProxy.start();
