@@ -37,7 +37,6 @@ const SECURITY_HEADERS = securityHeaders({
   xFrameOptions: { action: 'deny' },
 });
 
-// Set as is: Koa's `ctx.type` would look the charset up in mime-db on every request.
 const GREETING = fixedAnswer(SECURITY_HEADERS, 'text/plain; charset=utf-8', 'Hello World');
 
 /** The service: builds and returns the Koa app; listening is the caller's business. */
