@@ -10,8 +10,13 @@
  * their range: on a shared machine a ratio of medians mixes moments the servers did not share.
  * Each server gets the same load (a warm-up second, then ROUNDS rounds); afterwards the app's
  * access log and visit counter are read back, to show that every answer was logged and counted.
+ * Throughput is what the targets name, but on a machine busy with other work the load generator
+ * (in this process) may be what sets the pace, and then every server looks alike. So each round
+ * also reads the server's own CPU time (user + system, from /proc: Linux only), and the app's
+ * capacity (answers per CPU second) is compared with bare Koa's as well.
  * Targets: >= 0.85x bare Koa, >= 1.00x Fastify with its logger, p99 < 10 ms, start.sh < 1 s.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +38,8 @@ interface Load {
   p99: number;
   /** Answers received (2xx), to compare with what the app logged and counted. */
   answered: number;
+  /** The server's CPU time per answer, µs; null where /proc cannot say. */
+  cpuUs: number | null;
 }
 
 interface Server {
@@ -44,9 +51,25 @@ interface Server {
   answered: number;
 }
 
-async function load(url: string, seconds: number): Promise<Load> {
-  const result = await autocannon({ url, connections: 50, duration: seconds });
-  return { rps: result.requests.total / result.duration, p99: result.latency.p99, answered: result['2xx'] };
+/** Clock ticks per second in /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/** A process's CPU time so far (user + system), in seconds; null off Linux. */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  } catch {
+    return null;
+  }
+}
+
+async function load(server: Pick<Server, 'url' | 'process'>, seconds: number): Promise<Load> {
+  const cpuBefore = cpuSeconds(server.process.pid);
+  const result = await autocannon({ url: server.url, connections: 50, duration: seconds });
+  const cpuAfter = cpuSeconds(server.process.pid);
+  const cpuUs = cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) * 1e6) / result.requests.total;
+  return { rps: result.requests.total / result.duration, p99: result.latency.p99, answered: result['2xx'], cpuUs };
 }
 
 /** A server as its own process, its log in a file of its own. */
@@ -70,15 +93,26 @@ async function stopAll(servers: Server[]): Promise<void> {
   await Promise.all(servers.map((server) => server.process.catch(() => undefined)));
 }
 
-/** `server` against `baseline`: the median of the rounds' ratios, with their range. */
-function pairedRatio(server: Server, baseline: Server): { median: number; min: number; max: number } {
-  const ratios = server.rounds.map((round, index) => round.rps / baseline.rounds[index]!.rps);
-  return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
+/** A round's figure where more is better: its throughput, or its answers per CPU second. */
+type Figure = (round: Load) => number | null;
+const throughput: Figure = (round) => round.rps;
+const capacity: Figure = (round) => (round.cpuUs ? 1e6 / round.cpuUs : null);
+
+/** `server` against `baseline`: the median of the rounds' ratios, with their range; null without the figure. */
+function pairedRatio(server: Server, baseline: Server, figure: Figure = throughput): { median: number; min: number; max: number } | null {
+  const ratios: number[] = [];
+  server.rounds.forEach((round, index) => {
+    const [mine, theirs] = [figure(round), figure(baseline.rounds[index]!)];
+    if (mine !== null && theirs !== null) ratios.push(mine / theirs);
+  });
+  return ratios.length === 0 ? null : { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
 }
 
-function describeRatio(server: Server, baseline: Server, target: number): string {
-  const paired = pairedRatio(server, baseline);
-  return `${server.name} / ${baseline.name} = ${paired.median.toFixed(2)}x (rounds ${paired.min.toFixed(2)}-${paired.max.toFixed(2)}x; target >= ${target.toFixed(2)}x: ${verdict(paired.median >= target)})`;
+function describeRatio(server: Server, baseline: Server, target: number, figure: Figure = throughput): string {
+  const paired = pairedRatio(server, baseline, figure);
+  const what = `${server.name} / ${baseline.name}${figure === capacity ? ' in answers per CPU second' : ''}`;
+  if (!paired) return `${what}: not measured (no /proc)`;
+  return `${what} = ${paired.median.toFixed(2)}x (rounds ${paired.min.toFixed(2)}-${paired.max.toFixed(2)}x; target >= ${target.toFixed(2)}x: ${verdict(paired.median >= target)})`;
 }
 
 /** Access lines for GET / in a server's log and its rotated files. */
@@ -113,13 +147,16 @@ function report(servers: Server[], visitsCounted: number, greetingsLoggedByApps:
   console.log(`GET / at 50 connections, ${ROUNDS} interleaved rounds of ${ROUND_SECONDS} s after a warm-up second, medians:`);
   for (const server of servers) {
     const rps = median(server.rounds.map((round) => round.rps));
-    console.log(`  ${server.name.padEnd(17)} ${rps.toFixed(0).padStart(6)} req/s  p99 ${p99(server)} ms  = ${pairedRatio(server, bare).median.toFixed(2)}x of bare node:http`);
+    const cpu = server.rounds.every((round) => round.cpuUs !== null) ? `  CPU ${median(server.rounds.map((round) => round.cpuUs!)).toFixed(1)} µs/answer` : '';
+    console.log(`  ${server.name.padEnd(17)} ${rps.toFixed(0).padStart(6)} req/s  p99 ${p99(server)} ms  = ${pairedRatio(server, bare)!.median.toFixed(2)}x of bare node:http${cpu}`);
   }
   console.log(describeRatio(app, koa, 0.85));
+  console.log(describeRatio(app, koa, 0.85, capacity));
   console.log(describeRatio(app, fastify, 1));
   console.log(`app p99 ${p99(app)} ms (target < 10 ms: ${verdict(p99(app) < 10)})`);
   console.log(`${describeRatio(appDb, koa, 0.85)}: as production runs`);
-  console.log(`app + PostgreSQL / app = ${pairedRatio(appDb, app).median.toFixed(2)}x (what counting visits costs; p99 ${p99(appDb)} ms)`);
+  console.log(describeRatio(appDb, koa, 0.85, capacity));
+  console.log(`app + PostgreSQL / app = ${pairedRatio(appDb, app)!.median.toFixed(2)}x (what counting visits costs; p99 ${p99(appDb)} ms)`);
   // autocannon counts the answers it read; an answer still in flight when a round ends is logged and counted by the app but not by autocannon.
   console.log(`access lines for GET / in the logs: app ${greetingsLoggedByApps[0]} for ${app.answered} answers, app + PostgreSQL ${greetingsLoggedByApps[1]} for ${appDb.answered}; visits counted ${visitsCounted}`);
 }
@@ -135,9 +172,9 @@ export async function bench(): Promise<void> {
     servers.push(await startServer('Fastify + logger', ['-e', FASTIFY_LOGGING], path.join(logs, 'fastify.log')));
     servers.push(await startServer('app', [SERVER_SCRIPT], path.join(logs, 'app.log')));
     servers.push(await startServer('app + PostgreSQL', [SERVER_SCRIPT], path.join(logs, 'app-db.log'), { DATABASE_URL: postgres.url }));
-    for (const server of servers) server.answered += (await load(server.url, 1)).answered;
+    for (const server of servers) server.answered += (await load(server, 1)).answered;
     for (let round = 0; round < ROUNDS; round += 1) {
-      for (const server of servers) server.rounds.push(await load(server.url, ROUND_SECONDS));
+      for (const server of servers) server.rounds.push(await load(server, ROUND_SECONDS));
     }
     const [app, appDb] = servers.slice(3) as [Server, Server];
     // The visits written behind the greetings so far (GET /visits waits for them).
