@@ -14,12 +14,23 @@ export interface LogSettings {
 
 export interface AppLog {
   logger: Logger;
+  /** The logger's destination, for the access lines (accessLine). */
+  accessLog: DestinationStream;
   /** Writes what is still pending and closes the file; call it before the process exits. */
   close(): Promise<void>;
 }
 
 // pino's own defaults otherwise: epoch milliseconds in `time` (the cheapest clock), numeric levels.
 const loggerOptions = { base: null };
+
+/**
+ * One access line, exactly as `logger.info({ method, path, status, ms, ip })` writes it, built by
+ * hand: pino's generic serialiser (a walk over the object's keys, a check and an escape per value)
+ * costs ~1 µs, a thirtieth of a request in bench/app.bench.ts.
+ */
+export function accessLine(method: string, path: string, status: number, ms: number, ip: string): string {
+  return `{"level":30,"time":${Date.now()},"method":${JSON.stringify(method)},"path":${JSON.stringify(path)},"status":${status},"ms":${Math.round(ms * 10) / 10},"ip":${JSON.stringify(ip)}}\n`;
+}
 
 /** How long a line may wait to be written with the ones that follow it. */
 const BATCH_MS = 20;
@@ -167,6 +178,7 @@ export function openLog(settings: LogSettings): AppLog {
     const stdout = pino.destination({ dest: 1, sync: false });
     return {
       logger: pino(loggerOptions, stdout),
+      accessLog: stdout,
       close: () => new Promise((resolve) => stdout.flush(() => resolve())),
     };
   }
@@ -174,6 +186,7 @@ export function openLog(settings: LogSettings): AppLog {
   const destination = batchedInto(sink, batchBytesFor(settings.maxSize));
   return {
     logger: pino(loggerOptions, destination),
+    accessLog: destination,
     close: () => {
       destination.flush();
       return sink.end();

@@ -20,7 +20,7 @@ const config = configOrExit();
 // Under start.sh both are files on the logs' disk: a write that fails there (ENOSPC) must not
 // become an uncaught error that ends the process. The log counts and reports its own losses.
 for (const output of [process.stdout, process.stderr]) output.on('error', () => undefined);
-const { logger, close: closeLog } = openLog(config.log);
+const { logger, accessLog, close: closeLog } = openLog(config.log);
 
 function exitAfterLog(code: number): void {
   void closeLog().finally(() => process.exit(code));
@@ -30,7 +30,7 @@ const store = config.databaseUrl ? createVisitStore(config.databaseUrl, logger) 
 // Migrating at start-up is best effort: a database that is not up yet keeps /readyz at 503 until it is.
 store?.migrate().catch((error: unknown) => logger.error({ error: (error as Error).message }, 'database not ready at start-up'));
 
-const app = buildApp({ store, version: buildVersion(process.env, process.cwd()), logger, trustedProxies: config.trustedProxies });
+const app = buildApp({ store, version: buildVersion(process.env, process.cwd()), logger, accessLog, trustedProxies: config.trustedProxies });
 const server = http.createServer(app.callback());
 // Longer than a load balancer's idle timeout (ALB: 60 s), so the balancer closes first.
 server.keepAliveTimeout = 65_000;

@@ -1,10 +1,10 @@
-import type { Context, Middleware } from 'koa';
+import type { Context } from 'koa';
 
 /**
  * Five fixed GET paths need no pattern matching: a Map lookup, 404 for unknown paths, 405 with
  * `Allow` for other methods. (@koa/router cost ~25% of the throughput in bench/app.bench.ts.)
  */
-export function routes(get: ReadonlyMap<string, (ctx: Context) => unknown>): Middleware {
+export function routes(get: ReadonlyMap<string, (ctx: Context) => unknown>): (ctx: Context) => unknown {
   return (ctx) => {
     const handler = get.get(ctx.path);
     if (!handler) {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import pg from 'pg';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import { buildApp } from '../../app/app.js';
 import { readAppConfig } from '../../app/config.js';
 import { createVisitStore, type VisitStore } from '../../app/db.js';
@@ -16,13 +16,14 @@ interface Running {
   close(): Promise<void>;
 }
 
-function memoryLogger(): { logger: Logger; logs: Array<Record<string, unknown>> } {
+function memoryLogger(): { logger: Logger; accessLog: DestinationStream; logs: Array<Record<string, unknown>> } {
   const logs: Array<Record<string, unknown>> = [];
-  return { logs, logger: pino({ base: null }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) }) };
+  const accessLog = { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) };
+  return { logs, accessLog, logger: pino({ base: null }, accessLog) };
 }
 
-async function serve(store: VisitStore | null, { logger, logs } = memoryLogger(), trustedProxies = 0): Promise<Running> {
-  const app = buildApp({ store, version: { tag: 'release/2026-11-24', commit: 'abc123' }, logger, trustedProxies });
+async function serve(store: VisitStore | null, { logger, accessLog, logs } = memoryLogger(), trustedProxies = 0): Promise<Running> {
+  const app = buildApp({ store, version: { tag: 'release/2026-11-24', commit: 'abc123' }, logger, accessLog, trustedProxies });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { openLog } from '../../app/log.js';
+import { pino } from 'pino';
+import { accessLine, openLog } from '../../app/log.js';
 
 const rotation = suite('app log: size rotation');
 let dir = '';
@@ -97,3 +98,18 @@ rotation('lines longer than a batch, and non-ASCII ones, arrive whole and in ord
 });
 
 rotation.run();
+
+const access = suite('app log: access lines');
+
+access('an access line is the line pino writes for the same fields, strings escaped alike', () => {
+  const written: string[] = [];
+  const logger = pino({ base: null }, { write: (line: string) => void written.push(line) });
+  const path = '/a"b\\c\u0001/Grüße';
+  logger.info({ method: 'GET', path, status: 404, ms: 1.2, ip: '::ffff:198.51.100.7' });
+  const byHand = accessLine('GET', path, 404, 1.2345, '::ffff:198.51.100.7');
+  const withoutTime = (line: string): string => line.replace(/"time":\d+/, '"time":0');
+  assert.is(withoutTime(byHand), withoutTime(written[0]!));
+  assert.ok(Math.abs((JSON.parse(byHand) as { time: number }).time - Date.now()) < 1_000, 'time in epoch milliseconds');
+});
+
+access.run();
