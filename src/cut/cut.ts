@@ -10,7 +10,7 @@ import { commitAnalyzer, type CommitFacts } from '../release/analyze.js';
 import { ConflictError, ReleaseStateError } from '../release/failure.js';
 import { branchUpdate, fail, fetchBranches, gitErrorDetail, listFiles, moveRefs, preflight, resolveBranches, type Branch } from '../release/checkout.js';
 import type { ShareReport } from '../release/share.js';
-import { findLeftover, settleLeftover, withoutOrphanTags } from './leftovers.js';
+import { findLeftover, leftoverRefs, settleLeftover, withoutOrphanTags } from './leftovers.js';
 import { acquireLock } from '../release/lock.js';
 import { planRelease, releaseDate, renderPlannedChangelog, withJiraDetails, type PlannedChangelog, type ReleasePlan } from '../release/plan.js';
 import { readReport, writeReport, type ReleaseReport } from '../release/report.js';
@@ -73,13 +73,17 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
   const releaseLock = acquireLock(commonDir, say);
   let early: Collecting | null = null;
   try {
+    // One git call reads what the leftover check and the early collect start from.
+    const tracking = [config.base, config.head].map((branch) => `refs/remotes/${config.remote}/${branch}`) as [string, string];
+    const seen = await git.refs([...new Set([...leftoverRefs(config), ...tracking])]);
     // The range as this clone last saw origin, collected while the preflight and the fetch run; used
     // only when the fetch leaves both ends where they were (a shallow clone's history is not whole yet).
-    if (!checkout.shallow) early = await collectAhead(git, config);
+    const [seenBase, seenHead] = tracking.map((ref) => seen.get(ref));
+    if (!checkout.shallow && seenBase && seenHead) early = collecting(git, config, seenBase, seenHead);
     // Before the fetch: a tag left here unpushed would make it fail ("would clobber existing tag").
     const [{ remotes, signing }, leftover] = await allSettled([
       steps.run('preflight', () => preflight(checkout, config, options.dryRun)),
-      findLeftover(git, config),
+      findLeftover(git, config, seen),
     ]);
     const sharing: Sharing = { notify, originUrl: remotes.get(config.remote) ?? null, store: new RecordStore(git, config.remote, config.recordRef) };
     if (leftover) {
@@ -170,13 +174,6 @@ function collecting(git: Git, config: ReleaseConfig, baseSha: string, headSha: s
   })();
   commits.catch(() => undefined); // a collect that fails is reported where it is awaited
   return { range: `${baseSha}..${headSha}`, commits, cancel: () => void (cancelled = true) };
-}
-
-/** The collect of the range origin's branches had when this clone last fetched, or null when it has not got both. */
-async function collectAhead(git: Git, config: ReleaseConfig): Promise<Collecting | null> {
-  const [base, head] = [config.base, config.head].map((branch) => `refs/remotes/${config.remote}/${branch}`);
-  const seen = await git.refs([base!, head!]);
-  return seen.get(base!) && seen.get(head!) ? collecting(git, config, seen.get(base!)!, seen.get(head!)!) : null;
 }
 
 /** QA's fixes on main since the previous release that its record never announced (no release:stage ran): the cut lists them. */
