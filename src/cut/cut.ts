@@ -109,6 +109,9 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
     // Beside the collect: main's fixes since the previous release was last announced (a short walk of main).
     const fixesOnMain = unannouncedFixes(git, config, sharing.store, base.sha);
     fixesOnMain.catch(() => undefined); // its failure is reported where it is awaited
+    // Also beside it: develop's tree, which is the merge's when main has nothing develop lacks.
+    const headTree = git.treeOf(head.sha);
+    headTree.catch(() => undefined); // awaited in the merge check
     const ahead = early?.range === `${base.sha}..${head.sha}` ? early : null;
     if (!ahead) early?.cancel();
     const commits = await steps.run('collect commits', () => (ahead ?? collecting(git, config, base.sha, head.sha)).commits);
@@ -119,7 +122,7 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
     // When main has nothing develop lacks (no hotfixes), the merge's tree is develop's own and
     // the history walk of a real merge is not needed. Git works on it while the plan is made.
     const merging = steps.run('merge check', () =>
-      commits.some((commit) => commit.parents.includes(base.sha)) ? git.treeOf(head.sha) : git.mergeTree(base.sha, head.sha));
+      commits.some((commit) => commit.parents.includes(base.sha)) ? headTree : git.mergeTree(base.sha, head.sha));
     merging.catch(() => undefined); // awaited below
     const fixedOnMain = await fixesOnMain;
     const drafted = await steps.run('plan', async () =>
