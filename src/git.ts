@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -200,6 +200,21 @@ function subjectOf(message: string): string {
     paragraph.push(line.trimEnd());
   }
   return paragraph.join(' ');
+}
+
+/**
+ * A new file in the temporary directory, open for reading and writing, that no one else can have
+ * created or linked first (O_EXCL, mode 600).
+ */
+function openPrivateTempFile(prefix: string): { fd: number; file: string } {
+  for (let attempt = 0; ; attempt += 1) {
+    const file = path.join(os.tmpdir(), `${prefix}${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
+    try {
+      return { fd: openSync(file, 'wx+', 0o600), file };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 10) throw error;
+    }
+  }
 }
 
 /** One `%H %P%n%B` record of `text[start, end)`, read by index to spare copies of 100k messages. */
@@ -478,14 +493,13 @@ export class Git {
   async *commitsIn(range: string): AsyncGenerator<Commit[]> {
     const args = ['log', '-z', '--format=%H %P%n%B', range, '--'];
     const started = performance.now();
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'release-cut-log-'));
-    let fd: number | null = null;
+    const { fd, file } = openPrivateTempFile('release-cut-log-');
     let exited = true;
     let child: ChildProcess | null = null;
     try {
-      fd = openSync(path.join(dir, 'log'), 'w+');
       const options: RunOptions = { stdoutFd: fd };
       const git = startGit(this.cwd, args, options);
+      rmSync(file); // git has it open: nothing is left behind, whatever happens next
       child = git.child;
       exited = false;
       const exit = git.done.then((result) => {
@@ -521,8 +535,8 @@ export class Git {
       this.check(args, options, await exit, started);
     } finally {
       if (!exited) child?.kill();
-      if (fd !== null) closeSync(fd);
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(file, { force: true });
+      closeSync(fd);
     }
   }
 
