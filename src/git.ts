@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, unlinkSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -499,8 +499,8 @@ export class Git {
     try {
       const options: RunOptions = { stdoutFd: fd };
       const git = startGit(this.cwd, args, options);
-      rmSync(file); // git has it open: nothing is left behind, whatever happens next
       child = git.child;
+      unlinkSync(file); // git has it open: nothing is left behind, whatever happens next
       exited = false;
       const exit = git.done.then((result) => {
         exited = true;
@@ -510,7 +510,10 @@ export class Git {
         throw error;
       });
       const decoder = new StringDecoder('utf8');
-      const buffer = Buffer.allocUnsafe(1024 * 1024);
+      // A quarter megabyte is ~1,500 commits, a few ms of the caller's analysis; after each, the
+      // event loop takes its turn, so that the exits of git calls running beside this one (the
+      // cut's preflight, then its fetch) are seen while git is still printing, not when we catch up.
+      const buffer = Buffer.allocUnsafe(256 * 1024);
       let position = 0;
       let pending = '';
       for (;;) {
@@ -521,6 +524,7 @@ export class Git {
           await Promise.race([exit.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2))]);
           continue;
         }
+        await new Promise((resolve) => setImmediate(resolve));
         position += bytesRead;
         const text = pending + decoder.write(buffer.subarray(0, bytesRead));
         const batch: Commit[] = [];
@@ -535,7 +539,7 @@ export class Git {
       this.check(args, options, await exit, started);
     } finally {
       if (!exited) child?.kill();
-      rmSync(file, { force: true });
+      if (child === null) unlinkSync(file); // git did not start
       closeSync(fd);
     }
   }
