@@ -84,7 +84,7 @@ export function commitAnalyzer(config: Pick<ReleaseConfig, 'jiraProjectKeys' | '
     const keys = sharedKeys(findJiraKeys(commit.message, projectKeys));
     let urls = NO_URLS;
     if (!linkedSite && keys.some((key) => !keysWithUrl.has(key))) {
-      // A Map, not an object: an object per commit named by its own keys costs V8 a new shape per key (~30 ms at 10k commits).
+      // A Map, not an object: an object per commit named by its own keys costs V8 a new shape per key.
       const found = findBrowseUrls(commit.message);
       for (const [key, url] of found) {
         if (isJiraHost(url, config.jiraHosts)) keysWithUrl.add(key);
