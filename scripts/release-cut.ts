@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import { exitCodeOf, formatError, parseCliArgs, repoDirOf } from '../src/cli.js';
 import { ExitCode, UserError } from '../src/errors.js';
 import { parseVerifyTimeout } from '../src/deploy/verify.js';
@@ -82,6 +81,8 @@ let cancelPrompt: (() => void) | null = null;
 /** Shows the plan, then asks; Ctrl-C at the prompt stops the cut (130) with nothing changed. */
 async function confirm(plan: PlannedCut): Promise<boolean> {
   await printReport(plan.report, plan.changelogPreview);
+  // Loaded here: only a person at a terminal is asked, and readline is five modules for every other start.
+  const { createInterface } = await import('node:readline/promises');
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   const cancelled = new AbortController();
   const cancel = (): void => cancelled.abort('interrupted');

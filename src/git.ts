@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, unlinkSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -200,6 +200,21 @@ function subjectOf(message: string): string {
     paragraph.push(line.trimEnd());
   }
   return paragraph.join(' ');
+}
+
+/**
+ * A new file in the temporary directory, open for reading and writing, that no one else can have
+ * created or linked first (O_EXCL, mode 600).
+ */
+function openPrivateTempFile(prefix: string): { fd: number; file: string } {
+  for (let attempt = 0; ; attempt += 1) {
+    const file = path.join(os.tmpdir(), `${prefix}${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
+    try {
+      return { fd: openSync(file, 'wx+', 0o600), file };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 10) throw error;
+    }
+  }
 }
 
 /** One `%H %P%n%B` record of `text[start, end)`, read by index to spare copies of 100k messages. */
@@ -469,35 +484,47 @@ export class Git {
     yield* this.commitsIn(`${base}..${head}`);
   }
 
-  /** As commitsBetween, for any range git log takes (`A..`, `A...B`). */
+  /**
+   * As commitsBetween, for any range git log takes (`A..`, `A...B`). git is started before the
+   * first await: the cut's collect starts it while the preflight's own git calls are spawned, and
+   * a temporary file made in the thread pool would let those go first. The reads are synchronous
+   * too: a chunk of a file git just wrote is in the page cache, a copy of well under a millisecond.
+   */
   async *commitsIn(range: string): AsyncGenerator<Commit[]> {
     const args = ['log', '-z', '--format=%H %P%n%B', range, '--'];
     const started = performance.now();
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'release-cut-log-'));
-    const file = await open(path.join(dir, 'log'), 'w+');
-    const options: RunOptions = { stdoutFd: file.fd };
-    const { child, done } = startGit(this.cwd, args, options);
-    let exited = false;
-    const exit = done.then((result) => {
-      exited = true;
-      return result;
-    }, (error: unknown) => {
-      exited = true;
-      throw error;
-    });
+    const { fd, file } = openPrivateTempFile('release-cut-log-');
+    let exited = true;
+    let child: ChildProcess | null = null;
     try {
+      const options: RunOptions = { stdoutFd: fd };
+      const git = startGit(this.cwd, args, options);
+      child = git.child;
+      unlinkSync(file); // git has it open: nothing is left behind, whatever happens next
+      exited = false;
+      const exit = git.done.then((result) => {
+        exited = true;
+        return result;
+      }, (error: unknown) => {
+        exited = true;
+        throw error;
+      });
       const decoder = new StringDecoder('utf8');
-      const buffer = Buffer.allocUnsafe(1024 * 1024);
+      // A quarter megabyte is ~1,500 commits, a few ms of the caller's analysis; after each, the
+      // event loop takes its turn, so that the exits of git calls running beside this one (the
+      // cut's preflight, then its fetch) are seen while git is still printing, not when we catch up.
+      const buffer = Buffer.allocUnsafe(256 * 1024);
       let position = 0;
       let pending = '';
       for (;;) {
         const finished = exited;
-        const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
+        const bytesRead = readSync(fd, buffer, 0, buffer.length, position);
         if (bytesRead === 0) {
           if (finished) break;
           await Promise.race([exit.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2))]);
           continue;
         }
+        await new Promise((resolve) => setImmediate(resolve));
         position += bytesRead;
         const text = pending + decoder.write(buffer.subarray(0, bytesRead));
         const batch: Commit[] = [];
@@ -511,9 +538,9 @@ export class Git {
       }
       this.check(args, options, await exit, started);
     } finally {
-      if (!exited) child.kill();
-      await file.close();
-      await rm(dir, { recursive: true, force: true });
+      if (!exited) child?.kill();
+      if (child === null) unlinkSync(file); // git did not start
+      closeSync(fd);
     }
   }
 

@@ -10,7 +10,7 @@ import { commitAnalyzer, type CommitFacts } from '../release/analyze.js';
 import { ConflictError, ReleaseStateError } from '../release/failure.js';
 import { branchUpdate, fail, fetchBranches, gitErrorDetail, listFiles, moveRefs, preflight, resolveBranches, type Branch } from '../release/checkout.js';
 import type { ShareReport } from '../release/share.js';
-import { findLeftover, settleLeftover, withoutOrphanTags } from './leftovers.js';
+import { findLeftover, leftoverRefs, settleLeftover, withoutOrphanTags } from './leftovers.js';
 import { acquireLock } from '../release/lock.js';
 import { planRelease, releaseDate, renderPlannedChangelog, withJiraDetails, type PlannedChangelog, type ReleasePlan } from '../release/plan.js';
 import { readReport, writeReport, type ReleaseReport } from '../release/report.js';
@@ -73,13 +73,17 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
   const releaseLock = acquireLock(commonDir, say);
   let early: Collecting | null = null;
   try {
+    // One git call reads what the leftover check and the early collect start from.
+    const tracking = [config.base, config.head].map((branch) => `refs/remotes/${config.remote}/${branch}`) as [string, string];
+    const seen = await git.refs([...new Set([...leftoverRefs(config), ...tracking])]);
     // The range as this clone last saw origin, collected while the preflight and the fetch run; used
     // only when the fetch leaves both ends where they were (a shallow clone's history is not whole yet).
-    if (!checkout.shallow) early = await collectAhead(git, config);
+    const [seenBase, seenHead] = tracking.map((ref) => seen.get(ref));
+    if (!checkout.shallow && seenBase && seenHead) early = collecting(git, config, seenBase, seenHead);
     // Before the fetch: a tag left here unpushed would make it fail ("would clobber existing tag").
     const [{ remotes, signing }, leftover] = await allSettled([
       steps.run('preflight', () => preflight(checkout, config, options.dryRun)),
-      findLeftover(git, config),
+      findLeftover(git, config, seen),
     ]);
     const sharing: Sharing = { notify, originUrl: remotes.get(config.remote) ?? null, store: new RecordStore(git, config.remote, config.recordRef) };
     if (leftover) {
@@ -105,6 +109,9 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
     // Beside the collect: main's fixes since the previous release was last announced (a short walk of main).
     const fixesOnMain = unannouncedFixes(git, config, sharing.store, base.sha);
     fixesOnMain.catch(() => undefined); // its failure is reported where it is awaited
+    // Also beside it: develop's tree, which is the merge's when main has nothing develop lacks.
+    const headTree = git.treeOf(head.sha);
+    headTree.catch(() => undefined); // awaited in the merge check
     const ahead = early?.range === `${base.sha}..${head.sha}` ? early : null;
     if (!ahead) early?.cancel();
     const commits = await steps.run('collect commits', () => (ahead ?? collecting(git, config, base.sha, head.sha)).commits);
@@ -115,7 +122,7 @@ export async function runCut(options: CutOptions): Promise<CutOutcome> {
     // When main has nothing develop lacks (no hotfixes), the merge's tree is develop's own and
     // the history walk of a real merge is not needed. Git works on it while the plan is made.
     const merging = steps.run('merge check', () =>
-      commits.some((commit) => commit.parents.includes(base.sha)) ? git.treeOf(head.sha) : git.mergeTree(base.sha, head.sha));
+      commits.some((commit) => commit.parents.includes(base.sha)) ? headTree : git.mergeTree(base.sha, head.sha));
     merging.catch(() => undefined); // awaited below
     const fixedOnMain = await fixesOnMain;
     const drafted = await steps.run('plan', async () =>
@@ -170,13 +177,6 @@ function collecting(git: Git, config: ReleaseConfig, baseSha: string, headSha: s
   })();
   commits.catch(() => undefined); // a collect that fails is reported where it is awaited
   return { range: `${baseSha}..${headSha}`, commits, cancel: () => void (cancelled = true) };
-}
-
-/** The collect of the range origin's branches had when this clone last fetched, or null when it has not got both. */
-async function collectAhead(git: Git, config: ReleaseConfig): Promise<Collecting | null> {
-  const [base, head] = [config.base, config.head].map((branch) => `refs/remotes/${config.remote}/${branch}`);
-  const seen = await git.refs([base!, head!]);
-  return seen.get(base!) && seen.get(head!) ? collecting(git, config, seen.get(base!)!, seen.get(head!)!) : null;
 }
 
 /** QA's fixes on main since the previous release that its record never announced (no release:stage ran): the cut lists them. */

@@ -14,15 +14,19 @@ export interface Leftover {
   headSha: string;
 }
 
+/** The refs findLeftover judges from: the local base and its remote-tracking branch. */
+export function leftoverRefs(config: Pick<ReleaseConfig, 'base' | 'remote'>): [string, string] {
+  return [`refs/heads/${config.base}`, `refs/remotes/${config.remote}/${config.base}`];
+}
+
 /**
  * Local base ahead of its remote-tracking branch, with the cut's own trailer on its tip (and on
  * the merge below it): a leftover. Anything else ahead is the user's work and is left to the
- * branch check. Costs one for-each-ref when local and remote-tracking agree.
+ * branch check. `refs` holds the local base and its remote-tracking ref as read under the cut's
+ * lock (LEFTOVER_REFS); when they agree, no git runs here.
  */
-export async function findLeftover(git: Git, config: ReleaseConfig): Promise<Leftover | null> {
-  const baseRef = `refs/heads/${config.base}`;
-  const trackingRef = `refs/remotes/${config.remote}/${config.base}`;
-  const refs = await git.refs([baseRef, trackingRef]);
+export async function findLeftover(git: Git, config: ReleaseConfig, refs: ReadonlyMap<string, string>): Promise<Leftover | null> {
+  const [baseRef, trackingRef] = leftoverRefs(config);
   const local = refs.get(baseRef);
   if (!local || local === refs.get(trackingRef)) return null;
   const tip = await git.commit(local);

@@ -16,7 +16,7 @@ export interface CommitFacts {
   subject: string;
   keys: string[];
   /** Browse URLs on a known Jira host that the message mentions, by key. */
-  urls: Readonly<Record<string, string>>;
+  urls: ReadonlyMap<string, string>;
   /** The commit this one reverts (git revert's "This reverts commit <sha>.", the sha possibly abbreviated), or null. */
   reverts: string | null;
   /** Conventional commit type (`feat`, `fix`, ...), or `other`. */
@@ -27,7 +27,7 @@ export interface CommitFacts {
 
 // Shared by the many commits without URLs or notes: a 100k-commit release keeps every fact in
 // memory, and two fewer objects per commit is a good part of the collect's garbage collection.
-const NO_URLS: Readonly<Record<string, string>> = Object.freeze({});
+const NO_URLS: ReadonlyMap<string, string> = new Map();
 const NO_NOTES: readonly string[] = Object.freeze([]);
 
 export type CommitAnalyzer = (commit: Commit) => CommitFacts;
@@ -39,7 +39,7 @@ function revertedSha(message: string): string | null {
   return message.includes('This reverts commit ') ? REVERTS.exec(message)?.[1]?.toLowerCase() ?? null : null;
 }
 
-function facts(commit: Commit, keys: string[], urls: Readonly<Record<string, string>>, type: string, breaking: readonly string[]): CommitFacts {
+function facts(commit: Commit, keys: string[], urls: ReadonlyMap<string, string>, type: string, breaking: readonly string[]): CommitFacts {
   return { sha: commit.sha, parents: commit.parents, subject: visible(commit.subject), keys, urls, reverts: revertedSha(commit.message), type, breaking };
 }
 
@@ -84,8 +84,13 @@ export function commitAnalyzer(config: Pick<ReleaseConfig, 'jiraProjectKeys' | '
     const keys = sharedKeys(findJiraKeys(commit.message, projectKeys));
     let urls = NO_URLS;
     if (!linkedSite && keys.some((key) => !keysWithUrl.has(key))) {
-      urls = Object.fromEntries([...findBrowseUrls(commit.message)].filter(([, url]) => isJiraHost(url, config.jiraHosts)));
-      for (const key of Object.keys(urls)) keysWithUrl.add(key);
+      // A Map, not an object: an object per commit named by its own keys costs V8 a new shape per key.
+      const found = findBrowseUrls(commit.message);
+      for (const [key, url] of found) {
+        if (isJiraHost(url, config.jiraHosts)) keysWithUrl.add(key);
+        else found.delete(key);
+      }
+      if (found.size > 0) urls = found;
     }
     // Only messages that can hold a breaking note are parsed whole; otherwise the type is all
     // we need, and it depends only on the header's `type(scope):` prefix, so it is parsed once per prefix.

@@ -115,7 +115,7 @@ export function groupCommitsByCard(commits: readonly CommitFacts[], headSha: str
         card = { key, url: jiraBaseUrl ? `${jiraBaseUrl}/browse/${key}` : null, commits: [] };
         cards.set(key, card);
       }
-      card.url ??= commit.urls[key] ?? null;
+      card.url ??= commit.urls.get(key) ?? null;
       card.commits.push(ref);
     }
   }
