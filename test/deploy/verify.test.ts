@@ -210,7 +210,9 @@ polling('a request timeout below the overall one: each hung request ends and the
   await withFakeHttp(async (fake) => {
     fake.route = () => (fake.received.length < 3 ? { json: { commit: NEW }, delayMs: 60_000 } : { json: { commit: NEW } });
     const outcome = await verifyDeploy({ url: fake.url, commit: NEW, timeoutMs: 20_000, requestTimeoutMs: 100, ...FAST });
-    assert.equal([outcome.status, outcome.attempts], ['verified', 3]);
+    assert.is(outcome.status, 'verified');
+    // Under load a request can time out before the server sees it: then one more is sent.
+    assert.ok(outcome.attempts >= 3 && outcome.attempts >= fake.received.length, `${outcome.attempts} attempts, ${fake.received.length} received`);
   });
 });
 
