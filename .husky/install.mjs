@@ -50,7 +50,7 @@ spawnSync(process.execPath, [path.join(packageDir, 'dist', 'scripts', 'commit-ru
 
 // Git resolves a relative hooks path from the top of the work tree it runs hooks in.
 const hooksPath = `${prefix}.husky`;
-const installed = git('config', '--get', 'core.hooksPath').stdout.trim();
+const [scope = '', installed = ''] = git('config', '--show-scope', '--get', 'core.hooksPath').stdout.trim().split('\t');
 const resolved = installed && path.resolve(top, installed);
 // An earlier install of this package (husky's .husky/_ here, or an absolute one the checkout has since moved away from).
 const ours = !installed || installed === hooksPath || resolved === hooksDir || resolved === path.join(hooksDir, '_') ||
@@ -58,7 +58,8 @@ const ours = !installed || installed === hooksPath || resolved === hooksDir || r
 // Another set of hooks in place (a .githooks folder, lefthook, pre-commit, a husky of the
 // repository's own): taking core.hooksPath over would silently stop them. Say how to run both.
 const combine = `call ours from yours: sh "${hooksPath}/commit-msg" "$@" in your commit-msg hook, and sh "${hooksPath}/prepare-commit-msg" "$@" in your prepare-commit-msg hook`;
-if (!ours) skip(`core.hooksPath is already ${installed} (this repository's own hooks), which installing would turn off; to run both, ${combine}`);
+const whose = scope === 'local' || scope === 'worktree' ? "this repository's own hooks" : `every repository's hooks, from your ${scope} git configuration`;
+if (!ours) skip(`core.hooksPath is already ${installed} (${whose}), which installing would turn off; to run both, ${combine}`);
 const commonHooks = path.join(commonDir, 'hooks');
 const theirs = installed ? [] : (existsSync(commonHooks) ? readdirSync(commonHooks) : []).filter((name) => !name.endsWith('.sample'));
 if (theirs.length > 0) skip(`${commonHooks} holds hooks (${theirs.join(', ')}) that a core.hooksPath would turn off; to run both, ${combine}`);

@@ -118,6 +118,12 @@ test("installing next to the repository's own hooks (core.hooksPath, .git/hooks)
   assert.is(await git(repo.dir, 'config', 'core.hooksPath'), '.githooks');
 
   await git(repo.dir, 'config', '--unset', 'core.hooksPath');
+  const globalConfig = path.join(repo.dir, '.git', 'global-config');
+  await writeFile(globalConfig, '[core]\n\thooksPath = ~/.githooks\n');
+  const global = await execa(process.execPath, [path.join(repo.packageDir, '.husky', 'install.mjs')], { cwd: repo.packageDir, all: true, env: { GIT_CONFIG_GLOBAL: globalConfig } });
+  assert.match(String(global.all), "core.hooksPath is already ~/.githooks (every repository's hooks, from your global git configuration)");
+  assert.is((await execa('git', ['config', '--local', 'core.hooksPath'], { cwd: repo.dir, reject: false })).exitCode, 1, 'not set over the global one');
+
   await writeFile(path.join(repo.dir, '.git', 'hooks', 'pre-commit'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
   const lefthook = await install();
   assert.match(String(lefthook.all), 'holds hooks (pre-commit) that a core.hooksPath would turn off');
