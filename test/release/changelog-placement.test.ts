@@ -163,3 +163,100 @@ encodings('a Latin-1 file that starts with ÿ or þ (the bytes of a UTF-16 mark,
   }
 });
 encodings.run();
+
+/** A section with a subsection, as the cut renders one: `## ` release heading, `### ` groups. */
+const GROUPED = `## release/2026-11-24 (2026-11-24)\n\n${MARKER}\n\n### Stories\n\n- EPN-1 login\n`;
+
+async function insertedWith(before: string | Buffer, section: string): Promise<string> {
+  return (await insertChangelogSection(Buffer.isBuffer(before) ? before : Buffer.from(before, 'latin1'), section, MARKER)).toString('latin1');
+}
+
+const release = suite('CHANGELOG.md: a release heading says a version or a date, whatever its level');
+
+release('releases at `#`: the newest is the first that names a version, two-digit minor and patch numbers included', async () => {
+  const before = '# 2.10.0 - the big one\n\n- a\n\n# 2.9.0\n\n- b\n';
+  assert.is(await insertedWith(before, GROUPED), `# release/2026-11-24 (2026-11-24)\n\n${MARKER}\n\n## Stories\n\n- EPN-1 login\n\n${before}`);
+});
+
+release('our own release headings say a date and no version: the section goes above them, not above the first `##`', async () => {
+  const before = `# Changelog\n\n## How to read this\n\nText.\n\n### release/2026-11-17 (2026-11-17)\n\n${sectionMarker('b'.repeat(40))}\n`;
+  assert.is(await inserted(before), before.replace('### release/2026-11-17', `### release/2026-11-24 (2026-11-24)\n\n${MARKER}\n\n- EPN-1 login\n\n### release/2026-11-17`));
+});
+
+release('no release yet: above the first `##` heading (below the title and intro); with none, at the end', async () => {
+  assert.is(await inserted('# Changelog\n\nIntro.\n\n## Conventions\n\n- x\n'), `# Changelog\n\nIntro.\n\n${SECTION}\n## Conventions\n\n- x\n`);
+  assert.is(await inserted('# Changelog\n\nIntro.\n\n### Conventions\n'), `# Changelog\n\nIntro.\n\n### Conventions\n\n${SECTION}`);
+});
+
+release('a release heading on the file\'s last line, without a final newline: above it, a blank line between', async () => {
+  assert.is(await inserted('# Changelog\n\n## 1.0'), `# Changelog\n\n${SECTION}\n## 1.0`);
+});
+
+release('an `[Unreleased]` below the newest release is an old heading: the section goes above the release', async () => {
+  const before = '# Changelog\n\n## 1.1.0\n\n- b\n\n## [Unreleased]\n\n- c\n';
+  assert.is(await inserted(before), `# Changelog\n\n${SECTION}\n## 1.1.0\n\n- b\n\n## [Unreleased]\n\n- c\n`);
+});
+
+release('Unreleased in its usual spellings with notes: the release goes right under it, its notes below the release heading', async () => {
+  for (const heading of ['## [Unreleased]', '## Unreleased', '## [ Unreleased ]', '## [Unreleased][link]', '## [Unreleased](https://x.test/compare/v1...HEAD)']) {
+    const before = `# Changelog\n\n${heading}\n\n- Dark mode.\n\n## 1.0\n`;
+    assert.is(await inserted(before), `# Changelog\n\n${heading}\n\n${SECTION}\n- Dark mode.\n\n## 1.0\n`, heading);
+  }
+  for (const heading of ['## Unreleased changes', '## Not unreleased', '## [Unreleased] soon', '## Unreleased]x']) {
+    const before = `# Changelog\n\n${heading}\n\n- Dark mode.\n\n## 1.0\n`;
+    assert.is(await inserted(before), `# Changelog\n\n${heading}\n\n- Dark mode.\n\n${SECTION}\n## 1.0\n`, heading);
+  }
+});
+
+release('an empty [Unreleased] (blank lines, spaces) with a grouped section: the whole section under it, the blank lines after', async () => {
+  const before = '# Changelog\n\n## [Unreleased]\n\n \n\n## 1.0\n';
+  assert.is(await insertedWith(before, GROUPED), `# Changelog\n\n## [Unreleased]\n\n${GROUPED}\n \n\n## 1.0\n`);
+});
+
+release('[Unreleased] notes over 64 KB: the groups still go below the notes, above the previous release, not at the end', async () => {
+  const notes = prose(70 * KB);
+  const before = `# Changelog\n\n## [Unreleased]\n\n${notes}## 1.0\n\n- a\n`;
+  assert.is(await insertedWith(before, GROUPED), `# Changelog\n\n## [Unreleased]\n\n## release/2026-11-24 (2026-11-24)\n\n${MARKER}\n\n${notes}### Stories\n\n- EPN-1 login\n\n## 1.0\n\n- a\n`);
+});
+
+release('anchor lines above release headings, as conventional-changelog spells them: the section goes above the anchor', async () => {
+  for (const anchor of ['<a name="2.0.1"></a>', '<a  name = \'2.0.1\' > </a>', '<A ID="v2.0.1"></A>', '  <a\tname="2.0.1"></a>  ']) {
+    const before = `# Changelog\n\n${anchor}\n## 2.0.1\n\n- a\n`;
+    assert.is(await inserted(before), `# Changelog\n\n${SECTION}\n${anchor}\n## 2.0.1\n\n- a\n`, anchor);
+  }
+  // A paragraph that only holds an anchor among other words is text: the section goes between it and the release.
+  for (const paragraph of ['Jump: <a name="top"></a>', '<a name="top"></a> back to the top', 'Notes.\n<a name="2.0.1"></a>']) {
+    const before = `# Changelog\n\n${paragraph}\n## 2.0.1\n`;
+    assert.is(await inserted(before), `# Changelog\n\n${paragraph}\n\n${SECTION}\n## 2.0.1\n`, paragraph);
+  }
+});
+
+release.run();
+
+const style = suite('CHANGELOG.md: the new release written in its neighbours\' style');
+
+style('setext releases: the release heading underlined, its groups as ATX headings one level down', async () => {
+  assert.is(await insertedWith('History\n=======\n\n1.0.0 / 2020-01-02\n==================\n\n- a\n', GROUPED),
+    'History\n=======\n\n' + `release/2026-11-24 (2026-11-24)\n===============================\n\n${MARKER}\n\n## Stories\n\n- EPN-1 login\n\n` + '1.0.0 / 2020-01-02\n==================\n\n- a\n');
+  assert.is(await insertedWith('# Changelog\n\nRelease #2 (1.1.0)\n------------------\n\n- b\n', GROUPED),
+    `# Changelog\n\nrelease/2026-11-24 (2026-11-24)\n-------------------------------\n\n${MARKER}\n\n### Stories\n\n- EPN-1 login\n\nRelease #2 (1.1.0)\n------------------\n\n- b\n`);
+});
+
+style('closed ATX headings (`### 4.0.0 ###`, a single closing `#`): the new headings closed too, at their levels', async () => {
+  for (const heading of ['### Version 4.0.0 ###', '### Version 4.0.0 #']) {
+    assert.is(await insertedWith(`# Changelog\n\n${heading}\n`, GROUPED), `# Changelog\n\n### release/2026-11-24 (2026-11-24) ###\n\n${MARKER}\n\n#### Stories ####\n\n- EPN-1 login\n\n${heading}\n`, heading);
+  }
+});
+
+style('a `#` inside a heading\'s words (an issue number, C#) does not close it', async () => {
+  for (const heading of ['## 1.2.0 #42 fixed', '## 1.0.0 C#', '## 1.0.0 (#7)']) {
+    assert.is(await insertedWith(`# Changelog\n\n${heading}\n`, GROUPED), `# Changelog\n\n${GROUPED}\n${heading}\n`, heading);
+  }
+});
+
+style('only lines that start with `#` are headings of the section: a `##` inside a line stays as written', async () => {
+  const section = `## r\n\n${MARKER}\n\n- fix the C## parser ## twice\n`;
+  assert.is(await insertedWith('# 1.0\n', section), `# r\n\n${MARKER}\n\n- fix the C## parser ## twice\n\n# 1.0\n`);
+});
+
+style.run();
