@@ -260,3 +260,67 @@ style('only lines that start with `#` are headings of the section: a `##` inside
 });
 
 style.run();
+
+const bytes = suite('CHANGELOG.md: byte order mark, mixed line endings, refusals');
+
+bytes('a UTF-8 BOM before a release on the first line: the section goes first, after the BOM', async () => {
+  const before = Buffer.from('\uFEFF## 1.0\n\n- a\n');
+  assert.is((await insertChangelogSection(before, SECTION, MARKER)).toString(), `\uFEFF${SECTION}\n## 1.0\n\n- a\n`);
+});
+
+bytes('the first line\'s ending is the file\'s: LF first, a CRLF later, the new lines in LF', async () => {
+  assert.is(await inserted('# Changelog\n\n## 1.0\r\n- a\r\n'), `# Changelog\n\n${SECTION}\n## 1.0\r\n- a\r\n`);
+});
+
+bytes('Latin-1 words whose second byte is þ or ÿ are not UTF-16 marks', async () => {
+  for (const title of ['Íþróttir', 'Xÿ Changelog']) {
+    assert.is(await inserted(Buffer.from(`${title}\n\n## 1.0\n`, 'latin1')), `${title}\n\n${SECTION}\n## 1.0\n`, title);
+  }
+});
+
+bytes('a Git LFS pointer: the hint says how to store the file in git itself', async () => {
+  try {
+    await insertChangelogSection(Buffer.from('version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 1\n'), SECTION, MARKER, 'docs/CHANGES.md');
+    assert.unreachable('an LFS pointer must be refused');
+  } catch (error) {
+    assert.instance(error, UserError);
+    assert.is((error as UserError).message, 'docs/CHANGES.md is a Git LFS pointer, not the changelog itself');
+    assert.is((error as UserError).hint, 'store it in git itself (git lfs untrack docs/CHANGES.md; git add --renormalize docs/CHANGES.md), then re-run');
+  }
+});
+
+/** The refusal's message and hint for `before`, or null when it is not refused. */
+async function refusal(before: string): Promise<{ message: string; hint: string | undefined } | null> {
+  try {
+    await insertChangelogSection(Buffer.from(before), SECTION, MARKER);
+    return null;
+  } catch (error) {
+    assert.instance(error, UserError);
+    return { message: (error as UserError).message, hint: (error as UserError).hint };
+  }
+}
+
+bytes('conflict markers: bare markers and diff3\'s `|||||||` are named; table rows, underlines and markers inside a line are not', async () => {
+  const before = [
+    'Changelog', '=========', '', '| Version | Date |', '|---|---|', '',
+    '<<<<<<<', '## 1.1.0', 'code: a >>>>>>> b', '||||||| base', '## 1.0.1', '=======', '## 1.0.2', '>>>>>>>', '',
+  ].join('\n');
+  assert.equal(await refusal(before), {
+    message: 'CHANGELOG.md has merge conflict markers (lines 7, 10, 12, 14)',
+    hint: 'resolve the conflict in CHANGELOG.md on the branch that has it (reviewed like any change), then re-run; nothing was changed',
+  });
+});
+
+bytes('conflict markers: six lines are all named, more are cut short', async () => {
+  const block = (n: number): string => `<<<<<<< HEAD\n## 1.${n}\n=======\n## 0.${n}\n>>>>>>> fix-${n}\n`;
+  assert.is((await refusal(`# Changelog\n${block(1)}${block(2)}`))?.message, 'CHANGELOG.md has merge conflict markers (lines 2, 4, 6, 7, 9, 11)');
+  assert.is((await refusal(`# Changelog\n${block(1)}${block(2)}${block(3)}`))?.message, 'CHANGELOG.md has merge conflict markers (lines 2, 4, 6, 7, 9, 11, …)');
+});
+
+bytes('no conflict without both an opening and a closing marker line: prose about markers, a lone `<<<<<<<`', async () => {
+  assert.is(await refusal('Changelog\n=======\n\n- the cut refuses `<<<<<<< ` and `>>>>>>> ` lines\n\n## 1.0\n'), null);
+  assert.is(await refusal('# Changelog\n\n<<<<<<< ours\n=======\n\n## 1.0\n'), null);
+  assert.is(await refusal('# Changelog\n\n=======\n\n>>>>>>> theirs\n\n## 1.0\n'), null);
+});
+
+bytes.run();
