@@ -117,6 +117,7 @@ placement('an empty file is created as a new changelog', async () => {
   const created = await inserted(Buffer.alloc(0));
   assert.match(created, /^# Changelog\n\n.+\n\n## release\/2026-11-24/);
   assert.is(created, await inserted(Buffer.from('')));
+  assert.is(created, (await insertChangelogSection(null, SECTION, MARKER)).toString('latin1'), 'no file at all: the same new changelog');
 });
 
 placement('Keep a Changelog\'s Unreleased heading in its usual spellings; a heading that is neither stays above the new release', async () => {
@@ -176,6 +177,13 @@ const release = suite('CHANGELOG.md: a release heading says a version or a date,
 release('releases at `#`: the newest is the first that names a version, two-digit minor and patch numbers included', async () => {
   const before = '# 2.10.0 - the big one\n\n- a\n\n# 2.9.0\n\n- b\n';
   assert.is(await insertedWith(before, GROUPED), `# release/2026-11-24 (2026-11-24)\n\n${MARKER}\n\n## Stories\n\n- EPN-1 login\n\n${before}`);
+});
+
+release('a version after a word, in either case (`Version 2.1`, `V2.0.0`): a release, above which the section goes', async () => {
+  for (const heading of ['### Version 2.1', '### V2.0.0', '### Release 3.0 beta']) {
+    const before = `# Changelog\n\n## Upgrading\n\nText.\n\n${heading}\n`;
+    assert.is(await inserted(before), `# Changelog\n\n## Upgrading\n\nText.\n\n### release/2026-11-24 (2026-11-24)\n\n${MARKER}\n\n- EPN-1 login\n\n${heading}\n`, heading);
+  }
 });
 
 release('our own release headings say a date and no version: the section goes above them, not above the first `##`', async () => {
@@ -249,7 +257,7 @@ style('closed ATX headings (`### 4.0.0 ###`, a single closing `#`): the new head
 });
 
 style('a `#` inside a heading\'s words (an issue number, C#) does not close it', async () => {
-  for (const heading of ['## 1.2.0 #42 fixed', '## 1.0.0 C#', '## 1.0.0 (#7)']) {
+  for (const heading of ['## 1.2.0 #42 fixed', '## 1.2.0 (fixes #42)', '## 1.0.0 C#', '## 1.0.0 (#7)']) {
     assert.is(await insertedWith(`# Changelog\n\n${heading}\n`, GROUPED), `# Changelog\n\n${GROUPED}\n${heading}\n`, heading);
   }
 });
