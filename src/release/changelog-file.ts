@@ -127,24 +127,29 @@ function headingsOf(tokens: Token[], lines: string[]): HeadingCandidate[] {
  * part of the heading).
  */
 function placementOf(text: string, parse: BlockParser): Placement {
-  // The first 64 KB, then (rarely: a changelog's newest release is near its top) the whole file.
-  // Stryker disable ArithmeticOperator,ConditionalExpression,EqualityOperator: equivalent — the prefix's size, or parsing the whole file at once, changes how much is parsed, not the answer.
-  for (let size = 64 * 1024; ; size = text.length) {
-    const whole = size >= text.length;
-    // Stryker restore ArithmeticOperator,ConditionalExpression,EqualityOperator
+  // Stryker disable next-line ArithmeticOperator: equivalent — a smaller first prefix only means parsing twice more often.
+  const firstPrefix = 64 * 1024;
+  // Rarely (a changelog's newest release is near its top) the first 64 KB do not tell: then the whole file.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: equivalent — parsing the whole file at once gives the same answer, only slower.
+  if (text.length > firstPrefix) {
     // Whole lines only: a heading that ends on the prefix's last line is complete, and no line after it changes it.
-    const prefix = whole ? text : text.slice(0, text.lastIndexOf('\n', size) + 1);
-    const headings = headingsOf(parse(prefix), prefix.split('\n'));
-    const newest = headings.findIndex((heading) => KEEP_A_CHANGELOG_UNRELEASED.test(heading.text) || RELEASE_TITLE.test(heading.text));
-    const heading = headings[newest];
-    if (heading && KEEP_A_CHANGELOG_UNRELEASED.test(heading.text)) {
-      const next = headings.slice(newest + 1).find((candidate) => candidate.style.level <= heading.style.level);
-      if (next || whole) return { line: heading.after, style: heading.style, notesEnd: next ? next.line : END };
-    } else if (heading) {
-      return { line: heading.line, style: heading.style, notesEnd: null };
-    }
-    if (whole) return { line: headings.find((candidate) => candidate.style.level === 2)?.line ?? END, style: DEFAULT_STYLE, notesEnd: null };
+    const found = placementIn(text.slice(0, text.lastIndexOf('\n', firstPrefix) + 1), false, parse);
+    if (found) return found;
   }
+  return placementIn(text, true, parse)!;
+}
+
+/** The placement `prefix` of the file tells, or null when only the whole file can. */
+function placementIn(prefix: string, whole: boolean, parse: BlockParser): Placement | null {
+  const headings = headingsOf(parse(prefix), prefix.split('\n'));
+  const newest = headings.findIndex((heading) => KEEP_A_CHANGELOG_UNRELEASED.test(heading.text) || RELEASE_TITLE.test(heading.text));
+  const heading = headings[newest];
+  if (heading && KEEP_A_CHANGELOG_UNRELEASED.test(heading.text)) {
+    const next = headings.slice(newest + 1).find((candidate) => candidate.style.level <= heading.style.level);
+    return next || whole ? { line: heading.after, style: heading.style, notesEnd: next ? next.line : END } : null;
+  }
+  if (heading) return { line: heading.line, style: heading.style, notesEnd: null };
+  return whole ? { line: headings.find((candidate) => candidate.style.level === 2)?.line ?? END, style: DEFAULT_STYLE, notesEnd: null } : null;
 }
 
 /**
@@ -182,8 +187,9 @@ function countLines(text: string): number {
 /** Byte offset where line `line` starts, counting `\r\n`, `\r` and `\n` as Markdown does; the length at the end. */
 function lineStartByte(bytes: Buffer, from: number, line: number): number {
   let at = from;
-  // Stryker disable next-line EqualityOperator: equivalent — one byte past the end, the buffer's subarray ends at its end all the same.
-  for (let seen = 0; seen < line && at < bytes.length; at += 1) {
+  for (let seen = 0; seen < line; at += 1) {
+    // Stryker disable next-line EqualityOperator: equivalent — one byte further, the buffer's subarray ends at its end all the same.
+    if (at >= bytes.length) return bytes.length;
     if (bytes[at] === 0x0a || (bytes[at] === 0x0d && bytes[at + 1] !== 0x0a)) seen += 1;
   }
   return at;
@@ -261,8 +267,9 @@ export async function appendToSection(existing: Buffer, sectionMarker: string, b
   const at = text.indexOf(sectionMarker);
   if (at === -1) return null;
   const markerLine = countLines(text.slice(0, at));
-  const headings = (await loadBlockParser())(text).filter((token) => token.type === 'heading_open' && token.level === 0 && token.map !== null);
-  const own = headings.filter((token) => token.map![0] < markerLine).at(-1);
+  const headings = (await loadBlockParser())(text).filter((token) => token.type === 'heading_open' && token.level === 0);
+  // The section's own heading: the last one above the marker, or on its line.
+  const own = headings.filter((token) => token.map![0] <= markerLine).at(-1);
   const level = own ? Number(own.tag.slice(1)) : 6;
   const next = headings.find((token) => token.map![0] > markerLine && Number(token.tag.slice(1)) <= level);
   return insertAt(existing, format, text, next ? next.map![0] : END, block.trimEnd());
