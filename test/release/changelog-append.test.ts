@@ -24,6 +24,17 @@ append('at the end of the release\'s section: after its subsections, before the 
   assert.is(await appended(before), before.replace('\n## 1.0.0', `\n${BLOCK}\n## 1.0.0`));
 });
 
+append('a summary paragraph under the marker and a heading right after it: the block still ends the section', async () => {
+  const before = `## release/2026-11-24\n\n${RELEASE}\n\n\`aaaaaaa..bbbbbbb\` · 1 commits\n\n- EPN-2\n`;
+  assert.is(await appended(before), `${before}\n${BLOCK}`);
+  assert.is(await appended(`## 1.1.0\n${RELEASE}\n## 1.0.0\n`), `## 1.1.0\n${RELEASE}\n\n${BLOCK}\n## 1.0.0\n`);
+});
+
+append('a marker on the release heading\'s own line: that heading\'s section', async () => {
+  const before = `# Changelog\n\n## 1.1.0 ${RELEASE}\n\n- EPN-2\n\n## 1.0.0\n`;
+  assert.is(await appended(before), before.replace('\n## 1.0.0', `\n${BLOCK}\n## 1.0.0`));
+});
+
 append('the section\'s level is its own heading\'s, the nearest above the marker', async () => {
   const before = `# Changelog\n\n### Reading this file\n\n## release/2026-11-24\n\n${RELEASE}\n\n### Stories\n\n- EPN-2\n\n## 1.0.0\n`;
   assert.is(await appended(before), before.replace('\n## 1.0.0', `\n${BLOCK}\n## 1.0.0`));

@@ -216,6 +216,11 @@ release('Unreleased in its usual spellings with notes: the release goes right un
   }
 });
 
+release('an [Unreleased] on the file\'s last line: the section right under it, one blank line between', async () => {
+  assert.is(await insertedWith('# Changelog\n\n## [Unreleased]\n', GROUPED), `# Changelog\n\n## [Unreleased]\n\n${GROUPED}`);
+  assert.is(await insertedWith('# Changelog\n\n## [Unreleased]', GROUPED), `# Changelog\n\n## [Unreleased]\n\n${GROUPED}`);
+});
+
 release('an empty [Unreleased] (blank lines, spaces) with a grouped section: the whole section under it, the blank lines after', async () => {
   const before = '# Changelog\n\n## [Unreleased]\n\n \n\n## 1.0\n';
   assert.is(await insertedWith(before, GROUPED), `# Changelog\n\n## [Unreleased]\n\n${GROUPED}\n \n\n## 1.0\n`);
@@ -327,8 +332,9 @@ bytes('conflict markers: six lines are all named, more are cut short', async () 
 
 bytes('no conflict without both an opening and a closing marker line: prose about markers, a lone `<<<<<<<`', async () => {
   assert.is(await refusal('Changelog\n=======\n\n- the cut refuses `<<<<<<< ` and `>>>>>>> ` lines\n\n## 1.0\n'), null);
-  assert.is(await refusal('# Changelog\n\n<<<<<<< ours\n=======\n\n## 1.0\n'), null);
-  assert.is(await refusal('# Changelog\n\n=======\n\n>>>>>>> theirs\n\n## 1.0\n'), null);
+  const prose = '- a conflict runs from `<<<<<<< ours` to `>>>>>>> theirs`\n';
+  assert.is(await refusal(`# Changelog\n\n<<<<<<< ours\n=======\n\n${prose}\n## 1.0\n`), null);
+  assert.is(await refusal(`# Changelog\n\n${prose}\n=======\n\n>>>>>>> theirs\n\n## 1.0\n`), null);
 });
 
 bytes.run();
