@@ -63,10 +63,9 @@ async function loadBlockParser(): Promise<BlockParser> {
 
 const KEEP_A_CHANGELOG_UNRELEASED = /^\[?\s*unreleased\s*\]?(?:\(.*\)|\[.*\])?$/i;
 /** What a release heading says: a version (`1.54.0`, `v2.3`, `Version 4.0.0`) or a date (our own tags have one). */
-const RELEASE_TITLE = /(?:^|[^\w.])v?\d+\.\d+(?:\.\d+)?(?![\w])|\b\d{4}-\d{2}-\d{2}\b/i;
-/** An anchor line old conventional-changelog writes above each release heading. */
-const ANCHOR_LINE = /^ {0,3}<a\s+(?:name|id)\s*=\s*["'][^"']*["']\s*>\s*<\/a>\s*$/i;
-const ATX_HEADING = /^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/;
+const RELEASE_TITLE = /(?:^|[^\w.])v?\d+\.\d+(?!\w)|\b\d{4}-\d{2}-\d{2}\b/i;
+/** An anchor line old conventional-changelog writes above each release heading (as markdown-it gives a paragraph's text: trimmed). */
+const ANCHOR_LINE = /^<a\s+(?:name|id)\s*=\s*["'][^"']*["']\s*>\s*<\/a>$/i;
 
 /** How the file writes its release headings, so the new one looks like its neighbours. */
 interface HeadingStyle {
@@ -79,12 +78,15 @@ interface HeadingStyle {
 
 /** Where the new section goes, and at what level and style. */
 interface Placement {
-  /** The line the section goes before (0-based; the line count means the end). */
+  /** The line the section goes before (0-based; `END` means the end). */
   line: number;
   style: HeadingStyle;
   /** Keep a Changelog's `[Unreleased]`: the line where its notes end, which the rest of the section goes before. */
   notesEnd: number | null;
 }
+
+/** A line past the file's last: the end of the file. */
+const END = Infinity;
 
 const DEFAULT_STYLE: HeadingStyle = { level: 2, setext: false, closed: false };
 
@@ -97,25 +99,19 @@ interface HeadingCandidate {
   style: HeadingStyle;
 }
 
-/** Top-level headings, each with the anchor line right above it when there is one (an anchor and its heading parse as one HTML block). */
+/**
+ * Top-level headings, each with the anchor line right above it when there is one. The anchor is a
+ * paragraph of inline HTML: an open and a close tag on one line never start an HTML block.
+ */
 function headingsOf(tokens: Token[], lines: string[]): HeadingCandidate[] {
   const found: HeadingCandidate[] = [];
   tokens.forEach((token, index) => {
-    if (token.level !== 0 || token.map === null) return;
-    const [start, after] = token.map;
-    if (token.type === 'heading_open') {
-      // The anchor is a paragraph of inline HTML (an open and a close tag are not an HTML block), or an HTML block of its own.
-      const previous = tokens[index - 1]?.type === 'paragraph_close' ? tokens[index - 3] : tokens[index - 1];
-      const anchorText = tokens[index - 1]?.type === 'paragraph_close' ? tokens[index - 2]?.content : previous?.content;
-      const anchored = previous?.map && anchorText !== undefined && ANCHOR_LINE.test(anchorText.trim()) ? previous.map[0] : start;
-      const setext = !/^ {0,3}#/.test(lines[start] ?? '');
-      const closed = !setext && /[ \t]#+[ \t]*$/.test(lines[start] ?? '');
-      found.push({ line: anchored, after, text: tokens[index + 1]!.content.trim(), style: { level: Number(token.tag.slice(1)), setext, closed } });
-    }
-    if (token.type === 'html_block' && ANCHOR_LINE.test(lines[start] ?? '')) {
-      const heading = ATX_HEADING.exec(lines[start + 1] ?? '');
-      if (heading) found.push({ line: start, after: start + 2, text: heading[2]!.trim(), style: { level: heading[1]!.length, setext: false, closed: /[ \t]#+[ \t]*$/.test(lines[start + 1]!) } });
-    }
+    if (token.type !== 'heading_open' || token.level !== 0) return;
+    const [start, after] = token.map!;
+    const anchored = tokens[index - 1]?.type === 'paragraph_close' && ANCHOR_LINE.test(tokens[index - 2]!.content) ? tokens[index - 3]!.map![0] : start;
+    const setext = !/^ {0,3}#/.test(lines[start]!);
+    const closed = !setext && /[ \t]#+[ \t]*$/.test(lines[start]!);
+    found.push({ line: anchored, after, text: tokens[index + 1]!.content, style: { level: Number(token.tag.slice(1)), setext, closed } });
   });
   return found;
 }
@@ -131,29 +127,29 @@ function headingsOf(tokens: Token[], lines: string[]): HeadingCandidate[] {
  * part of the heading).
  */
 function placementOf(text: string, parse: BlockParser): Placement {
-  // The first 64 KB, then (rarely: a changelog's newest release is near its top) the whole file.
-  for (let size = 64 * 1024; ; size = text.length) {
-    const whole = size >= text.length;
-    const end = whole ? text.length : text.lastIndexOf('\n', size) + 1;
-    if (end === 0) continue;
-    const prefix = text.slice(0, end);
-    const lines = prefix.split('\n');
-    const prefixLines = whole ? Infinity : countLines(prefix);
-    const headings = headingsOf(parse(prefix), lines).filter((heading) => heading.after < prefixLines);
-    const unreleased = headings.findIndex((heading) => KEEP_A_CHANGELOG_UNRELEASED.test(heading.text));
-    const release = headings.findIndex((heading) => RELEASE_TITLE.test(heading.text) && !KEEP_A_CHANGELOG_UNRELEASED.test(heading.text));
-    if (unreleased !== -1 && (release === -1 || unreleased < release)) {
-      const heading = headings[unreleased]!;
-      const next = headings.slice(unreleased + 1).find((candidate) => candidate.style.level <= heading.style.level);
-      if (next || whole) return { line: heading.after, style: heading.style, notesEnd: next ? next.line : countLines(text) + (text.endsWith('\n') ? 0 : 1) };
-    } else if (release !== -1) {
-      return { line: headings[release]!.line, style: headings[release]!.style, notesEnd: null };
-    }
-    if (whole) {
-      const h2 = headings.find((heading) => heading.style.level === 2);
-      return { line: h2 ? h2.line : countLines(text) + (text.length > 0 && !text.endsWith('\n') ? 1 : 0), style: DEFAULT_STYLE, notesEnd: null };
-    }
+  // Stryker disable next-line ArithmeticOperator: equivalent — a smaller first prefix only means parsing twice more often.
+  const firstPrefix = 64 * 1024;
+  // Rarely (a changelog's newest release is near its top) the first 64 KB do not tell: then the whole file.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: equivalent — parsing the whole file at once gives the same answer, only slower.
+  if (text.length > firstPrefix) {
+    // Whole lines only: a heading that ends on the prefix's last line is complete, and no line after it changes it.
+    const found = placementIn(text.slice(0, text.lastIndexOf('\n', firstPrefix) + 1), false, parse);
+    if (found) return found;
   }
+  return placementIn(text, true, parse)!;
+}
+
+/** The placement `prefix` of the file tells, or null when only the whole file can. */
+function placementIn(prefix: string, whole: boolean, parse: BlockParser): Placement | null {
+  const headings = headingsOf(parse(prefix), prefix.split('\n'));
+  const newest = headings.findIndex((heading) => KEEP_A_CHANGELOG_UNRELEASED.test(heading.text) || RELEASE_TITLE.test(heading.text));
+  const heading = headings[newest];
+  if (heading && KEEP_A_CHANGELOG_UNRELEASED.test(heading.text)) {
+    const next = headings.slice(newest + 1).find((candidate) => candidate.style.level <= heading.style.level);
+    return next || whole ? { line: heading.after, style: heading.style, notesEnd: next ? next.line : END } : null;
+  }
+  if (heading) return { line: heading.line, style: heading.style, notesEnd: null };
+  return whole ? { line: headings.find((candidate) => candidate.style.level === 2)?.line ?? END, style: DEFAULT_STYLE, notesEnd: null } : null;
 }
 
 /**
@@ -164,10 +160,10 @@ function placementOf(text: string, parse: BlockParser): Placement {
 function styledSection(section: string, style: HeadingStyle): string {
   const shift = style.level - 2;
   const lines = section.split('\n').map((line, index) => {
-    const heading = /^(#{2,6}) (.*)$/.exec(line);
+    const heading = /^(#{2,6}) (.*)/.exec(line);
     if (!heading) return line;
     const level = Math.min(6, heading[1]!.length + shift);
-    if (index === 0 && style.setext && level <= 2) return `${heading[2]}\n${(level === 1 ? '=' : '-').repeat(Math.max(3, heading[2]!.length))}`;
+    if (index === 0 && style.setext) return `${heading[2]}\n${(level === 1 ? '=' : '-').repeat(Math.max(3, heading[2]!.length))}`;
     return `${'#'.repeat(level)} ${heading[2]}${style.closed ? ` ${'#'.repeat(level)}` : ''}`;
   });
   return lines.join('\n');
@@ -191,15 +187,18 @@ function countLines(text: string): number {
 /** Byte offset where line `line` starts, counting `\r\n`, `\r` and `\n` as Markdown does; the length at the end. */
 function lineStartByte(bytes: Buffer, from: number, line: number): number {
   let at = from;
-  for (let seen = 0; seen < line && at < bytes.length; at += 1) {
+  for (let seen = 0; seen < line; at += 1) {
+    // Stryker disable next-line EqualityOperator: equivalent — one byte further, the buffer's subarray ends at its end all the same.
+    if (at >= bytes.length) return bytes.length;
     if (bytes[at] === 0x0a || (bytes[at] === 0x0d && bytes[at + 1] !== 0x0a)) seen += 1;
   }
   return at;
 }
 
 function isBlankLineAt(text: string, lineStart: number): boolean {
-  const lineEnd = text.indexOf('\n', lineStart);
-  return /^[ \t]*$/.test(text.slice(lineStart, lineEnd === -1 ? text.length : lineEnd));
+  const blank = /[ \t]*(?:\n|$)/y;
+  blank.lastIndex = lineStart;
+  return blank.test(text);
 }
 
 /**
@@ -245,7 +244,7 @@ function isBlankText(text: string, fromLine: number, toLine: number): boolean {
 function insertAt(bytes: Buffer, format: FileFormat, text: string, line: number, body: string): Buffer {
   let lineStart = 0;
   for (let seen = 0; seen < line && lineStart !== -1; seen += 1) lineStart = text.indexOf('\n', lineStart) + 1 || -1;
-  const atEnd = lineStart === -1 || lineStart >= text.length;
+  const atEnd = lineStart === -1;
   const previousStart = atEnd ? text.lastIndexOf('\n', text.length - 2) + 1 : text.lastIndexOf('\n', lineStart - 2) + 1;
   const needsBreak = atEnd && !text.endsWith('\n');
   const blankBefore = line === 0 || (!needsBreak && isBlankLineAt(text, previousStart));
@@ -268,10 +267,10 @@ export async function appendToSection(existing: Buffer, sectionMarker: string, b
   const at = text.indexOf(sectionMarker);
   if (at === -1) return null;
   const markerLine = countLines(text.slice(0, at));
-  const headings = (await loadBlockParser())(text).filter((token) => token.type === 'heading_open' && token.level === 0 && token.map !== null);
-  const own = headings.filter((token) => token.map![0] < markerLine).at(-1);
+  const headings = (await loadBlockParser())(text).filter((token) => token.type === 'heading_open' && token.level === 0);
+  // The section's own heading: the last one above the marker, or on its line.
+  const own = headings.filter((token) => token.map![0] <= markerLine).at(-1);
   const level = own ? Number(own.tag.slice(1)) : 6;
   const next = headings.find((token) => token.map![0] > markerLine && Number(token.tag.slice(1)) <= level);
-  const line = next ? next.map![0] : countLines(text) + (text.length > 0 && !text.endsWith('\n') ? 1 : 0);
-  return insertAt(existing, format, text, line, block.trimEnd());
+  return insertAt(existing, format, text, next ? next.map![0] : END, block.trimEnd());
 }

@@ -102,7 +102,29 @@ section('markdownText: escapes what starts Markdown or HTML, on one line, and le
     ['# title', '\\# title'], ['- item', '\\- item'], ['+ item', '\\+ item'], ['= under', '\\= under'],
     ['1. first', '1\\. first'], ['12) twelve', '12\\) twelve'], ['1234567890. long', '1234567890. long'],
     ['  two\r\n  lines \n\n three ', 'two lines three'], ['plain words', 'plain words'], ['a-b = c + d', 'a-b = c + d'],
+    ['a\nb\rc', 'a b c'], ['see http://x.test', 'see http\\://x.test'],
   ];
   for (const [text, expected] of cases) assert.is(markdownText(text), expected, JSON.stringify(text));
+});
+section('card groups: in the given order, groups it does not name after them by title; a card\'s commits one per line', async () => {
+  const commits = ['EPN-1: a', 'EPN-1: b', 'EPN-2: c', 'EPN-3: d', 'EPN-4: e', 'EPN-5: f'].map(commit);
+  const groups: Record<string, string> = { 'EPN-1': 'Zeta', 'EPN-2': 'Mid', 'EPN-3': 'Alpha', 'EPN-4': 'Tasks', 'EPN-5': 'Docs' };
+  const text = await renderChangelogSection({
+    tag: 'v2', date: '2026-11-24', baseSha: 'c'.repeat(40), headSha: 'd'.repeat(40), compareUrl: null,
+    commits, grouping: groupCommitsByCard(commits, commits.at(-1)!.sha, null),
+    groupOrder: ['Zeta', 'Mid', 'Alpha'], groupOf: (card) => groups[card.key]!,
+  });
+  assert.equal([...text.matchAll(/^### (.*)$/gm)].map((match) => match[1]), ['Zeta', 'Mid', 'Alpha', 'Docs', 'Tasks']);
+  assert.match(text, `### Zeta\n\n- **EPN-1**\n  - EPN-1: a (\`${commits[0]!.sha.slice(0, 7)}\`)\n  - EPN-1: b (\`${commits[1]!.sha.slice(0, 7)}\`)\n\n### Mid`);
+});
+
+section('groups without an order: the default group first, the others by title', async () => {
+  const commits = ['EPN-1: a', 'EPN-2: b', 'EPN-3: c'].map(commit);
+  const groups: Record<string, string> = { 'EPN-1': 'Stories', 'EPN-2': 'Jira cards', 'EPN-3': 'Bugs' };
+  const text = await renderChangelogSection({
+    tag: 'v3', date: '2026-11-24', baseSha: 'c'.repeat(40), headSha: 'd'.repeat(40), compareUrl: null,
+    commits, grouping: groupCommitsByCard(commits, commits.at(-1)!.sha, null), groupOf: (card) => groups[card.key]!,
+  });
+  assert.equal([...text.matchAll(/^### (.*)$/gm)].map((match) => match[1]), ['Jira cards', 'Bugs', 'Stories']);
 });
 section.run();
