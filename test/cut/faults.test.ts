@@ -9,48 +9,24 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as assert from 'uvu/assert';
-import { commit, createSandbox, git, type Sandbox } from '../../src/sandbox.js';
+import { commit, git } from '../../src/sandbox.js';
 import { releaseDate } from '../../src/release/plan.js';
 import type { ReleaseReport } from '../../src/release/report.js';
 import { onBranch, runCutCli, runNotifyCli, sha, snapshot, type CliResult } from '../helpers/cut.js';
 import { basicAuth, FakeHttp, jiraRoute, routes, slackRoute } from '../helpers/fake-http.js';
-import { dropConnectionAfterApplying, exists, freshClone, GitDaemon, installHook, slowPush, startCutInSession } from '../helpers/faults.js';
+import { dropConnectionAfterApplying, exists, freshClone, GitDaemon, installHook, slowPush, startCutInSession, withDaemonSandbox, type DaemonSandbox } from '../helpers/faults.js';
 import { suite } from '../helpers/suite.js';
 import { present, SYSTEM_TOOLS, testNeeding } from '../helpers/system-tool.js';
 import { waitUntil } from '../helpers/wait.js';
 
-interface Fault {
-  sandbox: Sandbox;
-  daemon: GitDaemon;
-  originUrl: string;
-  stagingUrl: string;
+interface Fault extends DaemonSandbox {
   /** Prefix of the files a slow hook touches when it starts and ends. */
   marks: string;
-  tag: string;
 }
 
 /** A sandbox whose origin and staging the clone reaches through `git daemon`, with one reviewed commit on develop. */
-async function withFault(test: (fault: Fault) => Promise<void>): Promise<void> {
-  const sandbox = await createSandbox();
-  const daemon = await GitDaemon.start(sandbox.root);
-  try {
-    const fault: Fault = {
-      sandbox, daemon,
-      originUrl: daemon.url(sandbox.origin),
-      stagingUrl: daemon.url(sandbox.staging),
-      marks: path.join(sandbox.root, 'push'),
-      tag: `release/${releaseDate(new Date())}`,
-    };
-    await onBranch(sandbox, 'develop', () => commit(sandbox.work, 'EPN-1: add login', { 'login.txt': 'login\n' }));
-    const w = git(sandbox.work);
-    await w`git checkout --quiet main`;
-    await w`git remote set-url origin ${fault.originUrl}`;
-    await w`git remote set-url staging ${fault.stagingUrl}`;
-    await test(fault);
-  } finally {
-    daemon.stop();
-    await rm(sandbox.root, { recursive: true, force: true });
-  }
+function withFault(test: (fault: Fault) => Promise<void>): Promise<void> {
+  return withDaemonSandbox((world) => test({ ...world, marks: path.join(world.sandbox.root, 'push') }));
 }
 
 const errorLine = (result: CliResult): string => result.stderr.split('\n').find((line) => line.startsWith('release-cut: ')) ?? '';

@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { freePort } from '../../src/free-port.js';
 import path from 'node:path';
 import { execa } from 'execa';
-import { git, SANDBOX_IDENTITY, type Sandbox } from '../../src/sandbox.js';
-import { CLI_ENV, CUT_SCRIPT, type CliResult } from './cut.js';
+import { releaseDate } from '../../src/release/plan.js';
+import { commit, createSandbox, git, SANDBOX_IDENTITY, type Sandbox } from '../../src/sandbox.js';
+import { CLI_ENV, CUT_SCRIPT, onBranch, type CliResult } from './cut.js';
 import { waitUntil } from './wait.js';
 
 
@@ -99,4 +100,32 @@ export async function freshClone(sandbox: Sandbox, name: string, originUrl: stri
   await c`git remote add staging ${stagingUrl}`;
   await c`git branch --quiet --track develop origin/develop`;
   return dir;
+}
+
+/** A sandbox whose clone reaches origin and staging through `git daemon`, with one reviewed commit on develop. */
+export interface DaemonSandbox {
+  sandbox: Sandbox;
+  daemon: GitDaemon;
+  originUrl: string;
+  stagingUrl: string;
+  /** Today's release tag. */
+  tag: string;
+}
+
+/** Runs `test` in a DaemonSandbox, then stops the daemon and removes the sandbox. */
+export async function withDaemonSandbox(test: (world: DaemonSandbox) => Promise<void>): Promise<void> {
+  const sandbox = await createSandbox();
+  const daemon = await GitDaemon.start(sandbox.root);
+  try {
+    const world = { sandbox, daemon, originUrl: daemon.url(sandbox.origin), stagingUrl: daemon.url(sandbox.staging), tag: `release/${releaseDate(new Date())}` };
+    await onBranch(sandbox, 'develop', () => commit(sandbox.work, 'EPN-1: add login', { 'login.txt': 'login\n' }));
+    const w = git(sandbox.work);
+    await w`git checkout --quiet main`;
+    await w`git remote set-url origin ${world.originUrl}`;
+    await w`git remote set-url staging ${world.stagingUrl}`;
+    await test(world);
+  } finally {
+    daemon.stop();
+    await rm(sandbox.root, { recursive: true, force: true });
+  }
 }

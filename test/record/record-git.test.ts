@@ -9,55 +9,39 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as assert from 'uvu/assert';
 import { parseRecord } from '../../src/record/record.js';
-import { releaseDate } from '../../src/release/plan.js';
 import { commit, createSandbox, git, type Sandbox } from '../../src/sandbox.js';
 import { CLI_ENV, NOTIFY_SCRIPT, onBranch, runCutCli, runNotifyCli, runStatusCli, sha, snapshot } from '../helpers/cut.js';
 import { FakeHttp, githubRoute, routes, slackRoute, type Route } from '../helpers/fake-http.js';
-import { freshClone, GitDaemon, installHook } from '../helpers/faults.js';
+import { freshClone, installHook, withDaemonSandbox, type DaemonSandbox } from '../helpers/faults.js';
 import { waitUntil } from '../helpers/wait.js';
 import { concurrentSuite } from '../helpers/suite.js';
 
 const WEBHOOK = '/services/T1/B2/hook-secret-77';
 const TOKEN = 'ghp_recordTest0001';
 
-interface World {
-  sandbox: Sandbox;
-  daemon: GitDaemon;
-  originUrl: string;
-  stagingUrl: string;
+interface World extends DaemonSandbox {
   fake: FakeHttp;
   /** Slack and GitHub on the stand-in. */
   env: Record<string, string>;
-  tag: string;
 }
 
 /** A released sandbox (sharing off at the cut) whose origin is served by git daemon, and the channels' stand-in. */
 async function withWorld(test: (world: World) => Promise<void>, options: { slack?: Route; shareAtCut?: boolean } = {}): Promise<void> {
-  const sandbox = await createSandbox();
-  const daemon = await GitDaemon.start(sandbox.root);
   const fake = await FakeHttp.start();
   const github = githubRoute('acme/shop', TOKEN);
   fake.route = routes(options.slack ?? (() => undefined), slackRoute(WEBHOOK), github.route);
   try {
-    const world: World = {
-      sandbox, daemon, fake,
-      originUrl: daemon.url(sandbox.origin),
-      stagingUrl: daemon.url(sandbox.staging),
-      env: { SLACK_WEBHOOK_URL: `${fake.url}${WEBHOOK}`, GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: 'acme/shop', GITHUB_API_URL: fake.url, NOTIFY_TIMEOUT_MS: '60000' },
-      tag: `release/${releaseDate(new Date())}`,
-    };
-    await onBranch(sandbox, 'develop', () => commit(sandbox.work, 'EPN-1: add login', { 'login.txt': 'login\n' }));
-    const w = git(sandbox.work);
-    await w`git checkout --quiet main`;
-    await w`git remote set-url origin ${world.originUrl}`;
-    await w`git remote set-url staging ${world.stagingUrl}`;
-    const cut = await runCutCli(sandbox, [], options.shareAtCut ? world.env : {});
-    assert.ok([0, 3].includes(cut.exitCode), cut.stderr);
-    await test(world);
+    await withDaemonSandbox(async (daemonSandbox) => {
+      const world: World = {
+        ...daemonSandbox, fake,
+        env: { SLACK_WEBHOOK_URL: `${fake.url}${WEBHOOK}`, GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: 'acme/shop', GITHUB_API_URL: fake.url, NOTIFY_TIMEOUT_MS: '60000' },
+      };
+      const cut = await runCutCli(world.sandbox, [], options.shareAtCut ? world.env : {});
+      assert.ok([0, 3].includes(cut.exitCode), cut.stderr);
+      await test(world);
+    });
   } finally {
-    daemon.stop();
     await fake.stop();
-    await rm(sandbox.root, { recursive: true, force: true });
   }
 }
 
