@@ -5,11 +5,14 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import * as assert from 'uvu/assert';
 import { parseRecord } from '../../src/record/record.js';
 import { commit, git } from '../../src/sandbox.js';
 import { onBranch, runCutCli, sha, snapshot } from '../helpers/cut.js';
+import { exists, slowPush, startCutInSession } from '../helpers/faults.js';
 import { concurrentSuite } from '../helpers/suite.js';
+import { waitUntil } from '../helpers/wait.js';
 import { fixOnMain, PROMOTE_SCRIPT, runWeekCli, slackPosts, STAGE_SCRIPT, withWeek } from './helpers.js';
 
 const { test, run } = concurrentSuite('release:promote', 3);
@@ -52,6 +55,28 @@ test('promotes the tested commit: production verified by what it serves, Jira ve
   } finally {
     server.close();
   }
+}));
+
+test('CI cancels (SIGINT, then SIGTERM) while production takes the push: the push finishes, production is read, and the promotion is recorded and announced once', () => withWeek(async (week) => {
+  const marks = path.join(week.sandbox.root, 'push');
+  await slowPush(week.production, marks, 2, 0);
+  const slackBefore = slackPosts(week).length;
+  const promote = startCutInSession(week.sandbox.work, week.env, [], PROMOTE_SCRIPT);
+  await waitUntil(exists(`${marks}.started`), 'the push to production to start');
+  promote.signalGroup('SIGINT');
+  await waitUntil(async () => (await promote.peek()).includes('stopping after the current step'), 'the first signal taken');
+  promote.signalGroup('SIGTERM');
+  const result = await promote.result;
+  assert.is(await sha(week.production, 'main'), week.releaseCommit, 'the push landed');
+  assert.is(result.exitCode, 0, result.stderr);
+  const events = parseRecord((await git(week.sandbox.origin)`git notes --ref=release-cut show ${week.releaseCommit}`).stdout)!.events.map((event) => event.event);
+  assert.ok(events.includes('promoted'), events.join(', '));
+  assert.is(slackPosts(week).length, slackBefore + 1, 'announced once');
+
+  const again = await runWeekCli(PROMOTE_SCRIPT, week);
+  assert.is(again.exitCode, 0, again.stderr);
+  assert.match(again.stdout, `nothing to promote: production already runs ${week.tag}`);
+  assert.is(slackPosts(week).length, slackBefore + 1, 'a re-run sends nothing');
 }));
 
 test('main moved past what staging runs: refused, nothing changed; after release:stage it goes through with the fix', () => withWeek(async (week) => {
